@@ -1,0 +1,137 @@
+"""Vectorised normalisation of tracking numbers, phones, postal codes, names, dates, amounts.
+
+Every function takes a Series of text and returns a Series with the same index. NaN is
+read as ""; text results use "" for blank, `dates` NaT and `money` NaN. No loop over rows.
+
+The patterns avoid \\s, \\d, \\w and backreferences on purpose: with pandas' Arrow strings
+those force a per-row fallback to Python's `re`, which is about 15 times slower.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# NFKC maps U+FF0D (－) to "-" but leaves U+2010 ‐, U+2011 ‑, U+2012 ‒, U+2013 –, U+2014 —,
+# U+2015 ―, U+2212 − and the katakana long vowel mark ー alone; all of them appear as
+# separators in hand-typed or Shift_JIS-decoded numbers (couriers.md §6.2).
+# "-" comes first so it stays literal inside a [...] class.
+HYPHENS = "-‐‑‒–—―−ー－"
+# NFKC already turns U+3000 and the other Unicode spaces into " "; U+3000 is kept for
+# callers that skip NFKC.
+SPACES = " \t\n\r\f\v\u3000"
+_SEPARATORS = f"[{HYPHENS}{SPACES}]+"
+
+# What a spreadsheet shows for a long number in a General cell: 3.89711E+11, 3,89711E+11
+# (comma locales), 1E+11. The "+" is required so alphanumeric numbers like "12E34" pass.
+SCIENTIFIC = r"[+-]?[0-9]+(?:[.,][0-9]+)?[Ee]\+[0-9]+"
+
+_HONORIFICS = "(?:様|殿|さま|御中|님|씨)+$"
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Text Series with "" for missing values (numbers and NaN arrive from Excel reads)."""
+    if not pd.api.types.is_string_dtype(s):
+        s = s.astype(object)
+    return s.fillna("").astype(str)
+
+
+def nfkc(s: pd.Series) -> pd.Series:
+    """NFKC (full-width digits and letters to ASCII, half-width kana to full-width) and strip."""
+    return as_text(s).str.normalize("NFKC").str.strip()
+
+
+def tracking(s: pd.Series) -> pd.Series:
+    """Canonical tracking number: "３８９７−１１０７−４０１２" and "A389711074012A" give
+    "389711074012". Scientific notation is left as it is (see `is_mangled`)."""
+    return (
+        nfkc(s)
+        .str.replace(_SEPARATORS, "", regex=True)
+        .str.replace(r'^="(.*)"$', r"\1", regex=True)  # Excel text formula ="0123"
+        .str.removeprefix("'")  # Excel "keep as text" prefix
+        .str.replace(r"^([0-9]+)\.0$", r"\1", regex=True)  # float artefact of a numeric cell
+        .str.upper()
+        # Codabar (NW-7) scans keep their start/stop letters: A…A, B…B (Yamato), a…a (Fukuyama)
+        .str.replace(r"^(?:A([0-9]+)A|B([0-9]+)B)$", r"\1\2", regex=True)
+    )
+
+
+def is_mangled(raw: pd.Series) -> pd.Series:
+    """True where the raw cell holds scientific notation (e.g. "3.89711E+11").
+
+    The digits past the mantissa are gone, so the number cannot be repaired."""
+    t = nfkc(raw).str.removeprefix("'").str.replace(f"[{SPACES}]+", "", regex=True)
+    return t.str.fullmatch(SCIENTIFIC).astype(bool)
+
+
+def phone(s: pd.Series) -> pd.Series:
+    """Digits of a Japanese phone number, "" when missing.
+
+    "+81-90-1234-5678" → "09012345678"; "-", "+81--" and "000-0000-0000" → "".
+    """
+    t = nfkc(s).str.removeprefix("'")
+    digits = t.str.replace("[^0-9]+", "", regex=True)
+    # "+81…", "0081…" or "81-…"; a bare "81…" is left alone: it may be a number whose
+    # leading 0 Excel dropped.
+    intl = t.str.match(f"(?:[+]|00)[{SPACES}]*81|81[{SPACES}]*[({HYPHENS}{SPACES}]")
+    national = digits.str.replace("^(?:00)?81", "", regex=True).str.lstrip("0")  # +81 (0)90…
+    digits = digits.mask(intl, ("0" + national).where(national != "", ""))
+    # Every Japanese number starts with 0 and has 10 or 11 digits; 9 or 10 digits
+    # without the 0 is Excel having dropped it (couriers.md §6.1).
+    digits = digits.mask(digits.str.fullmatch("[1-9][0-9]{8,9}"), "0" + digits)
+    return digits.mask(digits.str.fullmatch("0*"), "")
+
+
+def postal(s: pd.Series) -> pd.Series:
+    """7-digit postal code ("'289-1733", "〒100-0001" → "2891733"); anything else → ""."""
+    t = nfkc(s).str.replace(f"[{HYPHENS}{SPACES}'〒]+", "", regex=True)
+    return t.where(t.str.fullmatch("[0-9]{7}"), "")
+
+
+def postal_is_valid(s: pd.Series) -> pd.Series:
+    """True where `postal` finds a 7-digit code (False for blanks too)."""
+    return postal(s) != ""
+
+
+def person_name(s: pd.Series) -> pd.Series:
+    """Key for comparing recipient names: no spaces, no trailing honorific, casefolded.
+
+    "山田 太郎 様", "山田　太郎" → "山田太郎"; "김민수 님" → "김민수".
+    """
+    return (
+        nfkc(s)
+        .str.replace(f"[{SPACES}]+", "", regex=True)
+        .str.replace(_HONORIFICS, "", regex=True)
+        .str.casefold()
+    )
+
+
+_YMD = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system, as used
+
+
+def dates(s: pd.Series) -> pd.Series:
+    """Dates as datetime64 (JST wall time, no zone); NaT for blanks and non-dates.
+
+    Reads 2026/11/24 [10:12[:33]], 2026-11-24, 2026.11.24, 2026年11月24日, 20261124 and Excel
+    serial day numbers (45000, 45000.5) left behind when a date cell was read as a number.
+    """
+    t = nfkc(s)
+    # Rewrite every spelling as "Y/m/d H:M:S", then parse with one format (no per-row guessing).
+    iso = (
+        t.str.replace("^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1/\2/\3", regex=True)
+        .str.replace(_YMD, r"\1/\2/\3", regex=True)
+        .str.replace("^([0-9/]+)T", r"\1 ", regex=True)
+        .str.replace("^([0-9/]+)$", r"\1 0:00:00", regex=True)
+        .str.replace("^([0-9/]+ [0-9]{1,2}:[0-9]{2})$", r"\1:00", regex=True)
+        .str.replace("(:[0-9]{2}:[0-9]{2})[.][0-9]+$", r"\1", regex=True)
+    )
+    written = pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")
+    serial = pd.to_numeric(t.where(t.str.fullmatch("[0-9]{5}(?:[.][0-9]+)?")), errors="coerce")
+    from_serial = (_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).dt.round("s")
+    return written.fillna(from_serial.astype(written.dtype))
+
+
+def money(s: pd.Series) -> pd.Series:
+    """Amounts as float ("¥1,234円" → 1234.0); NaN for blanks and non-numbers."""
+    t = nfkc(s).str.replace(f"[¥,円{SPACES}]+", "", regex=True)
+    return pd.to_numeric(t.where(t != ""), errors="coerce").astype("float64")

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from batch import normalize
+
+
+def _one(func, value):
+    return func(pd.Series([value], dtype=object)).iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("389711074012", "389711074012"),
+        ("３８９７１１０７４０１２", "389711074012"),  # full-width digits
+        ("３８９７−１１０７−４０１２", "389711074012"),  # U+2212 minus, NFKC keeps it
+        ("4055-4842-4886", "405548424886"),
+        ("4055‐4842―4886", "405548424886"),  # U+2010, U+2015
+        ("4055ー4842－4886", "405548424886"),  # katakana long vowel, full-width hyphen
+        ("4055 4842\u30004886", "405548424886"),  # space, ideographic space
+        ("  389711074012\t", "389711074012"),
+        ("'389711074012", "389711074012"),
+        ('="389711074012"', "389711074012"),
+        ("389711074012.0", "389711074012"),
+        ("A389711074012A", "389711074012"),  # Codabar start/stop
+        ("b389711074012b", "389711074012"),
+        ("a1234567890123a", "1234567890123"),
+        ("ef 719215461 jp", "EF719215461JP"),
+        ("AB12345678CD", "AB12345678CD"),  # not Codabar: the letters differ and are two
+        ("A12B34A", "A12B34A"),  # inside not all digits
+        ("3.89711E+11", "3.89711E+11"),  # mangled stays visible, never "repaired"
+        ("", ""),
+    ],
+)
+def test_tracking(raw, expected):
+    assert _one(normalize.tracking, raw) == expected
+
+
+def test_tracking_keeps_index_and_handles_missing_and_numbers():
+    s = pd.Series(
+        ["A389711074012A", np.nan, None, 389711074012, 389711074012.0],
+        index=[7, 3, 9, 1, 5],
+        dtype=object,
+    )
+    out = normalize.tracking(s)
+    assert out.index.tolist() == [7, 3, 9, 1, 5]
+    assert out.tolist() == ["389711074012", "", "", "389711074012", "389711074012"]
+
+
+def test_tracking_of_a_float_column():
+    out = normalize.tracking(pd.Series([389711074012.0, np.nan]))
+    assert out.tolist() == ["389711074012", ""]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3.89711E+11", True),
+        ("3.89711074012e+11", True),
+        ("3,89711E+11", True),  # comma decimal
+        ("３．８９７１１Ｅ＋１１", True),  # full-width
+        ("'3.89711E+11", True),
+        (" 1E+11 ", True),
+        ("389711074012", False),
+        ("389711074012.0", False),
+        ("12E34", False),  # alphanumeric, no "+"
+        ("EF719215461JP", False),
+        ("", False),
+    ],
+)
+def test_is_mangled(raw, expected):
+    assert bool(_one(normalize.is_mangled, raw)) is expected
+
+
+def test_is_mangled_returns_bool_series_with_index():
+    out = normalize.is_mangled(pd.Series(["3.89711E+11", np.nan], index=["a", "b"], dtype=object))
+    assert out.dtype == bool
+    assert out.to_dict() == {"a": True, "b": False}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+81-90-1234-5678", "09012345678"),
+        ("+819012345678", "09012345678"),
+        ("81-90-1234-5678", "09012345678"),
+        ("+81 (0)3-1234-5678", "0312345678"),
+        ("090-1234-5678", "09012345678"),
+        ("０９０ー１２３４ー５６７８", "09012345678"),
+        ("'090-1234-5678", "09012345678"),
+        ("(03) 1234-5678", "0312345678"),
+        ("9012345678", "09012345678"),  # Excel dropped the leading 0
+        ("-", ""),
+        ("+81--", ""),
+        ("000-0000-0000", ""),
+        ("00000000000", ""),
+        ("", ""),
+    ],
+)
+def test_phone(raw, expected):
+    assert _one(normalize.phone, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("'289-1733", "2891733"),
+        ("〒100-0001", "1000001"),
+        ("１００ー０００１", "1000001"),
+        ("〒 060−0001", "0600001"),
+        ("1000001", "1000001"),
+        ("100-001", ""),
+        ("100-00012", ""),
+        ("東京都", ""),
+        ("", ""),
+    ],
+)
+def test_postal(raw, expected):
+    assert _one(normalize.postal, raw) == expected
+
+
+def test_postal_is_valid():
+    out = normalize.postal_is_valid(pd.Series(["〒100-0001", "12345", ""]))
+    assert out.tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("山田 太郎 様", "山田太郎"),
+        ("山田　太郎", "山田太郎"),
+        ("山田太郎殿", "山田太郎"),
+        ("やまだ たろう さま", "やまだたろう"),
+        ("株式会社テスト 御中", "株式会社テスト"),
+        ("김민수 님", "김민수"),
+        ("김민수씨", "김민수"),
+        ("ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ"),  # half-width kana
+        ("Taro YAMADA", "taroyamada"),
+        ("", ""),
+    ],
+)
+def test_person_name(raw, expected):
+    assert _one(normalize.person_name, raw) == expected
+
+
+def test_names_compare_equal_after_normalising():
+    a = normalize.person_name(pd.Series(["山田 太郎 様"]))
+    b = normalize.person_name(pd.Series(["山田　太郎"]))
+    assert a.iloc[0] == b.iloc[0]
+
+
+def test_nfkc_strips_and_widens():
+    assert normalize.nfkc(pd.Series([" ＡＢＣ１２３ ", "ｶﾀｶﾅ"])).tolist() == ["ABC123", "カタカナ"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026/11/24", "2026-11-24 00:00:00"),
+        ("2026/04/15 19:12:16", "2026-04-15 19:12:16"),
+        ("2026-11-24 10:12:33", "2026-11-24 10:12:33"),
+        ("2026-11-24T10:12:33.5", "2026-11-24 10:12:33"),
+        ("2026/1/5 9:05", "2026-01-05 09:05:00"),
+        ("20261124", "2026-11-24 00:00:00"),
+        ("２０２６年１１月２４日", "2026-11-24 00:00:00"),
+        ("2026.11.24", "2026-11-24 00:00:00"),
+        ("45000", "2023-03-15 00:00:00"),  # Excel serial day number
+        ("45000.5", "2023-03-15 12:00:00"),
+    ],
+)
+def test_dates(raw, expected):
+    assert _one(normalize.dates, raw) == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize("raw", ["", "2026/13/01", "2026/11/24 25:00", "soon", None])
+def test_dates_not_a_date_is_nat(raw):
+    assert pd.isna(_one(normalize.dates, raw))
+
+
+def test_dates_keeps_index():
+    out = normalize.dates(pd.Series(["20261124", ""], index=[5, 2]))
+    assert out.index.tolist() == [5, 2]
+    assert pd.api.types.is_datetime64_dtype(out)
+
+
+def test_money():
+    out = normalize.money(pd.Series(["¥1,234", "￥１，２３４円", "1234.5", "-500", "", "abc"]))
+    assert out.tolist()[:4] == [1234.0, 1234.0, 1234.5, -500.0]
+    assert out.isna().tolist()[4:] == [True, True]
