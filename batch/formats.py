@@ -1,0 +1,135 @@
+"""Input-format profiles (schemas/formats/*.toml) and detection from a header row.
+
+A profile says which header spellings feed which canonical column. Adding a courier
+layout means adding a profile file and a sample; no code.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FORMATS_DIR = Path(str(files("schemas") / "formats"))
+KINDS = ("orders", "dispatch")
+
+_SPACES = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """The form headers are compared in: NFKC, no whitespace, casefolded.
+
+    So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)`, `Order No` = `order no`.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    kind: str
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    signature: tuple[str, ...] = ()
+    priority: int = 0
+    carrier: str = ""
+    language: str = ""
+    layout: str = ""
+    service_codes: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    def locate(self, header: Sequence[str]) -> dict[str, int]:
+        """Position of each canonical column found in ``header`` (first match wins)."""
+        keys = [header_key(h) for h in header]
+        found: dict[str, int] = {}
+        for canon, aliases in self.columns.items():
+            wanted = {header_key(a) for a in aliases}
+            for i, k in enumerate(keys):
+                if k in wanted:
+                    found[canon] = i
+                    break
+        return found
+
+    def missing(self, header: Sequence[str]) -> list[str]:
+        """Required columns (by their official spelling) and signature headers not in ``header``."""
+        found = self.locate(header)
+        keys = {header_key(h) for h in header}
+        out = [self.columns[c][0] for c in self.required if c not in found]
+        out += [s for s in self.signature if header_key(s) not in keys]
+        return out
+
+    def fits(self, header: Sequence[str]) -> bool:
+        return not self.missing(header)
+
+
+def _load(path: Path) -> Profile:
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    columns = {k: tuple(v) for k, v in data.get("columns", {}).items()}
+    profile = Profile(
+        name=data.get("name", path.stem),
+        title=data.get("title", path.stem),
+        kind=data["kind"],
+        columns=columns,
+        required=tuple(data.get("required", ())),
+        signature=tuple(data.get("signature", ())),
+        priority=int(data.get("priority", 0)),
+        carrier=data.get("carrier", ""),
+        language=data.get("language", ""),
+        layout=data.get("layout", ""),
+        service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
+        path=path,
+    )
+    unknown = [c for c in profile.required if c not in columns]
+    if profile.kind not in KINDS or unknown:
+        raise ValueError(f"{path}: bad profile (kind {profile.kind!r}, required {unknown})")
+    return profile
+
+
+@cache
+def profiles() -> tuple[Profile, ...]:
+    """Every profile shipped in schemas/formats, sorted by name."""
+    return tuple(sorted((_load(p) for p in FORMATS_DIR.glob("*.toml")), key=lambda p: p.name))
+
+
+def get(name: str) -> Profile:
+    for p in profiles():
+        if p.name == name:
+            return p
+    names = ", ".join(p.name for p in profiles())
+    raise KeyError(f"unknown format {name!r}; known formats: {names}")
+
+
+def candidates(kind: str | None) -> list[Profile]:
+    return [p for p in profiles() if kind is None or p.kind == kind]
+
+
+def best_fit(header: Sequence[str], kind: str | None) -> Profile | None:
+    """The most specific profile whose required columns are all in ``header``."""
+    fitting = [p for p in candidates(kind) if p.fits(header)]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda p: (p.priority, len(p.locate(header))))
+
+
+def closest(header: Sequence[str], kind: str | None) -> tuple[Profile, list[str]]:
+    """The profile missing the fewest columns, with what it misses (for error messages)."""
+    scored = [(len(p.missing(header)), -len(p.locate(header)), p.name, p) for p in candidates(kind)]
+    *_, profile = min(scored)
+    return profile, profile.missing(header)
+
+
+def recognised(header: Sequence[str], kind: str | None) -> int:
+    """How many cells of a row are known header names: to tell a header from a title row."""
+    return max((len(p.locate(header)) for p in candidates(kind)), default=0)

@@ -1,0 +1,225 @@
+"""Read, normalise and validate the two kinds of input: the QSM orders and courier sheets.
+
+Each loader returns the usable rows as a canonical DataFrame and the unusable ones as
+INVALID_ROW exceptions, so every input row is accounted for.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from batch import carriers, exceptions, normalize
+from batch.readers import Table, read_table
+from schemas import dispatch as dispatch_schema
+from schemas import orders as orders_schema
+
+# Order states, from the 配送状態 text of the Japanese or Korean screen.
+PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = (
+    "paid",
+    "awaiting_payment",
+    "cancelled",
+    "delayed",
+    "shipped",
+)
+_STATE_PATTERNS = (
+    (CANCELLED, r"キャンセル|取消|取り消|취소|cancel"),
+    (AWAITING_PAYMENT, r"入金待|決済待|입금\s*대기|결제\s*대기|awaiting\s*payment"),
+    (DELAYED, r"配送遅延|遅延|배송\s*지연|delay"),
+    (SHIPPED, r"配送中|配送完了|発送済|배송\s*중|배송\s*완료|발송\s*완료|shipped|delivered"),
+)
+
+
+@dataclass
+class Loaded:
+    """One input file after loading: what was read, the usable rows and the invalid ones."""
+
+    table: Table
+    frame: pd.DataFrame  # valid rows, normalised
+    invalid: pd.DataFrame  # INVALID_ROW exceptions
+    invalid_rows: int  # input rows that are invalid (a row may fail several checks)
+
+    @property
+    def rows(self) -> int:
+        return self.table.rows
+
+    @property
+    def path(self):
+        return self.table.sheet.path
+
+
+def order_state(status: pd.Series) -> pd.Series:
+    """paid / awaiting_payment / cancelled / delayed / shipped from the 配送状態 text."""
+    text = normalize.nfkc(status).str.casefold()
+    state = pd.Series(PAID, index=status.index, dtype=object)
+    # Later patterns win, so the first (cancelled) is applied last and overrides the rest.
+    for name, pattern in reversed(_STATE_PATTERNS):
+        state = state.mask(text.str.contains(pattern, regex=True), name)
+    return state
+
+
+def _ids(s: pd.Series) -> pd.Series:
+    # Order and cart numbers: full-width digits and Excel's protective apostrophe occur.
+    return normalize.nfkc(s).str.lstrip("'").str.replace(r"\s+", "", regex=True)
+
+
+def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd.DataFrame]:
+    """Run the pandera model lazily; return a mask of valid rows and INVALID_ROW rows."""
+    valid = pd.Series(True, index=checked.index)
+    try:
+        model.validate(checked, lazy=True)
+        return valid, exceptions.empty()
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    cases = cases[cases["index"].notna()]
+    index = cases["index"].astype("int64").to_numpy()
+    valid.loc[index] = False
+    header = table.sheet.header
+    names = {c: header[p] for c, p in table.positions.items()}
+    column = cases["column"].map(lambda c: names.get(c, c)).to_numpy()
+    value = checked.loc[index, :]
+    shown = pd.Series([str(v) for v in cases["failure_case"]], index=value.index).str.slice(0, 80)
+    message = (
+        pd.Series(column, index=value.index)
+        + ": "
+        + cases["check"].to_numpy()
+        + " (value: '"
+        + shown
+        + "')"
+    )
+    rows = table.frame.loc[index]
+    invalid = exceptions.make(
+        "INVALID_ROW",
+        rows,
+        message.to_numpy(),
+        order_no=rows.get("order_no"),
+        cart_no=rows.get("cart_no"),
+        tracking_no=rows.get("tracking_no"),
+        recipient=rows.get("recipient_name"),
+    )
+    return valid, invalid
+
+
+def load_orders(
+    path: str | os.PathLike, format: str | None = None, password: str | None = None
+) -> Loaded:
+    return prepare_orders(read_table(path, "orders", format, password))
+
+
+def prepare_orders(table: Table) -> Loaded:
+    raw = table.frame.reindex(columns=[*orders_schema.COLUMNS, "source_file", "source_row"])
+    raw = raw.fillna("")
+    checked = pd.DataFrame(
+        {
+            "order_no": _ids(raw["order_no"]),
+            "cart_no": _ids(raw["cart_no"]),
+            "paid_at": normalize.nfkc(raw["paid_at"]),
+            "est_ship_date": normalize.nfkc(raw["est_ship_date"]),
+            "amount": normalize.nfkc(raw["amount"]).str.replace(r"\s", "", regex=True),
+            "extra_cells": table.frame.get("extra_cells", pd.Series(False, index=raw.index)),
+        },
+        index=raw.index,
+    )
+    valid, invalid = _validate(orders_schema.Orders, checked, table)
+    raw, checked = raw[valid], checked[valid]
+    listing = carriers.resolve(raw["carrier"])
+    tracking = normalize.tracking(raw["tracking_no"])
+    frame = pd.DataFrame(
+        {
+            "order_no": checked["order_no"],
+            "cart_no": checked["cart_no"],
+            "status": normalize.nfkc(raw["status"]),
+            "state": order_state(raw["status"]),
+            "carrier_expected": normalize.nfkc(raw["carrier"]),
+            "expected_company": listing["company"],
+            "expected_trackable": listing["trackable"],
+            "existing_tracking": tracking.where(~tracking.str.startswith("UMN"), ""),
+            "paid_at": normalize.dates(checked["paid_at"]),
+            "est_ship_date": normalize.dates(checked["est_ship_date"]),
+            "amount": normalize.money(checked["amount"]),
+            "item_name": raw["item_name"],
+            "recipient_name": raw["recipient_name"],
+            "name_key": normalize.person_name(raw["recipient_name"]),
+            "phone": normalize.phone(raw["recipient_phone"]),
+            "mobile": normalize.phone(raw["recipient_mobile"]),
+            "postal": normalize.postal(raw["postal_code"]),
+            "source_file": raw["source_file"],
+            "source_row": raw["source_row"],
+        },
+        index=raw.index,
+    )
+    return Loaded(table, frame, invalid, int((~valid).sum()))
+
+
+def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
+    """The carrier text of each row: its own column, else its service code, else the layout's."""
+    own = normalize.nfkc(raw["carrier"])
+    codes = table.profile.service_codes
+    if codes:
+        by_code = normalize.nfkc(raw["service"]).map(codes).fillna("")
+        own = own.where(own.ne(""), by_code)
+    return own.where(own.ne(""), table.profile.carrier)
+
+
+def load_dispatch(
+    path: str | os.PathLike, format: str | None = None, password: str | None = None
+) -> Loaded:
+    return prepare_dispatch(read_table(path, "dispatch", format, password))
+
+
+def load(
+    path: str | os.PathLike,
+    kind: str | None = None,
+    format: str | None = None,
+    password: str | None = None,
+) -> Loaded:
+    """Load a file of either kind; the kind is the detected format's."""
+    table = read_table(path, kind, format, password)
+    prepare = prepare_orders if table.profile.kind == "orders" else prepare_dispatch
+    return prepare(table)
+
+
+def prepare_dispatch(table: Table) -> Loaded:
+    raw = table.frame.reindex(columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"])
+    raw = raw.fillna("")
+    tracking = normalize.tracking(raw["tracking_no"])
+    checked = pd.DataFrame(
+        {
+            "tracking_no": tracking,
+            "ship_date": normalize.nfkc(raw["ship_date"]),
+            "extra_cells": table.frame.get("extra_cells", pd.Series(False, index=raw.index)),
+        },
+        index=raw.index,
+    )
+    table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
+    valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
+    raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
+    carrier_text = dispatch_carrier(raw, table)
+    used = carriers.resolve(carrier_text)
+    reference = _ids(raw["reference"]).str.lstrip("#")
+    frame = pd.DataFrame(
+        {
+            "reference": reference,
+            "tracking_no": tracking,
+            "tracking_raw": raw["tracking_no"],
+            "mangled": normalize.is_mangled(raw["tracking_no"]),
+            "carrier": carrier_text,
+            "company": used["company"],
+            "service": used["service"],
+            "qsm_name": used["qsm_name"],
+            "trackable": used["trackable"],
+            "number_rule": used["number_rule"],
+            "ship_date": normalize.dates(checked["ship_date"]),
+            "recipient_name": raw["recipient_name"],
+            "name_key": normalize.person_name(raw["recipient_name"]),
+            "phone": normalize.phone(raw["recipient_phone"]),
+            "postal": normalize.postal(raw["postal_code"]),
+            "source_file": raw["source_file"],
+            "source_row": raw["source_row"],
+        },
+        index=raw.index,
+    )
+    return Loaded(table, frame, invalid, int((~valid).sum()))

@@ -1,0 +1,1 @@
+"""pandera schemas of the canonical tables, and the input-format profiles (formats/)."""

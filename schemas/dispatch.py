@@ -1,0 +1,55 @@
+"""The canonical dispatch table: one row per parcel line of a courier's sheet."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.checks import DATE, blank_or
+
+COLUMNS = (
+    "reference",
+    "tracking_no",
+    "carrier",
+    "service",
+    "ship_date",
+    "recipient_name",
+    "recipient_phone",
+    "postal_code",
+    "address",
+    "master_tracking",
+    "item_name",
+)
+
+
+class Dispatch(pa.DataFrameModel):
+    """Checked after normalisation. Check digits and carriers are rules, not schema."""
+
+    tracking_no: Series[str]
+    ship_date: Series[str]
+    extra_cells: Series[bool]
+
+    @pa.check(
+        "tracking_no", name="tracking_issued", error="no tracking number: label not issued yet"
+    )
+    def _issued(cls, s):
+        return s.ne("")
+
+    @pa.check(
+        "tracking_no",
+        name="not_placeholder",
+        error="B2 placeholder number (UMN…): the label was saved but not issued yet",
+    )
+    def _placeholder(cls, s):
+        return ~s.str.startswith("UMN")
+
+    @pa.check("ship_date", name="ship_date_date", error="the ship date is not a date")
+    def _ship_date(cls, s):
+        return s.str.fullmatch(blank_or(DATE))
+
+    @pa.check("extra_cells", name="row_width", error="the row has more cells than the header")
+    def _width(cls, s):
+        return ~s
+
+    class Config:
+        strict = False

@@ -1,0 +1,73 @@
+"""The canonical orders table: one row per 注文番号 of the QSM 配送要請 export."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.checks import DATE, DIGITS, MONEY, blank_or
+
+COLUMNS = (
+    "status",
+    "order_no",
+    "cart_no",
+    "carrier",
+    "tracking_no",
+    "ship_date",
+    "order_date",
+    "paid_at",
+    "hope_date",
+    "est_ship_date",
+    "delivered_date",
+    "item_name",
+    "qty",
+    "recipient_name",
+    "recipient_phone",
+    "recipient_mobile",
+    "address",
+    "postal_code",
+    "amount",
+    "payment_amount",
+)
+
+
+class Orders(pa.DataFrameModel):
+    """Checked after normalisation: ids are NFKC text, dates and money still text."""
+
+    order_no: Series[str]
+    cart_no: Series[str]
+    paid_at: Series[str]
+    est_ship_date: Series[str]
+    amount: Series[str]
+    extra_cells: Series[bool]
+
+    @pa.check(
+        "order_no", name="order_no_digits", error="注文番号 must be digits only and not empty"
+    )
+    def _order_no(cls, s):
+        return s.str.fullmatch(DIGITS)
+
+    @pa.check(
+        "cart_no", name="cart_no_digits", error="カート番号 must be digits only and not empty"
+    )
+    def _cart_no(cls, s):
+        return s.str.fullmatch(DIGITS)
+
+    @pa.check("paid_at", name="paid_at_date", error="入金日 is not a date")
+    def _paid_at(cls, s):
+        return s.str.fullmatch(blank_or(DATE))
+
+    @pa.check("est_ship_date", name="est_ship_date_date", error="発送予定日 is not a date")
+    def _est_ship(cls, s):
+        return s.str.fullmatch(blank_or(DATE))
+
+    @pa.check("amount", name="amount_number", error="注文金額の合計 is not an amount")
+    def _amount(cls, s):
+        return s.str.fullmatch(blank_or(MONEY))
+
+    @pa.check("extra_cells", name="row_width", error="the row has more cells than the header")
+    def _width(cls, s):
+        return ~s
+
+    class Config:
+        strict = False
