@@ -1,0 +1,260 @@
+"""The command line. Only options, console output and exit codes live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from batch import formats, ledger, pipeline
+from batch.errors import DispatchError
+from batch.inputs import load
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STRICT = 0, 1, 2, 3
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+password_option = click.option(
+    "--password",
+    envvar="QOO10_DISPATCH_PASSWORD",
+    show_envvar=True,
+    help="Password of protected .xlsx files (never printed or written).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qoo10-dispatch")
+def cli():
+    """Match courier tracking numbers to Qoo10 Japan orders and write the QSM upload."""
+
+
+@cli.command()
+@click.option(
+    "--orders",
+    "orders",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
+)
+@click.option(
+    "--dispatch",
+    "dispatch",
+    required=True,
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A courier dispatch sheet (.csv, .tsv, .txt, .xlsx). Repeat for several.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the upload files, the workbook and summary.json.",
+)
+@click.option("--today", callback=_date, help="The date the run treats as today (YYYY-MM-DD).")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "ja", "ko", "en"]),
+    default="auto",
+    show_default=True,
+    help="Language of the workbook and console text.",
+)
+@click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False),
+    help="Ledger of earlier uploads [default: qoo10-dispatch-ledger.sqlite3 beside --out].",
+)
+@click.option("--no-ledger", is_flag=True, help="Use no ledger: remember nothing between runs.")
+@password_option
+@click.option(
+    "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
+)
+@click.option("--strict", is_flag=True, help="Exit 3 when any error or warning exists.")
+@click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
+@click.option("--profile", "show_profile", is_flag=True, help="Print the time spent per stage.")
+def run(
+    orders,
+    dispatch,
+    out,
+    today,
+    lang,
+    dispatch_format,
+    ledger_path,
+    no_ledger,
+    password,
+    dry_run,
+    strict,
+    quiet,
+    show_profile,
+):
+    """Match the courier sheets to the orders and write the QSM upload."""
+    if ledger_path and no_ledger:
+        raise click.UsageError("Use either --ledger or --no-ledger, not both.")
+    book = None if no_ledger else Path(ledger_path or ledger.default_path(Path(out)))
+    options = pipeline.Options(
+        ledger=book,
+        today=today or pipeline.today_in_tokyo(),
+        lang=lang,
+        dispatch_format=dispatch_format,
+        password=password,
+        dry_run=dry_run,
+    )
+    result = pipeline.run(orders, dispatch, out, options)
+    if not quiet:
+        _print_summary(result)
+    if show_profile:
+        for stage, seconds in result.timings.items():
+            click.echo(f"  {stage:<10} {seconds:8.2f} s", err=True)
+    serious = result.exceptions["severity"].isin(["error", "warning"]).any()
+    if strict and serious:
+        sys.exit(EXIT_STRICT)
+
+
+def _print_summary(result: pipeline.RunResult) -> None:
+    s = result.summary
+    o, d = s["orders"], s["dispatch"]
+    click.echo(f"qoo10-dispatch run {s['run_id']} (today {s['today']})")
+    click.echo(
+        f"  orders   {o['total']:>6}: uploaded {o['uploaded']}, held {o['held']}, "
+        f"unshipped {o['unshipped']}, not eligible {o['not_eligible']}, "
+        f"already dispatched {o['already_dispatched']}, invalid {o['invalid']}"
+    )
+    click.echo(
+        f"  dispatch {d['total']:>6}: matched {d['matched']}, unmatched {d['unmatched']}, "
+        f"invalid {d['invalid']}, duplicate {d['duplicate']}"
+    )
+    if s["exceptions"]:
+        codes = ", ".join(f"{c} {n}" for c, n in s["exceptions"].items())
+        click.echo(f"  exceptions: {codes}")
+    files = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in s["upload_files"]) or "none"
+    click.echo(f"  upload files: {files}")
+    click.echo(f"  written to {result.out}/ (exceptions.xlsx, summary.json)")
+    if result.dry_run:
+        click.echo("  dry run: nothing recorded in the ledger")
+    if not s["reconciled"]:
+        click.secho("  WARNING: the buckets do not add up to the input rows", fg="red")
+    rows = o["total"] + d["total"]
+    rate = rows / result.seconds if result.seconds else 0
+    click.echo(f"  {result.seconds:.1f} s, {rate:,.0f} rows/s")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "format_", help="Force the format (see `formats`).")
+@password_option
+@click.option("--limit", default=20, show_default=True, help="Invalid rows shown per file.")
+def validate(files, format_, password, limit):
+    """Check input files: detected format, encoding, rows and invalid rows."""
+    unusable = 0
+    for path in files:
+        try:
+            loaded = load(path, None, format_, password)
+        except DispatchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            unusable += 1
+            continue
+        sheet, profile = loaded.table.sheet, loaded.table.profile
+        where = f", sheet {sheet.sheet_name!r}" if sheet.sheet_name else ""
+        click.echo(
+            f"{path}: {profile.name} ({profile.title}), {sheet.encoding or 'xlsx'}{where}, "
+            f"header on row {sheet.header_row}, {loaded.rows} rows, {loaded.invalid_rows} invalid"
+        )
+        for rec in loaded.invalid.head(limit).itertuples(index=False):
+            click.echo(f"  row {rec.source_row}: {rec.message}")
+        if len(loaded.invalid) > limit:
+            click.echo(f"  … and {len(loaded.invalid) - limit} more")
+    if unusable:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("formats")
+def formats_command():
+    """List the input formats and the columns each requires."""
+    for p in formats.profiles():
+        required = ", ".join(p.columns[c][0] for c in p.required)
+        extra = f" + {', '.join(p.signature)}" if p.signature else ""
+        click.echo(f"{p.name:<18} {p.kind:<9} {p.title}")
+        click.echo(f"{'':<28} requires: {required}{extra}")
+
+
+ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    default=ledger.DEFAULT_NAME,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The ledger file (by default `run` keeps it beside its --out folder).",
+)
+
+
+def _open_ledger(path: str) -> ledger.Ledger:
+    if not Path(path).is_file():
+        raise click.UsageError(f"no ledger at {path}; pass --ledger PATH.")
+    return ledger.Ledger(Path(path))
+
+
+@cli.group("ledger")
+def ledger_group():
+    """What earlier runs put in upload files."""
+
+
+@ledger_group.command("list")
+@ledger_option
+def ledger_list(ledger_path):
+    """Show the runs recorded in the ledger."""
+    with _open_ledger(ledger_path) as book:
+        runs = book.runs()
+    if runs.empty:
+        click.echo("no runs recorded")
+    for r in runs.itertuples(index=False):
+        state = f"undone {r.undone_at}" if r.undone_at else "active"
+        click.echo(f"{r.run_id}  today {r.today}  {r.rows:>6} rows  {state}  {r.out_dir}")
+
+
+@ledger_group.command("undo")
+@click.argument("run_id")
+@ledger_option
+def ledger_undo(run_id, ledger_path):
+    """Forget a run (its QSM upload failed); a rerun produces those rows again."""
+    with _open_ledger(ledger_path) as book:
+        rows = book.undo(run_id)
+    click.echo(f"run {run_id} undone: its {rows} rows will be uploaded again by the next run")
+
+
+def main(argv=None) -> None:
+    """Entry point: our own errors become one line and exit 2, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="qoo10-dispatch", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_INPUT)
+    except DispatchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: say so briefly; the traceback only on request
+        if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  This is a bug in qoo10-dispatch. Set QOO10_DISPATCH_TRACEBACK=1 to see the details.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

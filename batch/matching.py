@@ -1,0 +1,139 @@
+"""Which orders each dispatch row belongs to.
+
+A reference may be a 注文番号 (that order) or a カート番号 (every eligible order of the cart).
+Rows without a usable reference fall back to recipient phone + postal code, confirmed by
+the normalised name. All joins are merges on key columns; no loop over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from batch import exceptions
+from batch.inputs import AWAITING_PAYMENT, CANCELLED
+
+# Statuses whose orders take a cart's tracking number when the reference is the cart.
+_NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
+
+
+@dataclass
+class Matches:
+    pairs: pd.DataFrame  # one row per (dispatch row, order): dispatch_id, order_no, how
+    duplicate: pd.Series  # dispatch_id of rows that repeat an earlier row exactly
+    unmatched: pd.DataFrame  # UNMATCHED_DISPATCH / AMBIGUOUS_MATCH / FALLBACK_MATCH rows
+
+
+def duplicates(dispatch: pd.DataFrame) -> pd.Series:
+    """Rows repeating an earlier row's reference and tracking number (a sheet given twice)."""
+    key = dispatch[["reference", "tracking_no"]]
+    # A row without a reference repeats another only when the recipient is the same too.
+    key = key.assign(
+        phone=dispatch["phone"].where(dispatch["reference"].eq("")),
+        postal=dispatch["postal"].where(dispatch["reference"].eq("")),
+    )
+    return key.duplicated(keep="first")
+
+
+def _cart_members(orders: pd.DataFrame) -> pd.DataFrame:
+    """cart_no -> the orders a cart-level reference ships.
+
+    Eligible (paid) orders of the cart; when a cart has none, all of them, so that
+    shipping an unpaid or cancelled cart is reported rather than ignored.
+    """
+    members = orders[["cart_no", "order_no", "state"]]
+    eligible = ~members["state"].isin(_NOT_ELIGIBLE)
+    has_eligible = eligible.groupby(members["cart_no"]).transform("any")
+    return members.loc[eligible | ~has_eligible, ["cart_no", "order_no"]]
+
+
+def _by_reference(dispatch: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    refs = dispatch.loc[dispatch["reference"].ne(""), ["dispatch_id", "reference"]]
+    by_order = refs.merge(
+        orders[["order_no"]], left_on="reference", right_on="order_no", how="inner"
+    ).assign(how="order")
+    # A number that is an order number is not also looked up as a cart number.
+    rest = refs[~refs["dispatch_id"].isin(by_order["dispatch_id"])]
+    by_cart = rest.merge(
+        _cart_members(orders), left_on="reference", right_on="cart_no", how="inner"
+    ).assign(how="cart")
+    return pd.concat([by_order, by_cart], ignore_index=True)[["dispatch_id", "order_no", "how"]]
+
+
+def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """Candidate carts by phone (or mobile) + postal code, confirmed by name when given."""
+    contacts = pd.concat(
+        [
+            orders[["cart_no", "phone", "postal", "name_key"]],
+            orders[["cart_no", "mobile", "postal", "name_key"]].rename(columns={"mobile": "phone"}),
+        ],
+        ignore_index=True,
+    )
+    contacts = contacts[contacts["phone"].ne("") & contacts["postal"].ne("")].drop_duplicates()
+    probe = rows.loc[
+        rows["phone"].ne("") & rows["postal"].ne(""), ["dispatch_id", "phone", "postal", "name_key"]
+    ]
+    cand = probe.merge(contacts, on=["phone", "postal"], suffixes=("", "_order"))
+    named = cand["name_key"].ne("")
+    cand = cand[~named | cand["name_key"].eq(cand["name_key_order"])]
+    return cand[["dispatch_id", "cart_no"]].drop_duplicates()
+
+
+def match(dispatch: pd.DataFrame, orders: pd.DataFrame) -> Matches:
+    """Match every (non-duplicate) dispatch row to its orders, or explain why not."""
+    dup = duplicates(dispatch)
+    live = dispatch[~dup]
+    by_ref = _by_reference(live, orders)
+    rest = live[~live["dispatch_id"].isin(by_ref["dispatch_id"])]
+
+    cand = _fallback(rest, orders)
+    n = cand.groupby("dispatch_id")["cart_no"].transform("size")
+    single = cand[n.eq(1)]
+    by_fallback = single.merge(_cart_members(orders), on="cart_no")[["dispatch_id", "order_no"]]
+    by_fallback = by_fallback.assign(how="fallback")
+    pairs = pd.concat([by_ref, by_fallback], ignore_index=True)
+
+    info = rest.set_index("dispatch_id")
+    fallback_rows = info.loc[single["dispatch_id"]].assign(cart_no=single["cart_no"].to_numpy())
+    found = exceptions.make(
+        "FALLBACK_MATCH",
+        fallback_rows,
+        "matched on recipient phone + postal code"
+        + fallback_rows["reference"].map(lambda r: f" (reference '{r}' unknown)" if r else "")
+        + ": check that cart "
+        + fallback_rows["cart_no"]
+        + " is right",
+        recipient=fallback_rows["recipient_name"],
+    )
+    several = cand[n.gt(1)]
+    listed = several.groupby("dispatch_id")["cart_no"].agg(lambda s: ", ".join(sorted(s)))
+    ambiguous_rows = info.loc[listed.index]
+    ambiguous = exceptions.make(
+        "AMBIGUOUS_MATCH",
+        ambiguous_rows,
+        "recipient phone + postal code fit several carts: "
+        + listed.to_numpy()
+        + "; put the cart number in the courier's reference column",
+        recipient=ambiguous_rows["recipient_name"],
+        cart_no=listed.to_numpy(),
+    )
+    none = rest[~rest["dispatch_id"].isin(cand["dispatch_id"])]
+    unmatched = exceptions.make(
+        "UNMATCHED_DISPATCH",
+        none,
+        none["reference"].map(
+            lambda r: (
+                f"reference '{r}' is neither an order nor a cart number in the export"
+                if r
+                else "no reference"
+            )
+        )
+        + ", and no order has this recipient's phone + postal code",
+        recipient=none["recipient_name"],
+    )
+    return Matches(
+        pairs=pairs,
+        duplicate=dispatch.loc[dup, "dispatch_id"],
+        unmatched=exceptions.concat([found, ambiguous, unmatched]),
+    )

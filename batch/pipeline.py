@@ -1,0 +1,320 @@
+"""The main job: read -> validate -> match -> decide -> write. The one place stages meet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from batch import exceptions, matching, rules, upload, watch, workbook
+from batch.inputs import Loaded, load_dispatch, load_orders
+from batch.ledger import Ledger
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+ORDER_BUCKETS = ("uploaded", "held", "unshipped", "not_eligible", "already_dispatched", "invalid")
+DISPATCH_BUCKETS = ("matched", "unmatched", "invalid", "duplicate")
+
+
+def today_in_tokyo() -> dt.date:
+    return dt.datetime.now(TOKYO).date()
+
+
+@dataclass
+class Options:
+    today: dt.date = field(default_factory=today_in_tokyo)
+    lang: str = "auto"
+    orders_format: str | None = None
+    dispatch_format: str | None = None
+    password: str | None = None
+    dry_run: bool = False
+    ledger: Path | None = None  # None: no ledger (--no-ledger)
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    out: Path
+    summary: dict
+    exceptions: pd.DataFrame
+    uploaded: pd.DataFrame
+    unshipped: pd.DataFrame
+    language: str
+    dry_run: bool = False
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    """Seconds spent per stage, so the slow stage is visible (--profile)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = self.times.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(TOKYO).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+
+def _input_entry(loaded: Loaded) -> dict:
+    sheet = loaded.table.sheet
+    return {
+        "path": str(sheet.path),
+        "format": loaded.table.profile.name,
+        "encoding": sheet.encoding or "xlsx",
+        "rows": loaded.rows,
+    }
+
+
+def _combine(loaded: Sequence[Loaded]) -> pd.DataFrame:
+    frames = [x.frame for x in loaded]
+    if not any(len(f) for f in frames):
+        return frames[0].iloc[0:0].assign(dispatch_id=pd.Series(dtype="int64"))
+    d = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return d.assign(dispatch_id=range(len(d)))
+
+
+def run(
+    orders_path: str | os.PathLike,
+    dispatch_paths: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    options: Options | None = None,
+) -> RunResult:
+    """Run the whole job and write every output into ``out`` (atomically)."""
+    options = options or Options()
+    started = time.perf_counter()
+    clock = _Clock()
+    orders = load_orders(orders_path, options.orders_format, options.password)
+    sheets = [load_dispatch(p, options.dispatch_format, options.password) for p in dispatch_paths]
+    clock.lap("read")
+    d = _combine(sheets)
+    book = Ledger(options.ledger) if options.ledger else None
+    try:
+        if book is not None:
+            book.begin()
+        result = _run(orders, sheets, d, book, Path(out), options, clock)
+    finally:
+        if book is not None:
+            book.close()
+    result.seconds = time.perf_counter() - started
+    result.timings = clock.times
+    return result
+
+
+def _with_ledger(o: pd.DataFrame, book: Ledger | None) -> pd.DataFrame:
+    """Orders the ledger holds from an earlier run count as carrying that number."""
+    source = pd.Series("export", index=o.index).where(o["existing_tracking"].ne(""), "")
+    o = o.assign(existing_source=source)
+    if book is None:
+        return o
+    held = book.recorded(o["order_no"])
+    if held.empty:
+        return o
+    from_ledger = o["order_no"].map(held["tracking_no"]).fillna("")
+    use = o["existing_tracking"].eq("") & from_ledger.ne("")
+    run_ids = o["order_no"].map(held["run_id"]).fillna("")
+    return o.assign(
+        existing_tracking=o["existing_tracking"].where(~use, from_ledger),
+        existing_source=source.where(~use, "ledger (run " + run_ids + ")"),
+    )
+
+
+def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) -> RunResult:
+    o = _with_ledger(orders.frame, book)
+    matches = matching.match(d, o)
+    clock.lap("match")
+    decision = rules.decide(o, d, matches.pairs)
+    waiting = o[o["order_no"].map(decision.bucket).eq(rules.UNSHIPPED).to_numpy()]
+    watched = watch.watch_unshipped(waiting, options.today)
+    clock.lap("rules")
+
+    found = exceptions.concat(
+        [
+            orders.invalid,
+            *(s.invalid for s in sheets),
+            matches.unmatched,
+            decision.exceptions,
+            watched,
+        ]
+    )
+    found = _sorted(found)
+
+    language = options.lang
+    if language == "auto":
+        language = orders.table.profile.language or "ja"
+
+    run_id = new_run_id()
+    staging = _staging_dir(out, run_id)
+    try:
+        uploaded = _write_uploads(orders, decision, options.today, staging, language)
+        clock.lap("upload")
+        summary = _summary(run_id, options, orders, sheets, decision, matches, found, uploaded)
+        unshipped = _unshipped_table(waiting, options.today)
+        result = RunResult(
+            run_id=run_id,
+            out=out,
+            summary=summary,
+            exceptions=found,
+            uploaded=uploaded,
+            unshipped=unshipped,
+            language=language,
+            dry_run=options.dry_run,
+        )
+        _write_json(staging / "summary.json", summary)
+        _write_jsonl(staging / "exceptions.jsonl", found)
+        workbook.write(staging / "exceptions.xlsx", result)
+        clock.lap("workbook")
+        record = book is not None and not options.dry_run
+        if record:
+            inputs = [orders.path, *(s.path for s in sheets)]
+            book.record(run_id, options.today, inputs, out, uploaded)
+        # Outputs first, then the commit: a run killed in between leaves its rows
+        # unrecorded (produced again next time), never recorded but unwritten.
+        _publish(staging, out)
+        if record:
+            book.commit()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def _sorted(found: pd.DataFrame) -> pd.DataFrame:
+    if found.empty:
+        return found
+    rank = found["severity"].map(exceptions.SEVERITY_RANK)
+    code = found["code"].map({c: i for i, c in enumerate(exceptions.CODES)})
+    days = pd.to_numeric(found["days"], errors="coerce").fillna(-1)
+    order = pd.DataFrame(
+        {
+            "r": rank,
+            "c": code,
+            "d": -days,
+            "f": found["source_file"].fillna(""),
+            "s": pd.to_numeric(found["source_row"], errors="coerce").fillna(0),
+        }
+    )
+    return found.loc[order.sort_values(["r", "c", "d", "f", "s"], kind="stable").index].reset_index(
+        drop=True
+    )
+
+
+def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
+    o = orders.frame
+    up = decision.upload
+    label = pd.Series(o.index, index=o["order_no"])
+    ship = up["ship_date"].fillna(pd.Timestamp(today))
+    rows = pd.DataFrame(
+        {
+            "tracking_no": up["tracking_no"].to_numpy(),
+            "carrier": up["carrier"].to_numpy(),
+            "ship_date": ship.dt.strftime("%Y/%m/%d").to_numpy(),
+            "order_no": up["order_no"].to_numpy(),
+            "cart_no": up["cart_no"].to_numpy(),
+        },
+        index=label.loc[up["order_no"]].to_numpy(),
+    ).sort_index()
+    files = upload.write(orders.table.sheet, orders.table.positions, rows, staging, language)
+    name = pd.Series("", index=rows.index, dtype=object)
+    for path, index in files:
+        name[index] = path.name
+    return rows.assign(file=name)
+
+
+def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded) -> dict:
+    counts = decision.bucket.value_counts()
+    order_counts = {b: int(counts.get(b, 0)) for b in ORDER_BUCKETS}
+    order_counts["invalid"] = orders.invalid_rows
+    order_counts = {"total": orders.rows, **order_counts}
+
+    unmatched_codes = ("UNMATCHED_DISPATCH", "AMBIGUOUS_MATCH")
+    unmatched = int(found["code"].isin(unmatched_codes).sum()) if len(found) else 0
+    duplicate = len(matches.duplicate)
+    matched = int(matches.pairs["dispatch_id"].nunique()) if len(matches.pairs) else 0
+    dispatch_counts = {
+        "total": sum(s.rows for s in sheets),
+        "matched": matched,
+        "unmatched": unmatched,
+        "invalid": sum(s.invalid_rows for s in sheets),
+        "duplicate": duplicate,
+    }
+    files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
+    reconciled = order_counts["total"] == sum(order_counts[b] for b in ORDER_BUCKETS) and (
+        dispatch_counts["total"] == sum(dispatch_counts[b] for b in DISPATCH_BUCKETS)
+    )
+    by_code = found["code"].value_counts() if len(found) else pd.Series(dtype=int)
+    return {
+        "version": 1,
+        "run_id": run_id,
+        "today": options.today.isoformat(),
+        "inputs": {
+            "orders": _input_entry(orders),
+            "dispatch": [_input_entry(s) for s in sheets],
+        },
+        "orders": order_counts,
+        "dispatch": dispatch_counts,
+        "exceptions": {c: int(by_code[c]) for c in exceptions.CODES if c in by_code},
+        "upload_files": [{"path": name, "rows": int(n)} for name, n in files.items()],
+        "reconciled": bool(reconciled),
+    }
+
+
+def _unshipped_table(waiting: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    key = watch.urgency(waiting, today)
+    return waiting.assign(urgency=key).sort_values("urgency", kind="stable")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _jsonable(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _write_jsonl(path: Path, found: pd.DataFrame) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for rec in found.loc[:, list(exceptions.JSONL_FIELDS)].itertuples(index=False):
+            row = {k: _jsonable(v) for k, v in zip(exceptions.JSONL_FIELDS, rec, strict=True)}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# --- atomic outputs ----------------------------------------------------------------------
+
+
+def _staging_dir(out: Path, run_id: str) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.{run_id}.partial"
+    staging.mkdir()
+    return staging
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the staged outputs, never mixing old and new files."""
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder")
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.{staging.name}.old"
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
