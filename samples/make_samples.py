@@ -1,0 +1,2819 @@
+"""Generate the sample inputs in samples/ from fixed data.
+
+Run from anywhere:  python samples/make_samples.py
+
+One business day (Thursday 2026-11-26) of one shop, HANBIT SEOUL: a Korean seller of cosmetics
+and snacks on Qoo10 Japan, shipping from a warehouse in Ichikawa (Chiba). Every name, phone
+number and address is made up. The same orders appear in every QSM orders file; the courier
+sheets ship them; samples/README.md and samples/expected.json say which row shows which case.
+
+Deterministic: fixed data, no clock, no randomness. The .xlsx files get fixed zip timestamps
+and document properties, and the password-protected copy is encrypted with a salt derived from
+a fixed seed (fine for a sample, never for a real secret), so two runs give identical bytes.
+Standard library + openpyxl + msoffcrypto-tool only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 26)
+PASSWORD = "hanbit-2026"
+XLSX_TIME = (2026, 11, 26, 9, 40, 0)  # zip entry time of every xlsx member
+JP_HOLIDAYS = frozenset({dt.date(2026, 11, 3), dt.date(2026, 11, 23)})  # 文化の日, 勤労感謝の日
+SHOP = "HANBIT SEOUL"
+
+# ----------------------------------------------------------------------------------------------
+# Layouts (header rows). Sources: /work/shared/reference/qsm.md §1.2-1.4, couriers.md §1-4.
+# ----------------------------------------------------------------------------------------------
+
+
+def _split(*parts: str) -> list[str]:
+    return ",".join(parts).split(",")
+
+
+QSM_DETAIL_JA = _split(
+    "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,注文日,入金日,お届け希望日",
+    "発送予定日,配送完了日,配送方法,商品番号,商品名,数量,オプション情報,オプションコード,おまけ",
+    "受取人名,受取人名(フリガナ),受取人電話番号,受取人携帯電話番号,住所,郵便番号,国家",
+    "送料の決済,決済サイト,通貨,購入者決済金額,販売価格,割引額,注文金額の合計,供給原価の合計",
+    "購入者名,購入者名(フリガナ),配送要請事項,購入者電話番号,購入者携帯電話番号",
+    "販売者商品コード,JANコード,規格番号,プレゼント贈り主,外部広告,素材,ギフト注文",
+)
+QSM_DETAIL_KO = _split(
+    "배송상태,주문번호,장바구니번호,택배사,송장번호,발송일,주문일,입금일,배달희망일,발송예정일",
+    "배송완료일,배송방식,상품코드,상품명,수량,옵션정보,판매자옵션코드,사은품,수취인명",
+    "수취인명(음성표기),수취인전화번호,수취인핸드폰번호,주소,우편번호,국가,배송비결제,주문국가",
+    "통화,구매자결제금,판매가,할인액 ,총주문액,총공급원가,구매자명,구매자명(발음표기)",
+    "배송요청사항,구매자전화번호,구매자핸드폰번호,판매자상품코드,JAN코드,규격번호",
+    "(선물)보내는사람,수화물 보관함 서비스,외부광고,소재,선물하기주문",
+)
+QSM_BRIEF_JA = _split(
+    "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,発送予定日,商品名,数量",
+    "オプション情報,オプションコード,受取人名,販売者商品コード,外部広告,決済サイト",
+)
+QSM_BRIEF_KO = _split(
+    "배송상태,주문번호,장바구니번호,택배사,송장번호,발송일,발송예정일,상품명,수량,옵션정보",
+    "판매자옵션코드,수취인명,판매자상품코드,외부광고,주문국가,선물하기주문",
+)
+# The Korean detail file has one more column than the Japanese one, after (선물)보내는사람.
+KO_EXTRA_AT = QSM_DETAIL_KO.index("수화물 보관함 서비스")
+KO_STATUS = {
+    "配送要請": "배송요청",
+    "配送準備中": "배송준비중",
+    "配送遅延": "배송지연",
+    "入金待ち": "입금대기",
+    "キャンセル": "취소",
+    "配送中": "배송중",
+}
+
+B2_HEADER = _split(
+    "お客様管理番号,送り状種類,クール区分,伝票番号,出荷予定日,お届け予定（指定）日,配達時間帯",
+    "お届け先コード,お届け先電話番号,お届け先電話番号枝番,お届け先郵便番号,お届け先住所",
+    "お届け先住所（アパートマンション名）,お届け先会社・部門名１,お届け先会社・部門名２",
+    "お届け先名,お届け先名略称カナ,敬称,ご依頼主コード,ご依頼主電話番号,ご依頼主電話番号枝番",
+    "ご依頼主郵便番号,ご依頼主住所,ご依頼主住所（アパートマンション名）,ご依頼主名",
+    "ご依頼主略称カナ,品名コード１,品名１,品名コード２,品名２,荷扱い１,荷扱い２,記事",
+    "コレクト代金引換額（税込）,コレクト内消費税額等,営業所止置き,営業所コード,発行枚数",
+    "個数口枠の印字,ご請求先顧客コード,ご請求先分類コード,運賃管理番号",
+    "クロネコwebコレクトデータ登録,クロネコwebコレクト加盟店番号",
+    "クロネコwebコレクト申込受付番号１,クロネコwebコレクト申込受付番号２",
+    "クロネコwebコレクト申込受付番号３,お届け予定ｅメール利用区分",
+    "お届け予定ｅメールe-mailアドレス,入力機種,お届け予定eメールメッセージ",
+    "お届け完了eメール利用区分,お届け完了ｅメールe-mailアドレス,お届け完了eメールメッセージ",
+    "クロネコ収納代行利用区分,予備,収納代行請求金額(税込),収納代行内消費税額等",
+    "収納代行請求先郵便番号,収納代行請求先住所,収納代行請求先住所（アパートマンション名）",
+    "収納代行請求先会社・部門名１,収納代行請求先会社・部門名２,収納代行請求先名(漢字)",
+    "収納代行請求先名(カナ),収納代行問合せ先名(漢字),収納代行問合せ先郵便番号",
+    "収納代行問合せ先住所,収納代行問合せ先住所（アパートマンション名）",
+    "収納代行問合せ先電話番号,収納代行管理番号,収納代行品名,収納代行備考,複数口くくりキー",
+    "検索キータイトル１,検索キー１,検索キータイトル２,検索キー２,検索キータイトル3,検索キー3",
+    "検索キータイトル４,検索キー４,検索キータイトル5,検索キー5,予備,予備",
+    "投函予定メール利用区分,投函予定メールe-mailアドレス,投函予定メールメッセージ",
+    "投函完了メール（お届け先宛）利用区分,投函完了メール（お届け先宛）e-mailアドレス",
+    "投函完了メール（お届け先宛）メールメッセージ,投函完了メール（ご依頼主宛）利用区分",
+    "投函完了メール（ご依頼主宛）e-mailアドレス,投函完了メール（ご依頼主宛）メールメッセージ",
+)
+EHIDEN2_HEADER = _split(
+    "お問合せ送り状No,出荷日時,住所録コード,お届け先電話番号,お届け先郵便番号",
+    "お届け先住所１,お届け先住所２,お届け先住所３,お届け先ＪＩＳコード,お届け先名称１",
+    "お届け先名称２,グループ名,お客様管理ナンバー,お客様コード,荷送人電話番号,荷送人郵便番号",
+    "荷送人住所１,荷送人住所２,荷送人名称１,荷送人名称２,部署・担当者,ご依頼主コード",
+    "ご依頼主電話番号,ご依頼主郵便番号,ご依頼主住所１,ご依頼主住所２,ご依頼主名称１",
+    "ご依頼主名称２,荷姿コード,品名１,品名２,品名３,品名４,品名５,出荷個数",
+    "便種（スピードで選択）,便種（商品）,配達日,配達指定時間帯,配達指定時間（時分）,代引金額",
+    "消費税,決済種別,保険金額,保険金額印字,指定シール1,指定シール2,指定シール3,営業店止め",
+    "SRC区分,営業店コード,元着区分,削除区分",
+)
+EHIDEN3_HEADER = _split(
+    "お届け先コード取得区分,お届け先コード,お届け先電話番号,お届け先郵便番号,お届け先住所１",
+    "お届け先住所２,お届け先住所３,お届け先名称１,お届け先名称２,お客様管理番号,お客様コード",
+    "部署ご担当者コード取得区分,部署ご担当者コード,部署ご担当者名称,荷送人電話番号",
+    "ご依頼主コード取得区分,ご依頼主コード,ご依頼主電話番号,ご依頼主郵便番号,ご依頼主住所１",
+    "ご依頼主住所２,ご依頼主名称１,ご依頼主名称２,荷姿,品名１,品名２,品名３,品名４,品名５",
+    "荷札荷姿,荷札品名１,荷札品名２,荷札品名３,荷札品名４,荷札品名５,荷札品名６,荷札品名７",
+    "荷札品名８,荷札品名９,荷札品名１０,荷札品名１１,出荷個数,スピード指定,クール便指定",
+    "配達日,配達指定時間帯,配達指定時間（時分）,代引金額,消費税,決済種別,保険金額",
+    "指定シール１,指定シール２,指定シール３,営業所受取,SRC区分,営業所受取営業所コード",
+    "元着区分,メールアドレス,ご不在時連絡先,出荷日,お問い合せ送り状No.,出荷場印字区分",
+    "集約解除指定,編集０１,編集０２,編集０３,編集０４,編集０５,編集０６,編集０７,編集０８",
+    "編集０９,編集１０",
+)
+YUPRI_HEADER = _split(
+    "お客様側管理番号,お問い合わせ番号,代表お問い合わせ番号,発送予定日,発送予定時間区分",
+    "出荷期限日,到着期限日,郵便種別,保冷種別,元／着払／代引,書留／セキュリティ種別",
+    "配達時間帯指定郵便種別,送り状種別,お届け先 コード,お届け先 郵便番号,お届け先 住所１",
+    "お届け先 住所２,お届け先 住所３,お届け先 名称１,お届け先 名称２,お届け先 敬称区分",
+    "お届け先 電話番号,お届け先 メールアドレス１,お届け先 局留め区分",
+    "お届け先 局留め郵便局名,お届け先 局留めメール使用区分,お届け先 局留め郵便番号",
+    "お届け先 配達予告メール使用区分,お届け先 再配達予告メール使用区分,ご依頼主 コード",
+    "ご依頼主 集荷先と同一区分,ご依頼主 郵便番号,ご依頼主 住所１,ご依頼主 住所２",
+    "ご依頼主 住所３,ご依頼主 名称１,ご依頼主 名称２,ご依頼主 敬称区分,ご依頼主 電話番号",
+    "ご依頼主 メールアドレス１,ご依頼主 荷送人指図区分,ご依頼主 お届け通知メール使用区分",
+    "ご依頼主 お届け通知はがき使用区分,集荷先 コード,集荷先 連携可否区分,集荷先 会社コード",
+    "集荷先 依頼先店所名,集荷先 郵便番号,集荷先 住所１,集荷先 住所２,集荷先 住所３",
+    "集荷先 名称１,集荷先 名称２,集荷先 敬称,集荷先 電話番号,受注番号,こわれもの区分",
+    "なまもの区分,ビン類区分,逆さま厳禁区分,下積み厳禁区分,商品サイズ区分,重量（ｇ）",
+    "25kg超重量物区分,損害要償額,速達種別,配達希望日,配達希望時間帯区分,差出方法区分",
+    "ゆうパック複数個割引,ゆうパック同一割引,セット商品コード,セット品名ラベル印字区分",
+    "複数個口数,記事名１,記事名２,フリー項目０１,フリー項目０２,フリー項目０３,フリー項目０４",
+    "フリー項目０５,フリー項目０６,フリー項目０７,フリー項目０８,フリー項目０９,フリー項目１０",
+    "空港利用区分,空港・局／支店名,航空会社名,利用便名,レジャー区分,プレー・搭乗日",
+    "プレー・搭乗時間,クラブ本数,復路集貸日,出荷先登録名,集荷希望区分,集荷日付",
+    "集荷時間帯区分,支店連携先選択用名称,代引金額,代引消費税金額,送り状発行年月日",
+    "商品番号（明細）,品名（明細）,個数（明細）,重量（ｇ）（明細）,単価（明細）,金額（明細）",
+    "商品備考０１（明細）,商品備考０２（明細）,商品備考０３（明細）,商品備考０４（明細）",
+    "商品備考０５（明細）,商品備考０６（明細）,商品備考０７（明細）,商品備考０８（明細）",
+    "商品備考０９（明細）,商品備考１０（明細）",
+)
+# INFERRED: no public layout of Click Post's own export exists (couriers.md §3.2, §7).
+CLICKPOST_HEADER = _split(
+    "お問い合わせ番号,申込日時,支払日時,お届け先郵便番号,お届け先氏名,お届け先敬称",
+    "お届け先住所1行目,お届け先住所2行目,お届け先住所3行目,お届け先住所4行目,内容品",
+    "ご依頼主郵便番号,ご依頼主氏名,ご依頼主住所1行目,ご依頼主住所2行目,ご依頼主住所3行目",
+    "ご依頼主住所4行目,支払方法,状態",
+)
+KM2_HEADER = _split(
+    "荷送人コード,西濃発店コード,出荷予定日,お問合せ番号,管理番号,元着区分,原票区分,個数",
+    "重量区分,重量（Ｋ),重量（才）,荷送人名称,荷送人住所１,荷送人住所２,荷送人電話番号",
+    "部署コード,部署名,重量契約区分,お届け先郵便番号,お届け先名称１,お届け先名称２",
+    "お届け先住所１,お届け先住所２,お届け先電話番号,お届け先コード,お届け先JIS市町村コード",
+    "着店コード付け区分,着地コード,着店コード,保険金額,輸送指示１,輸送指示２,記事１,記事２",
+    "記事３,記事４,記事５,輸送指示（配達指定日付）,輸送指示コード１,輸送指示コード２",
+    "輸送指示（止め店所名）,予備,品代金,消費税",
+)
+GENERIC_KO_HEADER = ["주문번호", "송장번호", "택배사", "발송일", "수취인명", "전화번호", "우편번호"]
+GENERIC_EN_HEADER = [
+    "Order number",
+    "Tracking number",
+    "Carrier",
+    "Ship date",
+    "Recipient",
+    "Phone",
+    "Zip",
+]
+
+# The shop's warehouse (sender on every label).
+SENDER = {
+    "name": "ハンビットソウル 日本出荷センター",
+    "kana": "ﾊﾝﾋﾞｯﾄｿｳﾙ",
+    "phone": "047-398-5521",
+    "postal": "272-0014",
+    "city": "千葉県市川市",
+    "street": "田尻5-12-8",
+    "building": "市川ロジセンター3F",
+}
+
+# ----------------------------------------------------------------------------------------------
+# Tracking numbers
+# ----------------------------------------------------------------------------------------------
+
+
+def mod7(body: str) -> str:
+    """12-digit Yamato / Sagawa / Japan Post number: 11 digits + (int(first 11) % 7)."""
+    if len(body) != 11 or not body.isdigit():
+        raise ValueError(body)
+    return body + str(int(body) % 7)
+
+
+def mod7_ok(number: str) -> bool:
+    return len(number) == 12 and number.isdigit() and int(number[:11]) % 7 == int(number[11])
+
+
+def bad_check_digit(body: str) -> str:
+    return body + str((int(body) % 7 + 3) % 7)
+
+
+def excel_mangled(number: str) -> str:
+    """What Excel's General format writes back for a 12-digit number: 4.39628E+11."""
+    return f"{int(number):.5E}"
+
+
+def yamato(serial: int) -> str:
+    return mod7(f"439628114{serial:02d}")
+
+
+# ----------------------------------------------------------------------------------------------
+# People, items, carts
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    kana: str
+    postal: str
+    city: str
+    street: str
+    building: str = ""
+    phone: str = ""
+    mobile: str = "-"
+
+    @property
+    def address(self) -> str:
+        return f"{self.city}{self.street}" + (f" {self.building}" if self.building else "")
+
+    @property
+    def jis_name(self) -> str:
+        """B2 and e飛伝 take JIS level 1-2 kanji only: sellers replace 髙 﨑 by 高 崎."""
+        return self.name.replace("髙", "高").replace("﨑", "崎")
+
+    @property
+    def jis_building(self) -> str:
+        return self.building.replace("①", "1")
+
+
+def P(*args: str, mobile: str = "-") -> Person:
+    name, kana, postal, city, street, building, phone = args
+    return Person(name, kana, postal, city, street, building, phone, mobile)
+
+
+PEOPLE: dict[str, Person] = {
+    "K01": P(
+        "髙橋 美咲",
+        "タカハシ ミサキ",
+        "150-0001",
+        "東京都渋谷区",
+        "神宮前4-12-7",
+        "ラ・ポルト神宮前502",
+        "090-3412-8876",
+    ),
+    "K02": P(
+        "山﨑 翔太",
+        "ヤマサキ ショウタ",
+        "530-0012",
+        "大阪府大阪市北区",
+        "芝田2-6-21",
+        "",
+        "080-5523-1904",
+    ),
+    "K03": P(
+        "池田 恵",
+        "イケダ メグミ",
+        "221-0835",
+        "神奈川県横浜市神奈川区",
+        "鶴屋町2-24-2",
+        "ハイム鶴屋町403",
+        "090-8876-1120",
+    ),
+    "K04": P(
+        "橋本 舞",
+        "ハシモト マイ",
+        "336-0017",
+        "埼玉県さいたま市南区",
+        "南浦和2-37-5",
+        "",
+        "080-1173-4526",
+    ),
+    "K05": P(
+        "石川 玲奈",
+        "イシカワ レナ",
+        "920-0853",
+        "石川県金沢市",
+        "本町2-15-1",
+        "ポルテ金沢1204",
+        "090-6234-1187",
+    ),
+    "K06": P(
+        "前田 菜摘",
+        "マエダ ナツミ",
+        "700-0024",
+        "岡山県岡山市北区",
+        "駅元町1-6",
+        "",
+        "080-2217-9935",
+    ),
+    "K07": P(
+        "佐藤 健太",
+        "サトウ ケンタ",
+        "330-0846",
+        "埼玉県さいたま市大宮区",
+        "大門町2-118",
+        "",
+        "080-4417-2093",
+    ),
+    "K08": P(
+        "小林 由美",
+        "コバヤシ ユミ",
+        "060-0042",
+        "北海道札幌市中央区",
+        "大通西5-8",
+        "メゾン大通① 305",
+        "090-6621-3057",
+    ),
+    "K09": P(
+        "加藤 美穂",
+        "カトウ ミホ",
+        "980-0021",
+        "宮城県仙台市青葉区",
+        "中央2-2-6",
+        "",
+        "090-1187-4452",
+    ),
+    "K10": P(
+        "吉田 真由", "ヨシダ マユ", "730-0011", "広島県広島市中区", "基町10-3", "", "080-3361-7719"
+    ),
+    "K11": P(
+        "山本 千尋",
+        "ヤマモト チヒロ",
+        "170-0013",
+        "東京都豊島区",
+        "東池袋1-21-4",
+        "サンシャインレジデンス1108",
+        "090-4478-0312",
+    ),
+    "K12": P(
+        "中島 奈々",
+        "ナカジマ ナナ",
+        "211-0004",
+        "神奈川県川崎市中原区",
+        "新丸子東3-1100",
+        "",
+        "090-8124-5567",
+    ),
+    "K13": P(
+        "松本 彩",
+        "マツモト アヤ",
+        "260-0013",
+        "千葉県千葉市中央区",
+        "中央3-10-8",
+        "",
+        "080-6652-2738",
+    ),
+    "K14": P(
+        "井上 葵",
+        "イノウエ アオイ",
+        "900-0015",
+        "沖縄県那覇市",
+        "久茂地2-4-11",
+        "",
+        "090-2235-9081",
+    ),
+    "K15": P(
+        "木村 結衣",
+        "キムラ ユイ",
+        "650-0021",
+        "兵庫県神戸市中央区",
+        "三宮町1-5-2",
+        "",
+        "080-7723-4410",
+    ),
+    "K16": P(
+        "林 麻衣", "ハヤシ マイ", "420-0857", "静岡県静岡市葵区", "御幸町9-1", "", "090-5540-2287"
+    ),
+    "K17": P(
+        "清水 里奈", "シミズ リナ", "380-0823", "長野県長野市", "南千歳1-16-1", "", "080-9012-6634"
+    ),
+    "K18": P(
+        "森 久美子",
+        "モリ クミコ",
+        "790-0001",
+        "愛媛県松山市",
+        "一番町2-5-14",
+        "",
+        "089-941-2276",
+        mobile="090-3128-7745",
+    ),
+    "K19": P(
+        "藤田 真央",
+        "フジタ マオ",
+        "141-0031",
+        "東京都品川区",
+        "西五反田7-22-17",
+        "グランドメゾン五反田702",
+        "090-3345-2210",
+    ),
+    "K20": P(
+        "後藤 莉子",
+        "ゴトウ リコ",
+        "862-0950",
+        "熊本県熊本市中央区",
+        "水前寺1-4-3",
+        "",
+        "080-4461-7208",
+    ),
+    "K21": P(
+        "岡田 愛", "オカダ アイ", "400-0031", "山梨県甲府市", "丸の内1-7-11", "", "090-7720-3345"
+    ),
+    "K22": P(
+        "長谷川 遥",
+        "ハセガワ ハルカ",
+        "950-0087",
+        "新潟県新潟市中央区",
+        "東大通1-2-25",
+        "",
+        "080-3398-2271",
+    ),
+    "K23": P(
+        "村上 美月", "ムラカミ ミヅキ", "370-0841", "群馬県高崎市", "栄町3-23", "", "090-1155-8834"
+    ),
+    "P01": P(
+        "近藤 千夏",
+        "コンドウ チナツ",
+        "500-8833",
+        "岐阜県岐阜市",
+        "神田町9-27",
+        "",
+        "080-6627-1180",
+    ),
+    "P02": P(
+        "石井 沙織", "イシイ サオリ", "310-0015", "茨城県水戸市", "宮町1-7-33", "", "090-4432-9917"
+    ),
+    "P03": P(
+        "坂本 瞳",
+        "サカモト ヒトミ",
+        "770-0831",
+        "徳島県徳島市",
+        "寺島本町西1-61",
+        "",
+        "080-7753-0296",
+    ),
+    "P04": P(
+        "遠藤 杏奈",
+        "エンドウ アンナ",
+        "020-0034",
+        "岩手県盛岡市",
+        "盛岡駅前通1-44",
+        "",
+        "090-2209-6653",
+    ),
+    "P05": P(
+        "青木 香織",
+        "アオキ カオリ",
+        "160-0022",
+        "東京都新宿区",
+        "新宿3-1-13",
+        "新宿マンション602",
+        "03-3352-1174",
+        mobile="090-6655-2318",
+    ),
+    "P06": P(
+        "藤井 桃子",
+        "フジイ モモコ",
+        "600-8216",
+        "京都府京都市下京区",
+        "東塩小路町721-1",
+        "",
+        "080-8891-3356",
+    ),
+    "P07": P(
+        "西村 美桜",
+        "ニシムラ ミオ",
+        "890-0053",
+        "鹿児島県鹿児島市",
+        "中央町1-1",
+        "",
+        "090-3367-1142",
+    ),
+    "P08": P(
+        "福田 夏美", "フクダ ナツミ", "780-0870", "高知県高知市", "本町4-1-16", "", "080-2254-7789"
+    ),
+    "P09": P(
+        "太田 凛", "オオタ リン", "030-0801", "青森県青森市", "新町1-3-7", "", "090-7745-3310"
+    ),
+    "P10": P(
+        "三浦 結菜", "ミウラ ユナ", "150-0043", "東京都渋谷区", "道玄坂2-10-7", "", "080-6610-4478"
+    ),
+    "P11": P(
+        "藤原 彩乃",
+        "フジワラ アヤノ",
+        "542-0086",
+        "大阪府大阪市中央区",
+        "西心斎橋1-6-14",
+        "",
+        "090-1276-5543",
+    ),
+    "P12": P(
+        "岡本 詩織",
+        "オカモト シオリ",
+        "812-0012",
+        "福岡県福岡市博多区",
+        "博多駅中央街8-27",
+        "",
+        "080-3327-9016",
+    ),
+    "P13": P(
+        "松田 由香",
+        "マツダ ユカ",
+        "461-0005",
+        "愛知県名古屋市東区",
+        "東桜1-13-3",
+        "東桜ビル2F ヘアサロン ソラ",
+        "052-961-2233",
+        mobile="090-2290-4417",
+    ),
+    "P14": P(
+        "中川 里美",
+        "ナカガワ サトミ",
+        "320-0802",
+        "栃木県宇都宮市",
+        "江野町8-3",
+        "",
+        "080-5561-2279",
+    ),
+    "P15": P(
+        "原田 恵美", "ハラダ エミ", "690-0003", "島根県松江市", "朝日町472", "", "090-9823-4410"
+    ),
+    "P16": P(
+        "小野 美咲",
+        "オノ ミサキ",
+        "135-0061",
+        "東京都江東区",
+        "豊洲3-2-20",
+        "豊洲フロント1501",
+        "090-2748-1136",
+    ),
+    "P17": P(
+        "田村 綾",
+        "タムラ アヤ",
+        "231-0062",
+        "神奈川県横浜市中区",
+        "桜木町1-101",
+        "",
+        "080-4412-5587",
+    ),
+    "X1": P(
+        "竹内 紗希", "タケウチ サキ", "150-0002", "東京都渋谷区", "渋谷2-21-1", "", "090-5531-2004"
+    ),
+    "X2": P(
+        "金子 陽子",
+        "カネコ ヨウコ",
+        "330-0063",
+        "埼玉県さいたま市浦和区",
+        "高砂1-16-12",
+        "",
+        "080-1946-3382",
+    ),
+    "X3": P(
+        "野口 沙耶", "ノグチ サヤ", "273-0005", "千葉県船橋市", "本町6-4-15", "", "090-6120-8874"
+    ),
+    # Not a customer of this export: the B2 row whose reference and phone match nothing.
+    "STRAY": P(
+        "中村 大輔",
+        "ナカムラ ダイスケ",
+        "812-0011",
+        "福岡県福岡市博多区",
+        "博多駅前2-1-1",
+        "",
+        "070-3318-9042",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    item_no: str  # Qoo10 商品番号
+    name: str
+    price: int
+    seller_code: str
+    jan: str
+    kind: str  # 品名 on labels
+
+
+def _jan(body12: str) -> str:
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
+    return body12 + str((10 - total % 10) % 10)
+
+
+ITEMS: dict[str, Item] = {
+    "T1": Item(
+        "1093847261",
+        "【HANBIT】ドクダミ77 鎮静トナー 250ml",
+        2480,
+        "HB-TN-250",
+        _jan("880941200011"),
+        "化粧品",
+    ),
+    "T2": Item(
+        "1093847288",
+        "【HANBIT】カタツムリ96 ムチンエッセンス 100ml",
+        2180,
+        "HB-SN-100",
+        _jan("880941200028"),
+        "化粧品",
+    ),
+    "T3": Item(
+        "1093851107",
+        "【HANBIT】シカリペア クリーム 50ml",
+        1980,
+        "HB-CC-050",
+        _jan("880941200035"),
+        "化粧品",
+    ),
+    "T4": Item(
+        "1093851139",
+        "【HANBIT】緑茶シード セラム 80ml",
+        2350,
+        "HB-GT-080",
+        _jan("880941200042"),
+        "化粧品",
+    ),
+    "T5": Item(
+        "1094002716",
+        "【HANBIT】米ぬか クレンジングバーム 100ml",
+        1880,
+        "HB-RB-100",
+        _jan("880941200059"),
+        "化粧品",
+    ),
+    "T6": Item(
+        "1094002753",
+        "【HANBIT】シートマスク 30枚入 選べる3種",
+        1650,
+        "HB-MK-030",
+        _jan("880941200066"),
+        "化粧品",
+    ),
+    "S1": Item(
+        "1094315520",
+        "韓国お菓子 ハニーバターアーモンド 210g",
+        1280,
+        "SN-HBA-210",
+        _jan("880941300018"),
+        "食品（菓子）",
+    ),
+    "S2": Item(
+        "1094315547", "韓国ラーメン 辛口 5袋セット", 980, "SN-RM-05", _jan("880941300025"), "食品"
+    ),
+    "S3": Item(
+        "1094315583",
+        "チョコパイ 情 12個入×2箱",
+        1580,
+        "SN-CP-24",
+        _jan("880941300032"),
+        "食品（菓子）",
+    ),
+    "S4": Item(
+        "1094400192", "韓国海苔 お弁当用 16袋", 1190, "SN-NR-16", _jan("880941300049"), "食品"
+    ),
+    "S5": Item(
+        "1094400215",
+        "即席トッポッキ カップ 6個セット",
+        2280,
+        "SN-TK-06",
+        _jan("880941300056"),
+        "食品",
+    ),
+    "S6": Item("1094400238", "ゆず茶 1kg 瓶", 1780, "SN-YJ-1K", _jan("880941300063"), "食品"),
+    "B1": Item(
+        "1094512804",
+        "【業務用】韓国ラーメン 辛口 40袋 ケース",
+        5980,
+        "BZ-RM-40",
+        _jan("880941300070"),
+        "食品",
+    ),
+    "B2": Item(
+        "1094512831",
+        "【業務用】ゆず茶 1kg×12本 ケース",
+        16800,
+        "BZ-YJ-12",
+        _jan("880941300087"),
+        "食品",
+    ),
+    "B3": Item(
+        "1094512868",
+        "【まとめ買い】シートマスク 30枚入×20箱",
+        26000,
+        "BZ-MK-20",
+        _jan("880941200073"),
+        "化粧品",
+    ),
+}
+MASK_OPTIONS = {
+    "HA": ("種類:ヒアルロン酸", "'MK-HA"),
+    "CI": ("種類:シカ", "'MK-CI"),
+    "VC": ("種類:ビタミンC", "'MK-VC"),
+}
+
+
+@dataclass
+class Line:
+    item: Item
+    qty: int = 1
+    option: str = ""
+    option_code: str = ""
+    discount: int = 0
+    order_no: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.item.price * self.qty - self.discount
+
+
+def L(code: str, qty: int = 1, mask: str = "", discount: int = 0) -> Line:
+    option, option_code = MASK_OPTIONS[mask] if mask else ("", "")
+    return Line(ITEMS[code], qty, option, option_code, discount)
+
+
+@dataclass
+class Cart:
+    key: str
+    carrier: str  # the listing's 配送会社 (QSM spelling)
+    status: str
+    ordered: dt.datetime
+    paid: dt.datetime | None
+    est: dt.date | None
+    lines: list[Line]
+    note: str = ""  # 配送要請事項
+    hope: str = ""  # お届け希望日
+    gift_from: str = ""
+    buyer: Person | None = None  # when the buyer is not the recipient (a gift)
+    bonus: str = ""  # おまけ
+    export_tracking: str = ""  # a 送り状番号 already in the QSM export
+    export_ship: str = ""
+    cart_no: str = ""
+
+    @property
+    def person(self) -> Person:
+        return PEOPLE[self.key[:3]] if self.key[:3] in PEOPLE else PEOPLE[self.key]
+
+    @property
+    def paid_date(self) -> dt.date | None:
+        return self.paid.date() if self.paid else None
+
+
+def _ts(text: str) -> dt.datetime:
+    return dt.datetime.strptime(f"2026/{text}", "%Y/%m/%d %H:%M:%S")
+
+
+def _d(text: str) -> dt.date:
+    return _ts(f"{text} 00:00:00").date()
+
+
+def C(
+    key: str,
+    carrier: str,
+    status: str,
+    ordered: str,
+    lines: list[Line],
+    *,
+    paid: str | None = "card",
+    est: str | None = None,
+    **kw,
+) -> Cart:
+    when = _ts(ordered)
+    if paid == "card":  # card payment: confirmed a few seconds after the order
+        paid_at: dt.datetime | None = when + dt.timedelta(seconds=19 + len(key) * 5)
+    else:
+        paid_at = _ts(paid) if paid else None
+    return Cart(key, carrier, status, when, paid_at, _d(est) if est else None, lines, **kw)
+
+
+YAMATO_EXPORTED = {"K14": mod7("43962811388"), "K15": mod7("43962811391")}
+
+NOTE_K02 = "置き配希望（玄関前）, インターホン不要です。\n平日の午前中は不在です"
+NOTE_P01 = 'ゆず茶は瓶なので"ワレモノ"シールをお願いします'
+
+CARTS: list[Cart] = [
+    # ---- older paid orders still waiting in 配送要請 (shipped later by other couriers) ----
+    C(
+        "P01",
+        "佐川急便",
+        "配送遅延",
+        "11/09 22:41:07",
+        [L("S6", 2)],
+        paid="11/10 08:12:55",
+        note=NOTE_P01,
+    ),
+    C(
+        "P12",
+        "クリックポスト",
+        "配送要請",
+        "11/17 21:03:44",
+        [L("T6", 2, "HA")],
+        paid="11/19 12:30:02",
+    ),
+    C("P04", "佐川急便", "配送準備中", "11/18 07:55:21", [L("T4", 2)], est="11/27"),
+    C(
+        "P08",
+        "ゆうパック",
+        "配送準備中",
+        "11/18 19:20:13",
+        [L("B1", 2)],
+        est="11/25",
+        note="2箱に分かれても大丈夫です",
+    ),
+    C("P02", "佐川急便", "配送準備中", "11/19 13:05:30", [L("T2")], est="11/25"),
+    C("P05", "佐川急便", "配送要請", "11/20 23:47:18", [L("T1", discount=300), L("T5")]),
+    # ---- orders with a problem of their own ----
+    C("K13", "ネコポス", "キャンセル", "11/22 15:10:09", [L("T6", 1, "CI")]),
+    C(
+        "K14",
+        "ヤマト宅急便",
+        "配送中",
+        "11/23 10:02:11",
+        [L("T3", 2)],
+        export_tracking=YAMATO_EXPORTED["K14"],
+        export_ship="2026/11/25",
+    ),
+    C(
+        "K15",
+        "ヤマト宅急便",
+        "配送中",
+        "11/23 18:44:52",
+        [L("S1")],
+        export_tracking=YAMATO_EXPORTED["K15"],
+        export_ship="2026/11/25",
+    ),
+    C("K12", "ヤマト宅急便", "入金待ち", "11/24 20:15:37", [L("S4", 2)], paid=None),
+    # ---- 11/25 ----
+    C("K16", "ヤマト宅急便", "配送準備中", "11/25 00:12:45", [L("T5")], est="11/27"),
+    C(
+        "P06",
+        "佐川急便",
+        "配送準備中",
+        "11/25 06:40:18",
+        [L("T3")],
+        est="11/27",
+        gift_from="藤井 大輝",
+        buyer=Person(
+            "藤井 大輝",
+            "フジイ ダイキ",
+            "604-8005",
+            "京都府京都市中京区",
+            "恵比須町534",
+            "",
+            "080-8891-0021",
+        ),
+    ),
+    C("P07", "ゆうパック", "配送要請", "11/25 07:21:54", [L("S6")]),
+    C("P11", "クリックポスト", "配送準備中", "11/25 07:49:26", [L("S4")], est="11/27"),
+    C("K01", "ヤマト宅急便", "配送要請", "11/25 08:14:22", [L("T1")]),
+    C(
+        "K02",
+        "ヤマト宅急便",
+        "配送要請",
+        "11/25 09:02:51",
+        [L("T2", discount=200), L("T3")],
+        note=NOTE_K02,
+        bonus="シートマスク1枚",
+    ),
+    C("K04", "ヤマト宅急便", "配送準備中", "11/25 10:33:17", [L("S3", 2)], est="11/27"),
+    C(
+        "P13",
+        "西濃運輸",
+        "配送準備中",
+        "11/25 10:58:03",
+        [L("B2")],
+        est="11/27",
+        note="店舗宛てです。平日10-19時に受け取れます",
+    ),
+    C("P14", "西濃運輸", "配送要請", "11/25 11:22:40", [L("B1")]),
+    C("K05", "ネコポス", "配送準備中", "11/25 11:48:09", [L("T6", 1, "VC")], est="11/27"),
+    C("K06", "ヤマト宅急便", "配送準備中", "11/25 12:20:44", [L("S5")], est="11/30"),
+    C("K07", "ヤマト宅急便", "配送要請", "11/25 13:07:30", [L("T4")]),
+    C("P15", "西濃運輸", "配送準備中", "11/25 13:36:17", [L("B3")], est="11/30"),
+    C("K08a", "ネコポス", "配送要請", "11/25 14:41:02", [L("T6", 1, "HA")]),
+    C("K09", "ヤマト宅急便", "配送要請", "11/25 15:26:19", [L("S2", 6)], hope="2026/11/29"),
+    C("K10", "ヤマト宅急便", "配送要請", "11/25 16:03:55", [L("T1", discount=100), L("S6")]),
+    C("P17", "ゆうパケット", "配送準備中", "11/25 16:44:09", [L("T6", 1, "CI")], est="11/27"),
+    C("K11", "ヤマト宅急便", "配送要請", "11/25 17:45:12", [L("T2"), L("T4"), L("S1", 2)]),
+    C("K17", "ヤマト宅急便", "配送準備中", "11/25 18:52:07", [L("S4")], est="11/27"),
+    C("X1", "ヤマト宅急便", "配送準備中", "11/25 19:02:58", [L("T1")], est="11/27"),
+    C("K18", "佐川急便", "配送要請", "11/25 19:33:28", [L("S3")]),
+    C(
+        "K19",
+        "ヤマト宅急便",
+        "配送要請",
+        "11/25 20:05:16",
+        [L("T1"), L("T6", 1, "CI", discount=150)],
+    ),
+    C("K20", "ゆうパケット", "配送要請", "11/25 20:48:39", [L("T6", 2, "HA")]),
+    C("K21", "佐川急便", "配送要請", "11/25 21:15:02", [L("S5")]),
+    C("K22", "ゆうパケット", "配送準備中", "11/25 21:57:45", [L("S4")], est="11/27"),
+    C("X2", "ネコポス", "配送準備中", "11/25 22:02:31", [L("T6", 1, "VC")], est="11/27"),
+    C("K23", "ヤマト宅急便", "配送準備中", "11/25 22:31:10", [L("T3")], est="11/27"),
+    C("P10", "クリックポスト", "配送要請", "11/25 23:05:33", [L("T6", 1, "VC")]),
+    # ---- 11/26, before the 09:40 download ----
+    C("K03", "ネコポス", "配送要請", "11/26 00:37:45", [L("T6", 1, "CI")]),
+    C("K08b", "ネコポス", "配送要請", "11/26 01:12:19", [L("T5")]),
+    C("P03", "佐川急便", "配送要請", "11/26 02:55:08", [L("S3")]),
+    C("X3", "ゆうパケット", "入金待ち", "11/26 06:10:47", [L("T6", 1, "HA")], paid=None),
+    C("P09", "ゆうパケット", "配送要請", "11/26 07:18:44", [L("T6", 1, "VC")]),
+    C("P16", "ヤマト宅急便", "配送要請", "11/26 08:02:30", [L("T2")]),
+]
+BY_KEY = {c.key: c for c in CARTS}
+
+
+def _gap(seed: str, low: int, span: int) -> int:
+    return low + int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16) % span
+
+
+def assign_numbers() -> None:
+    order_no, cart_no = 104602117, 78360221
+    for cart in sorted(CARTS, key=lambda c: c.ordered):
+        cart_no += _gap(f"cart:{cart.key}", 60, 240)
+        order_no += _gap(f"order:{cart.key}", 600, 1400)
+        cart.cart_no = str(cart_no)
+        for i, line in enumerate(cart.lines):
+            line.order_no = str(order_no + i)
+        order_no += len(cart.lines)
+    # INVALID_ROW cases: one row lost its カート番号, one 注文番号 got a letter O for a zero.
+    BY_KEY["X1"].cart_no = ""
+    x2 = BY_KEY["X2"].lines[0]
+    x2.order_no = x2.order_no[0] + "O" + x2.order_no[2:]
+
+
+# ----------------------------------------------------------------------------------------------
+# QSM orders files
+# ----------------------------------------------------------------------------------------------
+
+SHIPPING_FEE = {"ヤマト宅急便": 600, "佐川急便": 700, "ゆうパック": 800}
+PARCEL_CARRIERS = {"ヤマト宅急便", "佐川急便", "ゆうパック", "西濃運輸"}
+
+
+def _money(value: int, thousands: bool) -> str:
+    return f"{value:,}" if thousands else str(value)
+
+
+def _fmt_ts(value: dt.datetime | None) -> str:
+    return value.strftime("%Y/%m/%d %H:%M:%S") if value else ""
+
+
+def _fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%Y/%m/%d") if value else ""
+
+
+def order_rows(thousands: bool) -> list[dict[str, str]]:
+    """One dict per 注文番号, keyed by the Japanese detail header."""
+    rows = []
+    for cart in sorted(CARTS, key=lambda c: c.ordered):
+        person, buyer = cart.person, cart.buyer or cart.person
+        cart_total = sum(line.total for line in cart.lines)
+        fee = SHIPPING_FEE.get(cart.carrier, 0) if cart_total < 3000 else 0
+        hidden = cart.status == "入金待ち"  # QSM shows no name, phone or address before payment
+        paid = cart.paid
+        for i, line in enumerate(cart.lines):
+            row = dict.fromkeys(QSM_DETAIL_JA, "")
+            row.update(
+                {
+                    "配送状態": cart.status,
+                    "注文番号": line.order_no,
+                    "カート番号": cart.cart_no,
+                    "配送会社": cart.carrier,
+                    "送り状番号": cart.export_tracking,
+                    "発送日": cart.export_ship,
+                    "注文日": _fmt_ts(cart.ordered),
+                    "入金日": _fmt_ts(paid),
+                    "お届け希望日": cart.hope,
+                    "発送予定日": _fmt_date(cart.est),
+                    "配送方法": "宅配便" if cart.carrier in PARCEL_CARRIERS else "メール便",
+                    "商品番号": line.item.item_no,
+                    "商品名": line.item.name,
+                    "数量": str(line.qty),
+                    "オプション情報": line.option,
+                    "オプションコード": line.option_code,
+                    "おまけ": cart.bonus if i == 0 else "",
+                    "国家": "JP",
+                    "送料の決済": "先払い" if fee else "無料",
+                    "決済サイト": "JP",
+                    "通貨": "JPY",
+                    "購入者決済金額": _money(line.total + (fee if i == 0 else 0), thousands),
+                    "販売価格": _money(line.item.price, thousands),
+                    "割引額": _money(line.discount, thousands),
+                    "注文金額の合計": _money(line.total, thousands),
+                    "供給原価の合計": _money(line.total * 88 // 100, thousands),
+                    "配送要請事項": cart.note,
+                    "販売者商品コード": line.item.seller_code,
+                    "JANコード": line.item.jan,
+                    "プレゼント贈り主": cart.gift_from,
+                    "ギフト注文": "Y" if cart.gift_from else "",
+                }
+            )
+            if not hidden:
+                row.update(
+                    {
+                        "受取人名": person.name,
+                        "受取人名(フリガナ)": person.kana,
+                        "受取人電話番号": person.phone,
+                        "受取人携帯電話番号": person.mobile,
+                        "住所": person.address,
+                        "郵便番号": f"'{person.postal}",
+                        "購入者名": buyer.name,
+                        "購入者名(フリガナ)": buyer.kana,
+                        "購入者電話番号": buyer.phone,
+                        "購入者携帯電話番号": buyer.mobile,
+                    }
+                )
+            rows.append(row)
+    return rows
+
+
+def korean_row(ja: dict[str, str]) -> list[str]:
+    values = [ja[h] for h in QSM_DETAIL_JA]
+    values[0] = KO_STATUS[values[0]]
+    values.insert(KO_EXTRA_AT, "")
+    return values
+
+
+def write_csv(
+    path: Path,
+    rows: list[list[str]],
+    *,
+    encoding: str,
+    quoting: int = csv.QUOTE_MINIMAL,
+    delimiter: str = ",",
+    newline: str = "\r\n",
+) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=quoting, delimiter=delimiter, lineterminator=newline)
+    writer.writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))  # strict: fails on a character it lacks
+
+
+def write_orders() -> None:
+    ja = order_rows(thousands=True)
+    plain = order_rows(thousands=False)
+    write_csv(
+        HERE / "qsm-detail-ja.csv",
+        [QSM_DETAIL_JA] + [[r[h] for h in QSM_DETAIL_JA] for r in ja],
+        encoding="cp932",
+    )
+    write_csv(
+        HERE / "qsm-brief-ja.csv",
+        [QSM_BRIEF_JA] + [[r[h] for h in QSM_BRIEF_JA] for r in ja],
+        encoding="cp932",
+    )
+    write_csv(
+        HERE / "qsm-detail-ko.csv",
+        [QSM_DETAIL_KO] + [korean_row(r) for r in plain],
+        encoding="utf-8-sig",
+        quoting=csv.QUOTE_ALL,
+    )
+    brief_ko = []
+    for r in plain:
+        full = dict(zip(QSM_DETAIL_KO, korean_row(r), strict=True))
+        brief_ko.append([full[h] for h in QSM_BRIEF_KO])
+    write_csv(
+        HERE / "qsm-brief-ko.csv",
+        [QSM_BRIEF_KO] + brief_ko,
+        encoding="utf-8-sig",
+        quoting=csv.QUOTE_ALL,
+    )
+    write_orders_xlsx(plain)
+
+
+NUMERIC_JA = {
+    "注文番号",
+    "カート番号",
+    "送り状番号",
+    "数量",
+    "購入者決済金額",
+    "販売価格",
+    "割引額",
+    "注文金額の合計",
+    "供給原価の合計",
+}
+
+
+def write_orders_xlsx(rows: list[dict[str, str]]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DeliveryManagement_detail"
+    ws.append(QSM_DETAIL_JA)
+    for row in rows:
+        values: list[object] = []
+        for header in QSM_DETAIL_JA:
+            value = row[header]
+            if header == "郵便番号":
+                value = value.lstrip("'")  # the apostrophe is a CSV-for-Excel trick only
+            if header in NUMERIC_JA and value.isdigit():
+                values.append(int(value))
+            else:
+                values.append(value or None)
+        ws.append(values)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    save_xlsx(wb, HERE / "qsm-detail-ja.xlsx")
+
+
+# ----------------------------------------------------------------------------------------------
+# Dispatch sheets
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DispatchRow:
+    """One row of a courier sheet and what the run must make of it (main or 'all' scenario)."""
+
+    file: str
+    row: int  # spreadsheet row number (header row of a plain CSV = 1)
+    cart: str | None  # cart key it belongs to, None when it matches nothing
+    lines: list[int]  # indexes of the cart's lines it covers
+    reference: str  # as written in the file
+    tracking: str  # as written in the file ("" when blank)
+    carrier: str  # carrier / service the row states (profile carrier or service text)
+    codes: list[str] = field(default_factory=list)
+    bucket: str = "matched"
+    note: str = ""
+
+
+DISPATCH: list[DispatchRow] = []
+
+
+def _ref_cart(key: str) -> str:
+    return BY_KEY[key].cart_no
+
+
+def _ref_order(key: str, i: int = 0) -> str:
+    return BY_KEY[key].lines[i].order_no
+
+
+def _b2_row(
+    ref: str,
+    service: str,
+    tracking: str,
+    person: Person,
+    item: str,
+    *,
+    ship: str = "2026/11/26",
+    phone: str | None = None,
+    postal: str | None = None,
+    name: str | None = None,
+    handling: str = "",
+    group_key: str = "",
+    hope: str = "",
+) -> list[str]:
+    row = dict.fromkeys(range(len(B2_HEADER)), "")
+    values = {
+        "お客様管理番号": ref,
+        "送り状種類": service,
+        "クール区分": "0",
+        "伝票番号": tracking,
+        "出荷予定日": ship,
+        "お届け予定（指定）日": hope,
+        "お届け先電話番号": person.phone if phone is None else phone,
+        "お届け先郵便番号": person.postal if postal is None else postal,
+        "お届け先住所": f"{person.city}{person.street}",
+        "お届け先住所（アパートマンション名）": person.jis_building,
+        "お届け先名": person.jis_name if name is None else name,
+        "お届け先名略称カナ": hankaku(person.kana),
+        "敬称": "様",
+        "ご依頼主電話番号": SENDER["phone"],
+        "ご依頼主郵便番号": SENDER["postal"],
+        "ご依頼主住所": SENDER["city"] + SENDER["street"],
+        "ご依頼主住所（アパートマンション名）": SENDER["building"],
+        "ご依頼主名": SENDER["name"],
+        "ご依頼主略称カナ": SENDER["kana"],
+        "品名１": item,
+        "荷扱い１": handling,
+        "営業所止置き": "0",
+        "発行枚数": "1",
+        "ご請求先顧客コード": "0473985521",
+        "運賃管理番号": "01",
+        "複数口くくりキー": group_key,
+    }
+    for header, value in values.items():
+        row[B2_HEADER.index(header)] = value
+    return [row[i] for i in range(len(B2_HEADER))]
+
+
+B2_SERVICE_NAME = {"0": "ヤマト宅急便", "7": "ネコポス", "A": "ネコポス"}
+
+
+def write_yamato_b2() -> None:
+    name = "yamato-b2.csv"
+    rows: list[list[str]] = [B2_HEADER]
+
+    def add(
+        cart: str | None,
+        lines: list[int],
+        ref: str,
+        service: str,
+        tracking: str,
+        person: Person,
+        codes: list[str] | None = None,
+        bucket: str = "matched",
+        note: str = "",
+        **kw,
+    ) -> None:
+        item = BY_KEY[cart].lines[lines[0]].item.kind if cart else "化粧品"
+        rows.append(_b2_row(ref, service, tracking, person, item, **kw))
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                cart,
+                lines,
+                ref,
+                tracking,
+                B2_SERVICE_NAME[service],
+                codes or [],
+                bucket,
+                note,
+            )
+        )
+
+    p = PEOPLE
+    add(
+        "K01",
+        [0],
+        _ref_cart("K01"),
+        "0",
+        yamato(1),
+        p["K01"],
+        note="reference = カート番号; label name 高橋 (B2 takes JIS level 1-2 kanji only)",
+    )
+    add(
+        "K02",
+        [0, 1],
+        _ref_cart("K02"),
+        "0",
+        yamato(2),
+        p["K02"],
+        note="2-order cart, one parcel, reference = カート番号",
+    )
+    add(
+        "K03",
+        [0],
+        _ref_order("K03"),
+        "A",
+        yamato(3),
+        p["K03"],
+        note="reference is the 注文番号, not the カート番号",
+    )
+    add(
+        "K04",
+        [0],
+        _ref_cart("K04"),
+        "0",
+        "UMN261125043",
+        p["K04"],
+        ["INVALID_ROW"],
+        "invalid",
+        note="伝票番号 is a B2 placeholder (saved, label not printed): not issued yet, so "
+        "the order stays unshipped",
+    )
+    add(
+        "K05",
+        [0],
+        _ref_cart("K05"),
+        "7",
+        bad_check_digit("43962811404"),
+        p["K05"],
+        ["TRACKING_INVALID"],
+        note="check digit wrong (mod 7)",
+    )
+    add(
+        "K06",
+        [0],
+        _ref_cart("K06"),
+        "0",
+        excel_mangled(yamato(5)),
+        p["K06"],
+        ["TRACKING_MANGLED"],
+        note="re-saved from Excel: digits lost",
+    )
+    add(
+        "K07",
+        [0],
+        "",
+        "0",
+        yamato(6),
+        p["K07"],
+        ["FALLBACK_MATCH"],
+        phone=p["K07"].phone.replace("-", ""),
+        postal=p["K07"].postal.replace("-", ""),
+        name=p["K07"].name.replace(" ", "\u3000"),
+        note="blank reference; phone + postal + name of exactly one cart",
+    )
+    add(
+        None,
+        [],
+        "",
+        "A",
+        yamato(7),
+        p["K08"],
+        ["AMBIGUOUS_MATCH"],
+        "unmatched",
+        note="blank reference; phone + postal + name fit two carts of the same buyer",
+    )
+    add(
+        None,
+        [],
+        "78291577",
+        "0",
+        yamato(8),
+        p["STRAY"],
+        ["UNMATCHED_DISPATCH"],
+        "unmatched",
+        note="reference is no cart or order of this export; phone matches nothing",
+    )
+    add(
+        "K09",
+        [0],
+        _ref_cart("K09"),
+        "0",
+        yamato(9),
+        p["K09"],
+        ["MULTI_PACKAGE"],
+        group_key=_ref_cart("K09"),
+        hope="2026/11/29",
+        note="parcel 1 of 2: this number is uploaded",
+    )
+    add(
+        "K09",
+        [0],
+        _ref_cart("K09"),
+        "0",
+        yamato(10),
+        p["K09"],
+        ["MULTI_PACKAGE"],
+        group_key=_ref_cart("K09"),
+        hope="2026/11/29",
+        note="parcel 2 of 2: to be sent to the customer by message",
+    )
+    add(
+        "K10",
+        [0],
+        _ref_order("K10", 0),
+        "0",
+        yamato(11),
+        p["K10"],
+        ["SPLIT_CART"],
+        note="cart of 2 orders shipped as 2 parcels: order 1",
+    )
+    add(
+        "K10",
+        [1],
+        _ref_order("K10", 1),
+        "0",
+        yamato(12),
+        p["K10"],
+        ["SPLIT_CART"],
+        handling="ワレモノ注意",
+        note="order 2 (glass jar) in its own parcel",
+    )
+    add(
+        "K11",
+        [0],
+        _ref_order("K11", 0),
+        "0",
+        yamato(13),
+        p["K11"],
+        ["PARTIAL_CART"],
+        note="cart of 3 orders: order 1 shipped",
+    )
+    add(
+        "K11",
+        [1],
+        _ref_order("K11", 1),
+        "0",
+        yamato(13),
+        p["K11"],
+        ["PARTIAL_CART"],
+        note="order 2 shipped in the same parcel; order 3 not shipped yet",
+    )
+    add(
+        "K12",
+        [0],
+        _ref_cart("K12"),
+        "0",
+        yamato(14),
+        p["K12"],
+        ["SHIPPED_UNPAID"],
+        note="order is still 入金待ち",
+    )
+    add(
+        "K13",
+        [0],
+        _ref_cart("K13"),
+        "A",
+        yamato(15),
+        p["K13"],
+        ["SHIPPED_CANCELLED"],
+        note="order is キャンセル",
+    )
+    add(
+        "K14",
+        [0],
+        _ref_cart("K14"),
+        "0",
+        YAMATO_EXPORTED["K14"],
+        p["K14"],
+        ["ALREADY_DISPATCHED"],
+        ship="2026/11/25",
+        note="same number as the export's 送り状番号: nothing to upload",
+    )
+    add(
+        "K15",
+        [0],
+        _ref_cart("K15"),
+        "0",
+        yamato(16),
+        p["K15"],
+        ["TRACKING_CONFLICT"],
+        note="export already holds another 送り状番号 (label reprinted)",
+    )
+    add(
+        "K16",
+        [0],
+        _ref_cart("K16"),
+        "0",
+        yamato(17),
+        p["K16"],
+        ["DUPLICATE_TRACKING"],
+        note="same number as the next row, different recipient",
+    )
+    add(
+        "K17",
+        [0],
+        _ref_cart("K17"),
+        "0",
+        yamato(17),
+        p["K17"],
+        ["DUPLICATE_TRACKING"],
+        note="same number as the previous row, different recipient",
+    )
+    add(
+        "K18",
+        [0],
+        _ref_cart("K18"),
+        "0",
+        yamato(18),
+        p["K18"],
+        ["CARRIER_MISMATCH"],
+        note="listing says 佐川急便, shipped with ヤマト宅急便 (allowed: trackable)",
+    )
+    write_csv(HERE / name, rows, encoding="cp932")
+
+
+GENERIC_KO_TRACKING = {
+    "K19": mod7("43962811512"),
+    "K20": mod7("11562093140"),
+    "K21": mod7("36024417052"),
+    "K23": mod7("43962811515"),
+}
+
+
+def _fullwidth_digits(text: str) -> str:
+    return text.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"})
+
+
+def _hyphenated(number: str) -> str:
+    return f"{number[:4]}-{number[4:8]}-{number[8:]}"
+
+
+def generic_ko_workbook() -> openpyxl.Workbook:
+    name = "generic-ko.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "발송내역"
+    ws["A1"] = f"{SHOP} 일본 발송 내역 (2026-11-26)"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells("A1:G1")
+    ws["A2"] = "※ 오전 출고분. 송장번호는 택배사 발행 기준, 정형외우편은 추적번호 없음"
+    ws["A2"].font = Font(italic=True, color="666666")
+    ws.merge_cells("A2:G2")
+    ws.append(GENERIC_KO_HEADER)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+    ship = dt.datetime(2026, 11, 26)
+    t = GENERIC_KO_TRACKING
+    p = PEOPLE
+    specs: list[tuple[str | None, int, object, str, Person, list[str], str, str]] = [
+        (
+            "K19",
+            0,
+            int(t["K19"]),
+            "ヤマト運輸",
+            p["K19"],
+            [],
+            "matched",
+            "2-order cart, one row per order, same number; tracking as a numeric cell",
+        ),
+        ("K19", 1, int(t["K19"]), "ヤマト運輸", p["K19"], [], "matched", "order 2 of the cart"),
+        (
+            "K20",
+            0,
+            _fullwidth_digits(t["K20"]),
+            "ゆうパケット",
+            p["K20"],
+            [],
+            "matched",
+            "tracking typed with full-width digits (text cell)",
+        ),
+        (
+            "K21",
+            0,
+            _hyphenated(t["K21"]),
+            "佐川急便",
+            p["K21"],
+            [],
+            "matched",
+            "tracking written as on the label: 4-4-4 with hyphens (text cell)",
+        ),
+        (
+            "K22",
+            0,
+            None,
+            "定形外郵便",
+            p["K22"],
+            ["CARRIER_UNTRACKABLE"],
+            "matched",
+            "sent as 定形外郵便 (no tracking): Qoo10 forbids switching to it",
+        ),
+        (
+            "K23",
+            0,
+            int(t["K23"]),
+            "기타",
+            p["K23"],
+            ["CARRIER_UNKNOWN"],
+            "matched",
+            "택배사 = 기타 ('other'): carrier cannot be recognised",
+        ),
+        (
+            "K19",
+            1,
+            int(t["K19"]),
+            "ヤマト運輸",
+            p["K19"],
+            ["duplicate"],
+            "duplicate",
+            "exact copy of row 5 (pasted twice)",
+        ),
+    ]
+    for key, i, tracking, carrier, person, codes, bucket, note in specs:
+        order_no = BY_KEY[key].lines[i].order_no
+        postal = person.postal if person.postal[0] in "13579" else person.postal.replace("-", "")
+        ws.append([int(order_no), tracking, carrier, ship, person.name, person.phone, postal])
+        r = ws.max_row
+        ws.cell(r, 1).number_format = "0"
+        ws.cell(r, 2).number_format = "0" if isinstance(tracking, int) else "@"
+        ws.cell(r, 4).number_format = "yyyy-mm-dd"
+        ws.cell(r, 6).number_format = "@"
+        ws.cell(r, 7).number_format = "@"
+        written = "" if tracking is None else str(tracking)
+        DISPATCH.append(
+            DispatchRow(name, r, key, [i], order_no, written, carrier, codes, bucket, note)
+        )
+    for col, width in zip("ABCDEFG", (14, 18, 14, 12, 14, 16, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A4"
+    return wb
+
+
+# --- courier sheets for orders the main scenario leaves unshipped ----------------------------
+
+
+def _person_row_values(person: Person) -> tuple[str, str, str]:
+    return person.city, person.street, person.jis_building
+
+
+def write_sagawa_ehiden2() -> None:
+    name = "sagawa-ehiden2.csv"
+    rows: list[list[str]] = [EHIDEN2_HEADER]
+    for n, (key, time) in enumerate([("P01", "10:42"), ("P02", "10:44"), ("P03", "10:47")]):
+        cart, person = BY_KEY[key], PEOPLE[key]
+        tracking = mod7(f"3602441830{n + 1}")
+        city, street, building = _person_row_values(person)
+        values = {
+            "お問合せ送り状No": tracking,
+            "出荷日時": f"2026/11/26 {time}",
+            "お届け先電話番号": person.phone,
+            "お届け先郵便番号": person.postal.replace("-", ""),
+            "お届け先住所１": city,
+            "お届け先住所２": street,
+            "お届け先住所３": building,
+            "お届け先名称１": person.jis_name,
+            "お客様管理ナンバー": cart.cart_no,
+            "お客様コード": "047398552100",
+            "荷送人電話番号": SENDER["phone"],
+            "ご依頼主電話番号": SENDER["phone"],
+            "ご依頼主郵便番号": SENDER["postal"],
+            "ご依頼主住所１": SENDER["city"],
+            "ご依頼主住所２": SENDER["street"],
+            "ご依頼主名称１": SENDER["name"],
+            "荷姿コード": "001",
+            "品名１": cart.lines[0].item.kind,
+            "出荷個数": "1",
+            "便種（スピードで選択）": "000",
+            "便種（商品）": "001",
+            "営業店止め": "0",
+            "元着区分": "1",
+            "削除区分": "0",
+        }
+        rows.append([values.get(h, "") for h in EHIDEN2_HEADER])
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                list(range(len(cart.lines))),
+                cart.cart_no,
+                tracking,
+                "佐川急便",
+                note="reference = カート番号 (お客様管理ナンバー)",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="cp932")
+
+
+def write_sagawa_ehiden3() -> None:
+    name = "sagawa-ehiden3.csv"
+    rows: list[list[str]] = [EHIDEN3_HEADER]
+    for n, key in enumerate(["P04", "P05", "P06"]):
+        cart, person = BY_KEY[key], PEOPLE[key]
+        tracking = mod7(f"3602441830{n + 4}")
+        by_order = key == "P06"
+        ref = cart.lines[0].order_no if by_order else cart.cart_no
+        city, street, building = _person_row_values(person)
+        values = {
+            "お届け先電話番号": person.phone,
+            "お届け先郵便番号": person.postal,
+            "お届け先住所１": city,
+            "お届け先住所２": street,
+            "お届け先住所３": building,
+            "お届け先名称１": person.jis_name,
+            "お客様管理番号": ref,
+            "お客様コード": "047398552100",
+            "荷送人電話番号": SENDER["phone"],
+            "ご依頼主電話番号": SENDER["phone"],
+            "ご依頼主郵便番号": SENDER["postal"],
+            "ご依頼主住所１": SENDER["city"],
+            "ご依頼主住所２": SENDER["street"],
+            "ご依頼主名称１": SENDER["name"],
+            "荷姿": "001",
+            "品名１": cart.lines[0].item.kind,
+            "出荷個数": "1",
+            "スピード指定": "000",
+            "クール便指定": "001",
+            "営業所受取": "0",
+            "元着区分": "1",
+            "出荷日": "20261126",
+            "お問い合せ送り状No.": tracking,
+        }
+        if cart.gift_from:
+            values["品名２"] = "ギフト"
+        rows.append([values.get(h, "") for h in EHIDEN3_HEADER])
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                list(range(len(cart.lines))),
+                ref,
+                tracking,
+                "佐川急便",
+                note="reference = 注文番号"
+                if by_order
+                else "reference = カート番号; covers every order of the cart",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="cp932")
+
+
+def write_japanpost_yupri() -> None:
+    name = "japanpost-yupri.csv"
+    rows: list[list[str]] = [YUPRI_HEADER]
+    p08_master = mod7("15084427661")
+    parcels = [
+        ("P07", mod7("15084427660"), "", "0", "", ""),
+        ("P08", p08_master, p08_master, "0", "2", "parcel 1 of 2 (代表お問い合わせ番号 = itself)"),
+        ("P08", mod7("15084427662"), p08_master, "0", "2", "parcel 2 of 2"),
+        ("P09", mod7("11562093155"), "", "9", "", "郵便種別 9 = ゆうパケット"),
+    ]
+    for key, tracking, master, kind, pieces, note in parcels:
+        cart, person = BY_KEY[key], PEOPLE[key]
+        line = cart.lines[0]
+        city, street, building = _person_row_values(person)
+        values = {
+            "お客様側管理番号": cart.cart_no,
+            "お問い合わせ番号": tracking,
+            "代表お問い合わせ番号": master,
+            "発送予定日": "20261126",
+            "郵便種別": kind,
+            "保冷種別": "0",
+            "元／着払／代引": "0",
+            "お届け先 郵便番号": person.postal,
+            "お届け先 住所１": city,
+            "お届け先 住所２": street,
+            "お届け先 住所３": building,
+            "お届け先 名称１": person.jis_name,
+            "お届け先 敬称区分": "0",
+            "お届け先 電話番号": person.phone,
+            "お届け先 局留め区分": "0",
+            "ご依頼主 郵便番号": SENDER["postal"],
+            "ご依頼主 住所１": SENDER["city"],
+            "ご依頼主 住所２": SENDER["street"],
+            "ご依頼主 住所３": SENDER["building"],
+            "ご依頼主 名称１": SENDER["name"],
+            "ご依頼主 電話番号": SENDER["phone"],
+            "受注番号": line.order_no,
+            "配達希望時間帯区分": "00",
+            "複数個口数": pieces,
+            "記事名１": line.item.kind,
+            "送り状発行年月日": "20261126",
+            "商品番号（明細）": line.item.seller_code,
+            "品名（明細）": line.item.name,
+            "個数（明細）": str(line.qty),
+        }
+        rows.append([values.get(h, "") for h in YUPRI_HEADER])
+        carrier = "ゆうパケット" if kind == "9" else "ゆうパック"
+        codes = ["MULTI_PACKAGE"] if key == "P08" else []
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                [0],
+                cart.cart_no,
+                tracking,
+                carrier,
+                codes,
+                note=note or "reference = カート番号",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="cp932")
+
+
+def write_clickpost() -> None:
+    name = "clickpost.csv"
+    rows: list[list[str]] = [CLICKPOST_HEADER]
+    for n, (key, applied) in enumerate(
+        [("P10", "09:12:05"), ("P11", "09:13:40"), ("P12", "09:15:22")]
+    ):
+        cart, person = BY_KEY[key], PEOPLE[key]
+        tracking = mod7(f"6281194037{n + 2}")
+        applied_at = _ts(f"11/26 {applied}")
+        paid_at = applied_at + dt.timedelta(seconds=47)
+        values = {
+            "お問い合わせ番号": tracking,
+            "申込日時": _fmt_ts(applied_at),
+            "支払日時": _fmt_ts(paid_at),
+            "お届け先郵便番号": person.postal,
+            "お届け先氏名": person.jis_name,
+            "お届け先敬称": "様",
+            "お届け先住所1行目": person.city,
+            "お届け先住所2行目": person.street,
+            "お届け先住所3行目": person.jis_building,
+            "内容品": cart.lines[0].item.kind,
+            "ご依頼主郵便番号": SENDER["postal"],
+            "ご依頼主氏名": SENDER["name"],
+            "ご依頼主住所1行目": SENDER["city"],
+            "ご依頼主住所2行目": SENDER["street"],
+            "ご依頼主住所3行目": SENDER["building"],
+            "支払方法": "Amazon Pay",
+            "状態": "支払済",
+        }
+        rows.append([values.get(h, "") for h in CLICKPOST_HEADER])
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                [0],
+                "",
+                tracking,
+                "クリックポスト",
+                ["FALLBACK_MATCH"],
+                note="Click Post has no reference and no phone: postal code + name only",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="utf-8-sig")
+
+
+def write_seino_km2() -> None:
+    name = "seino-km2.csv"
+    rows: list[list[str]] = [["カンガルーマジック2 出荷データ 2026/11/26 09:55 出力"], KM2_HEADER]
+    for n, (key, weight) in enumerate([("P13", "14"), ("P14", "9"), ("P15", "11")]):
+        cart, person = BY_KEY[key], PEOPLE[key]
+        tracking = f"247031846{n + 1}"
+        values = {
+            "荷送人コード": "04739855210",
+            "西濃発店コード": "0472",
+            "出荷予定日": "20261126",
+            "お問合せ番号": tracking,
+            "管理番号": cart.cart_no,
+            "元着区分": "1",
+            "原票区分": "1",
+            "個数": "1",
+            "重量区分": "1",
+            "重量（Ｋ)": weight,
+            "荷送人名称": SENDER["name"],
+            "荷送人住所１": SENDER["city"] + SENDER["street"],
+            "荷送人住所２": SENDER["building"],
+            "荷送人電話番号": SENDER["phone"],
+            "お届け先郵便番号": person.postal,
+            "お届け先名称１": person.jis_name,
+            "お届け先住所１": person.city + person.street,
+            "お届け先住所２": person.jis_building,
+            "お届け先電話番号": person.phone,
+            "記事１": cart.lines[0].item.kind,
+        }
+        rows.append([values.get(h, "") for h in KM2_HEADER])
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                [0],
+                cart.cart_no,
+                tracking,
+                "西濃運輸",
+                note="10-digit Seino number; title line above the header",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="cp932")
+
+
+def write_generic_en() -> None:
+    name = "generic-en.csv"
+    rows: list[list[str]] = [GENERIC_EN_HEADER]
+    for key, tracking, carrier in [
+        ("P16", mod7("43962811520"), "Yamato Transport"),
+        ("P17", mod7("11562093160"), "Japan Post"),
+    ]:
+        cart, person = BY_KEY[key], PEOPLE[key]
+        rows.append(
+            [
+                cart.lines[0].order_no,
+                tracking,
+                carrier,
+                "2026-11-26",
+                person.name,
+                person.phone,
+                person.postal,
+            ]
+        )
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                len(rows),
+                key,
+                [0],
+                cart.lines[0].order_no,
+                tracking,
+                carrier,
+                note="English headers, tab-separated",
+            )
+        )
+    write_csv(HERE / name, rows, encoding="utf-8", delimiter="\t", newline="\n")
+
+
+# ----------------------------------------------------------------------------------------------
+# xlsx writing (deterministic) and encryption
+# ----------------------------------------------------------------------------------------------
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite an xlsx with fixed member timestamps and fixed core-property dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = re.sub(
+                    rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-11-26T00:40:00Z", payload
+                )
+            member = zipfile.ZipInfo(info.filename, date_time=XLSX_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, payload)
+    return out.getvalue()
+
+
+def xlsx_bytes(wb: openpyxl.Workbook) -> bytes:
+    wb.properties.creator = SHOP
+    wb.properties.created = dt.datetime(2026, 11, 26, 0, 40)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+def save_xlsx(wb: openpyxl.Workbook, path: Path) -> None:
+    path.write_bytes(xlsx_bytes(wb))
+
+
+@contextlib.contextmanager
+def _fixed_crypto_randomness():
+    """msoffcrypto draws salts and keys from `secrets` and stamps the OLE container with now():
+    pin both so the encrypted sample is reproducible. Never do this for a real secret."""
+    import msoffcrypto.method.container.ecma376_encrypted as container
+    import msoffcrypto.method.ecma376_agile as agile
+
+    counter = {"n": 0}
+
+    def fake_random(size: int) -> bytes:
+        counter["n"] += 1
+        out = b""
+        while len(out) < size:
+            out += hashlib.sha256(f"hanbit-sample-{counter['n']}-{len(out)}".encode()).digest()
+        return out[:size]
+
+    class FixedDatetime(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ARG003 - signature of datetime.now
+            return cls(2026, 11, 26, 0, 40)
+
+    saved = agile._random_buffer, container.datetime
+    agile._random_buffer, container.datetime = fake_random, FixedDatetime
+    try:
+        yield
+    finally:
+        agile._random_buffer, container.datetime = saved
+
+
+def encrypt_xlsx(plain: bytes, password: str) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    with _fixed_crypto_randomness():
+        OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
+    return out.getvalue()
+
+
+def write_generic_ko() -> None:
+    plain = xlsx_bytes(generic_ko_workbook())
+    (HERE / "generic-ko.xlsx").write_bytes(plain)
+    (HERE / "generic-ko-protected.xlsx").write_bytes(encrypt_xlsx(plain, PASSWORD))
+
+
+# ----------------------------------------------------------------------------------------------
+# Half-width katakana (B2 お届け先名略称カナ)
+# ----------------------------------------------------------------------------------------------
+
+
+def _hankaku_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for cp in range(0xFF61, 0xFFA0):
+        full = unicodedata.normalize("NFKC", chr(cp))
+        if len(full) == 1:
+            table.setdefault(full, chr(cp))
+    return table
+
+
+_HANKAKU = _hankaku_table()
+
+
+def hankaku(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _HANKAKU:
+            out.append(_HANKAKU[ch])
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        if len(parts) == 2 and parts[0] in _HANKAKU and parts[1] in "\u3099\u309a":
+            out.append(_HANKAKU[parts[0]] + ("\uff9e" if parts[1] == "\u3099" else "\uff9f"))
+        else:
+            out.append(" " if ch == "\u3000" else ch)
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Expected outcomes
+# ----------------------------------------------------------------------------------------------
+
+MAIN_DISPATCH = ["yamato-b2.csv", "generic-ko.xlsx"]
+EXTRA_DISPATCH = [
+    "sagawa-ehiden2.csv",
+    "sagawa-ehiden3.csv",
+    "japanpost-yupri.csv",
+    "clickpost.csv",
+    "seino-km2.csv",
+    "generic-en.csv",
+]
+
+# Per cart: bucket of its order rows in the main scenario (a list = one bucket per line) and
+# the order-level codes besides those of its dispatch rows. Unshipped carts get their info
+# codes from urgency() below.
+MAIN_BUCKET: dict[str, str | list[str]] = {
+    "K01": "uploaded",
+    "K02": "uploaded",
+    "K03": "uploaded",
+    "K07": "uploaded",
+    "K09": "uploaded",
+    "K10": "uploaded",
+    "K11": ["uploaded", "uploaded", "unshipped"],
+    "K18": "uploaded",
+    "K19": "uploaded",
+    "K20": "uploaded",
+    "K21": "uploaded",
+    "K04": "unshipped",
+    "K05": "held",
+    "K06": "held",
+    "K12": "held",
+    "K13": "held",
+    "K16": "held",
+    "K17": "held",
+    "K22": "held",
+    "K23": "held",
+    "K14": "already_dispatched",
+    "K15": "held",
+    "K08a": "unshipped",
+    "K08b": "unshipped",
+    "X1": "invalid",
+    "X2": "invalid",
+    "X3": "not_eligible",
+}
+for _key in [c.key for c in CARTS if c.key.startswith("P")]:
+    MAIN_BUCKET[_key] = "unshipped"
+
+
+def business_days_after(start: dt.date, end: dt.date) -> int:
+    """Japanese business days d with start < d <= end (weekends and 2026 holidays off)."""
+    days, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in JP_HOLIDAYS:
+            days += 1
+    return days
+
+
+def urgency(cart: Cart) -> list[str]:
+    """Info codes of a paid, unshipped order as of TODAY (CONTRACT.md definitions)."""
+    paid = cart.paid_date
+    assert paid is not None
+    codes = []
+    if (
+        cart.status == "配送遅延"
+        or (cart.est and cart.est < TODAY)
+        or (not cart.est and (TODAY - paid).days >= 14)
+    ):
+        codes.append("OVERDUE")
+    if business_days_after(paid, TODAY) >= 3:
+        codes.append("PENALTY_RISK")
+    if not cart.est:
+        codes.append("NO_SHIP_DATE")
+    # No borderline case: the answer must not depend on how a business day is counted.
+    assert cart.est != TODAY, cart.key
+    assert not dt.date(2026, 11, 21) <= paid <= dt.date(2026, 11, 24), cart.key
+    return codes
+
+
+def _line_bucket(cart: Cart, i: int, buckets: dict[str, str | list[str]]) -> str:
+    value = buckets[cart.key]
+    return value[i] if isinstance(value, list) else value
+
+
+def build_expected() -> dict:
+    orders = []
+    counts = dict.fromkeys(
+        ["uploaded", "held", "unshipped", "not_eligible", "already_dispatched", "invalid"], 0
+    )
+    for cart in sorted(CARTS, key=lambda c: c.ordered):
+        for i, line in enumerate(cart.lines):
+            bucket = _line_bucket(cart, i, MAIN_BUCKET)
+            counts[bucket] += 1
+            codes = sorted(
+                {
+                    code
+                    for r in DISPATCH
+                    if r.file in MAIN_DISPATCH and r.cart == cart.key and i in r.lines
+                    for code in r.codes
+                    if code != "duplicate"
+                }
+            )
+            if bucket == "unshipped":
+                codes += urgency(cart)
+            if cart.key == "K11" and i == 2:
+                codes = ["PARTIAL_CART"] + urgency(cart)
+            if cart.key in ("X1", "X2"):
+                codes = ["INVALID_ROW"]
+            uploaded = [
+                r
+                for r in DISPATCH
+                if r.file in MAIN_DISPATCH
+                and r.cart == cart.key
+                and i in r.lines
+                and bucket == "uploaded"
+            ]
+            orders.append(
+                {
+                    "order_no": line.order_no,
+                    "cart_no": cart.cart_no or None,
+                    "status": cart.status,
+                    "listing_carrier": cart.carrier,
+                    "paid": _fmt_ts(cart.paid) or None,
+                    "est_ship_date": _fmt_date(cart.est) or None,
+                    "export_tracking_no": cart.export_tracking or None,
+                    "bucket": bucket,
+                    "codes": codes,
+                    "upload_tracking_no": _digits(uploaded[0].tracking) if uploaded else None,
+                    "case": cart.key,
+                }
+            )
+    assert sum(counts.values()) == len(orders)
+    dispatch_counts = dict.fromkeys(["matched", "unmatched", "invalid", "duplicate"], 0)
+    for r in DISPATCH:
+        if r.file in MAIN_DISPATCH:
+            dispatch_counts[r.bucket] += 1
+    return {"orders": orders, "order_buckets": counts, "dispatch_buckets": dispatch_counts}
+
+
+def _digits(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).replace("-", "")
+    return text
+
+
+def _case_entry(cart_key: str | None, rows: list[DispatchRow], note: str = "") -> dict:
+    cart = BY_KEY.get(cart_key) if cart_key else None
+    line_idx = sorted({i for r in rows for i in r.lines}) if rows else []
+    if cart and not line_idx:
+        line_idx = list(range(len(cart.lines)))
+    return {
+        "case": cart_key,
+        "order_no": [cart.lines[i].order_no for i in line_idx] if cart else [],
+        "cart_no": (cart.cart_no or None) if cart else None,
+        "tracking_no": sorted({_digits(r.tracking) for r in rows if r.tracking}),
+        "tracking_raw": [r.tracking for r in rows],
+        "rows": [{"file": r.file, "row": r.row} for r in rows],
+        "note": note or "; ".join(r.note for r in rows if r.note),
+    }
+
+
+def build_cases(files: list[str], orders: list[dict]) -> dict[str, list[dict]]:
+    cases: dict[str, list[dict]] = {}
+    rows = [r for r in DISPATCH if r.file in files]
+    by_code: dict[tuple[str, str | None], list[DispatchRow]] = {}
+    for r in rows:
+        for code in r.codes:
+            key = r.cart if r.cart else f"{r.file}:{r.row}"
+            by_code.setdefault((code, key), []).append(r)
+    for (code, key), group in by_code.items():
+        cart_key = key if key in BY_KEY else None
+        if code == "AMBIGUOUS_MATCH":
+            entry = _case_entry(None, group)
+            entry["candidates"] = [
+                {
+                    "case": k,
+                    "cart_no": BY_KEY[k].cart_no,
+                    "order_no": [ln.order_no for ln in BY_KEY[k].lines],
+                }
+                for k in ("K08a", "K08b")
+            ]
+        else:
+            entry = _case_entry(cart_key, group)
+        if code == "PARTIAL_CART":
+            entry["unshipped_order_no"] = [BY_KEY["K11"].lines[2].order_no]
+        if code == "MULTI_PACKAGE":
+            entry["uploaded_tracking_no"] = _digits(group[0].tracking)
+        cases.setdefault(code, []).append(entry)
+    uploaded: dict[str, list[DispatchRow]] = {}
+    for r in rows:
+        if r.cart and r.bucket == "matched" and not set(r.codes) & ERROR_CODES:
+            uploaded.setdefault(r.cart, []).append(r)
+    for key, group in uploaded.items():
+        if any("MULTI_PACKAGE" in r.codes for r in group):
+            uploaded[key] = group[:1]  # the first number goes in the upload, the rest by message
+    cases["uploaded"] = [
+        _case_entry(k, g)
+        for k, g in uploaded.items()
+        if any(o["case"] == k and o["bucket"] == "uploaded" for o in orders)
+        or files != MAIN_DISPATCH
+    ]
+    cases.pop("duplicate", None)
+    dup = [r for r in rows if r.bucket == "duplicate"]
+    if dup:
+        cases["duplicate"] = [_case_entry(dup[0].cart, dup, dup[0].note)]
+    for code in ("INVALID_ROW", "OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+        found = [o for o in orders if code in o["codes"]]
+        if found:
+            cases[code] = [
+                {
+                    "case": o["case"],
+                    "order_no": [o["order_no"]],
+                    "cart_no": o["cart_no"],
+                    "tracking_no": [],
+                    "tracking_raw": [],
+                    "rows": [],
+                    "note": _order_note(code, o),
+                }
+                for o in found
+            ]
+    return dict(sorted(cases.items()))
+
+
+ERROR_CODES = {
+    "INVALID_ROW",
+    "TRACKING_INVALID",
+    "TRACKING_MANGLED",
+    "UNMATCHED_DISPATCH",
+    "AMBIGUOUS_MATCH",
+    "SHIPPED_UNPAID",
+    "SHIPPED_CANCELLED",
+    "TRACKING_CONFLICT",
+    "DUPLICATE_TRACKING",
+    "CARRIER_UNTRACKABLE",
+    "CARRIER_UNKNOWN",
+}
+
+
+def _order_note(code: str, order: dict) -> str:
+    if code == "INVALID_ROW":
+        if order["cart_no"] is None:
+            return "カート番号 is empty (required)"
+        return f"注文番号 {order['order_no']!r} is not numeric (letter O for a zero)"
+    cart = BY_KEY[order["case"]]
+    paid = cart.paid_date
+    bdays = business_days_after(paid, TODAY) if paid else 0
+    parts = [f"status {cart.status}", f"paid {paid}", f"{bdays} business days since payment"]
+    parts.append(f"est ship date {cart.est}" if cart.est else "no est ship date")
+    return ", ".join(parts)
+
+
+def file_facts() -> dict[str, dict]:
+    def count(name: str) -> int:
+        return sum(1 for r in DISPATCH if r.file == name)
+
+    n_orders = sum(len(c.lines) for c in CARTS)
+    base = {"header_row": 1, "delimiter": ",", "line_ending": "CRLF"}
+    facts = {
+        "qsm-detail-ja.csv": {
+            **base,
+            "kind": "orders",
+            "format": "qsm-detail-ja",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(QSM_DETAIL_JA),
+            "rows": n_orders,
+        },
+        "qsm-detail-ja.xlsx": {
+            "kind": "orders",
+            "format": "qsm-detail-ja",
+            "encoding": "xlsx",
+            "header_row": 1,
+            "columns": len(QSM_DETAIL_JA),
+            "rows": n_orders,
+            "sheet": "DeliveryManagement_detail",
+        },
+        "qsm-detail-ko.csv": {
+            **base,
+            "kind": "orders",
+            "format": "qsm-detail-ko",
+            "encoding": "utf-8-sig",
+            "bom": True,
+            "quoting": "all",
+            "columns": len(QSM_DETAIL_KO),
+            "rows": n_orders,
+        },
+        "qsm-brief-ja.csv": {
+            **base,
+            "kind": "orders",
+            "format": "qsm-brief-ja",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(QSM_BRIEF_JA),
+            "rows": n_orders,
+        },
+        "qsm-brief-ko.csv": {
+            **base,
+            "kind": "orders",
+            "format": "qsm-brief-ko",
+            "encoding": "utf-8-sig",
+            "bom": True,
+            "quoting": "all",
+            "columns": len(QSM_BRIEF_KO),
+            "rows": n_orders,
+        },
+        "yamato-b2.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "yamato-b2",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(B2_HEADER),
+            "rows": count("yamato-b2.csv"),
+        },
+        "generic-ko.xlsx": {
+            "kind": "dispatch",
+            "format": "generic",
+            "encoding": "xlsx",
+            "header_row": 3,
+            "columns": len(GENERIC_KO_HEADER),
+            "rows": count("generic-ko.xlsx"),
+            "sheet": "발송내역",
+        },
+        "generic-ko-protected.xlsx": {
+            "kind": "dispatch",
+            "format": "generic",
+            "encoding": "xlsx (OOXML agile encryption)",
+            "password": PASSWORD,
+            "header_row": 3,
+            "columns": len(GENERIC_KO_HEADER),
+            "rows": count("generic-ko.xlsx"),
+            "sheet": "발송내역",
+            "same_content_as": "generic-ko.xlsx",
+        },
+        "sagawa-ehiden2.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "sagawa-ehiden2",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(EHIDEN2_HEADER),
+            "rows": count("sagawa-ehiden2.csv"),
+        },
+        "sagawa-ehiden3.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "sagawa-ehiden3",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(EHIDEN3_HEADER),
+            "rows": count("sagawa-ehiden3.csv"),
+        },
+        "japanpost-yupri.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "japanpost-yupri",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "columns": len(YUPRI_HEADER),
+            "rows": count("japanpost-yupri.csv"),
+        },
+        "clickpost.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "clickpost",
+            "encoding": "utf-8-sig",
+            "bom": True,
+            "quoting": "minimal",
+            "columns": len(CLICKPOST_HEADER),
+            "rows": count("clickpost.csv"),
+            "inferred_layout": True,
+        },
+        "seino-km2.csv": {
+            **base,
+            "kind": "dispatch",
+            "format": "seino-km2",
+            "encoding": "cp932",
+            "bom": False,
+            "quoting": "minimal",
+            "header_row": 2,
+            "columns": len(KM2_HEADER),
+            "rows": count("seino-km2.csv"),
+        },
+        "generic-en.csv": {
+            "kind": "dispatch",
+            "format": "generic",
+            "encoding": "utf-8",
+            "bom": False,
+            "delimiter": "\t",
+            "line_ending": "LF",
+            "quoting": "minimal",
+            "header_row": 1,
+            "columns": len(GENERIC_EN_HEADER),
+            "rows": count("generic-en.csv"),
+        },
+    }
+    return facts
+
+
+def build_all_run(main: dict) -> dict:
+    """Every dispatch file together: the extra sheets ship the orders main leaves unshipped."""
+    buckets = dict(MAIN_BUCKET)
+    for key in [c.key for c in CARTS if c.key.startswith("P")]:
+        buckets[key] = "uploaded"
+    counts = dict.fromkeys(main["order_buckets"], 0)
+    for cart in CARTS:
+        for i in range(len(cart.lines)):
+            counts[_line_bucket(cart, i, buckets)] += 1
+    rows = [r for r in DISPATCH if r.file != "generic-ko-protected.xlsx"]
+    dispatch_counts = dict.fromkeys(main["dispatch_buckets"], 0)
+    for r in rows:
+        dispatch_counts[r.bucket] += 1
+    extra = [r for r in DISPATCH if r.file in EXTRA_DISPATCH]
+    return {
+        "dispatch": MAIN_DISPATCH + EXTRA_DISPATCH,
+        "order_buckets": counts,
+        "dispatch_buckets": dispatch_counts,
+        "additional_cases": build_cases(EXTRA_DISPATCH, []),
+        "still_unshipped": [
+            BY_KEY[k].lines[i].order_no for k, i in (("K08a", 0), ("K08b", 0), ("K11", 2))
+        ],
+        "uploaded_by_extra_files": [
+            {
+                "file": r.file,
+                "row": r.row,
+                "case": r.cart,
+                "cart_no": BY_KEY[r.cart].cart_no,
+                "order_no": [BY_KEY[r.cart].lines[i].order_no for i in r.lines],
+                "tracking_no": r.tracking,
+                "carrier": r.carrier,
+                "codes": r.codes,
+            }
+            for r in extra
+        ],
+    }
+
+
+def dispatch_rows_json(files: list[str]) -> list[dict]:
+    out = []
+    for r in DISPATCH:
+        if r.file not in files:
+            continue
+        cart = BY_KEY.get(r.cart) if r.cart else None
+        out.append(
+            {
+                "file": r.file,
+                "row": r.row,
+                "reference": r.reference or None,
+                "tracking_raw": r.tracking or None,
+                "tracking_no": _digits(r.tracking)
+                if mod7_ok(_digits(r.tracking)) or re.fullmatch(r"\d{10}", r.tracking)
+                else None,
+                "carrier": r.carrier,
+                "case": r.cart,
+                "order_no": [cart.lines[i].order_no for i in r.lines] if cart else [],
+                "cart_no": cart.cart_no if cart else None,
+                "bucket": r.bucket,
+                "codes": [c for c in r.codes if c != "duplicate"],
+                "note": r.note,
+            }
+        )
+    return out
+
+
+def write_expected() -> dict:
+    main = build_expected()
+    data = {
+        "version": 1,
+        "today": TODAY.isoformat(),
+        "shop": SHOP,
+        "password": PASSWORD,
+        "conventions": {
+            "row": "spreadsheet row number: the header row of a plain CSV is row 1, so the first "
+            "data row is 2; a CSV record with an embedded newline is still one row",
+            "business_days_since_payment": "Japanese business days d with paid < d <= today "
+            "(weekends, 2026-11-03 and 2026-11-23 off)",
+            "penalty_risk": "3 or more business days since payment",
+            "overdue": "status 配送遅延, or est ship date < today, or no est ship date and "
+            "14+ days since payment",
+            "no_borderline": "no unshipped paid order was paid 2026-11-21..24 or has est ship "
+            "date = today, so either counting convention gives the same codes",
+        },
+        "files": file_facts(),
+        "main": {
+            "command": "qoo10-dispatch run --orders samples/qsm-detail-ja.csv "
+            "--dispatch samples/yamato-b2.csv --dispatch samples/generic-ko.xlsx "
+            "--out out --today 2026-11-26",
+            "orders": "qsm-detail-ja.csv",
+            "dispatch": MAIN_DISPATCH,
+            "order_buckets": main["order_buckets"],
+            "dispatch_buckets": main["dispatch_buckets"],
+            "cases": build_cases(MAIN_DISPATCH, main["orders"]),
+            "orders_detail": main["orders"],
+            "dispatch_rows": dispatch_rows_json(MAIN_DISPATCH),
+            "same_outcome_with": [
+                "qsm-detail-ja.xlsx",
+                "qsm-detail-ko.csv",
+                "generic-ko-protected.xlsx (instead of generic-ko.xlsx, with --password)",
+            ],
+            "with_brief_orders": {
+                "files": ["qsm-brief-ja.csv", "qsm-brief-ko.csv"],
+                "difference": "a brief file has no phone, postal code or address, so the two "
+                "blank-reference B2 rows cannot be fallback-matched: yamato-b2.csv "
+                "rows 8 and 9 become UNMATCHED_DISPATCH and the K07 order stays "
+                "unshipped (NO_SHIP_DATE) instead of uploaded",
+                "yamato_rows_unmatched": [8, 9],
+                "order_no_unshipped_instead_of_uploaded": [BY_KEY["K07"].lines[0].order_no],
+            },
+        },
+        "all_dispatch_files": build_all_run(main),
+        "judgment_calls": [
+            "UMN placeholder (yamato-b2 row 5) is an INVALID_ROW (label not issued yet): the "
+            "dispatch row is bucketed invalid and its order stays unshipped, so the date watch "
+            "keeps an eye on it",
+            "TRACKING_CONFLICT order (K15) is counted as held: a number was found for it and an "
+            "error blocks it, although the export already carries another number",
+            "SHIPPED_UNPAID / SHIPPED_CANCELLED orders are counted as held (a number was found, "
+            "an error blocks it), not as not_eligible",
+            "the 定形外郵便 row (generic-ko row 8) has a blank 송장번호; it is expected as "
+            "CARRIER_UNTRACKABLE on a matched row, not as INVALID_ROW",
+            "held and invalid orders were given a future est ship date and a recent payment so "
+            "that they trigger no OVERDUE / PENALTY_RISK / NO_SHIP_DATE either way",
+            "Click Post rows carry no reference and no phone: matching needs postal code + name",
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    (HERE / "expected.json").write_text(text, encoding="utf-8", newline="\n")
+    return data
+
+
+# ----------------------------------------------------------------------------------------------
+# README
+# ----------------------------------------------------------------------------------------------
+
+CASE_ORDER = [
+    "uploaded",
+    "FALLBACK_MATCH",
+    "AMBIGUOUS_MATCH",
+    "UNMATCHED_DISPATCH",
+    "MULTI_PACKAGE",
+    "SPLIT_CART",
+    "PARTIAL_CART",
+    "SHIPPED_UNPAID",
+    "SHIPPED_CANCELLED",
+    "ALREADY_DISPATCHED",
+    "TRACKING_CONFLICT",
+    "DUPLICATE_TRACKING",
+    "TRACKING_INVALID",
+    "TRACKING_MANGLED",
+    "CARRIER_MISMATCH",
+    "CARRIER_UNTRACKABLE",
+    "CARRIER_UNKNOWN",
+    "INVALID_ROW",
+    "duplicate",
+    "OVERDUE",
+    "PENALTY_RISK",
+    "NO_SHIP_DATE",
+]
+SHORT = {"yamato-b2.csv": "B2", "generic-ko.xlsx": "KO"}
+
+
+def _rows_text(entry: dict) -> str:
+    return ", ".join(f"{SHORT.get(r['file'], r['file'])} {r['row']}" for r in entry["rows"])
+
+
+def readme(data: dict) -> str:
+    files = data["files"]
+    main = data["main"]
+    cases = main["cases"]
+    lines = [
+        "# Sample inputs",
+        "",
+        f"One business day of one shop: **{SHOP}** (ハンビットソウル), a Korean seller of "
+        "cosmetics and snacks on Qoo10 Japan, shipping from a 3PL warehouse in Ichikawa "
+        "(Chiba). 'Today' is **Thursday 2026-11-26**; the QSM download was taken at 09:40. "
+        "Every name, phone number and address is made up.",
+        "",
+        "All files are written by `python samples/make_samples.py` from the fixed data in that "
+        "script (no clock, no randomness: two runs give identical bytes). Edit the script, not "
+        "the files. `expected.json` holds the same facts as this page in machine-readable form "
+        "(file formats and row counts, per case the order / cart / tracking numbers and rows, "
+        "the expected buckets of every order).",
+        "",
+        "## The main scenario",
+        "",
+        "```",
+        "qoo10-dispatch run --orders samples/qsm-detail-ja.csv \\",
+        "    --dispatch samples/yamato-b2.csv --dispatch samples/generic-ko.xlsx \\",
+        "    --out out --today 2026-11-26",
+        "```",
+        "",
+        "Expected reconciliation: orders "
+        + ", ".join(f"{k} {v}" for k, v in main["order_buckets"].items())
+        + f" (total {sum(main['order_buckets'].values())}); dispatch rows "
+        + ", ".join(f"{k} {v}" for k, v in main["dispatch_buckets"].items())
+        + f" (total {sum(main['dispatch_buckets'].values())}).",
+        "",
+        "The same outcome comes from `qsm-detail-ja.xlsx` or `qsm-detail-ko.csv` as orders file, "
+        f"and from `generic-ko-protected.xlsx --password {PASSWORD}` instead of "
+        "`generic-ko.xlsx` (use one or the other, not both: they hold the same rows). With a "
+        "brief orders file (`qsm-brief-*.csv`: no phone, postal code or address) the two "
+        "blank-reference rows of `yamato-b2.csv` (rows 8, 9) cannot be fallback-matched and "
+        "become UNMATCHED_DISPATCH.",
+        "",
+        "Adding every other courier sheet ships the orders the main scenario leaves unshipped; "
+        "nothing is shipped twice:",
+        "",
+        "```",
+        "qoo10-dispatch run --orders samples/qsm-detail-ja.csv \\",
+        "    --dispatch samples/yamato-b2.csv --dispatch samples/generic-ko.xlsx \\",
+        "    --dispatch samples/sagawa-ehiden2.csv --dispatch samples/sagawa-ehiden3.csv \\",
+        "    --dispatch samples/japanpost-yupri.csv --dispatch samples/clickpost.csv \\",
+        "    --dispatch samples/seino-km2.csv --dispatch samples/generic-en.csv \\",
+        "    --out out --today 2026-11-26",
+        "```",
+        "",
+        "## Files",
+        "",
+        "| file | format (profile) | encoding | data rows | quirks |",
+        "|---|---|---|---|---|",
+    ]
+    quirks = {
+        "qsm-detail-ja.csv": "45-column JP detail header (with ギフト注文); CRLF; QUOTE_MINIMAL; "
+        'amounts with thousands separators (`"2,480"`); 郵便番号 as `\'150-0001`; empty '
+        'mobile as `-`; a 配送要請事項 with a comma and a newline (quoted) and one with `"`; '
+        "CP932-only characters 髙橋, 山﨑, ① (not encodable as shift_jis); the 入金待ち rows "
+        "have no name, phone or address",
+        "qsm-detail-ja.xlsx": "same rows as the JP detail CSV; 注文番号, カート番号, 送り状番号, "
+        "数量 and amounts as numeric cells (the broken 注文番号 stays text); dates as text; "
+        "郵便番号 without the apostrophe",
+        "qsm-detail-ko.csv": '46-column KR detail header incl. `"할인액 "` (trailing space) '
+        "and 수화물 보관함 서비스; QUOTE_ALL; CRLF; statuses in Korean (배송요청, 배송준비중, "
+        "배송지연, 입금대기, 취소, 배송중); amounts without separators",
+        "qsm-brief-ja.csv": "15-column JP brief (no address, phone, amounts)",
+        "qsm-brief-ko.csv": "16-column KR brief; QUOTE_ALL",
+        "yamato-b2.csv": "95-column B2 Cloud 基本レイアウト, three columns named 予備; names "
+        "with JIS-only kanji (高橋 for 髙橋, 山崎 for 山﨑) as B2 requires; 略称カナ in half-width "
+        "kana; service codes 0, 7 and A; see the cases below",
+        "generic-ko.xlsx": "title row and note row (merged cells) above the Korean header on "
+        "row 3; 주문번호 and most 송장번호 as numeric cells; 발송일 as real Excel dates; "
+        "one full-width tracking number, one hyphenated; Japanese carrier names plus 기타",
+        "generic-ko-protected.xlsx": f"byte-for-byte the same workbook, encrypted (OOXML agile) "
+        f"with password `{PASSWORD}`",
+        "sagawa-ehiden2.csv": "53-column e飛伝Ⅱ 出荷履歴: tracking in column 1, お客様管理ナンバー "
+        "in column 13; 出荷日時 `2026/11/26 10:42`; postal codes without hyphen",
+        "sagawa-ehiden3.csv": "74-column e飛伝Ⅲ 標準_飛脚宅配便: お客様管理番号 col 10, "
+        "出荷日 col 61 (`20261126`), お問い合せ送り状No. col 62; one row references a 注文番号",
+        "japanpost-yupri.csv": "119-column ゆうプリR 郵便・ゆうパック標準 filter (headers with a "
+        "half-width space: `お届け先 郵便番号`); one 2-parcel shipment with 代表お問い合わせ番号; "
+        "郵便種別 0 and 9",
+        "clickpost.csv": "**inferred layout** (no public spec): お問い合わせ番号, 申込日時, "
+        "支払日時, まとめ申込 address columns, 内容品; no reference, no phone; numbers start 628",
+        "seino-km2.csv": "44-column カンガルーマジック2 layout with a title line above the header "
+        "(header on row 2); 10-digit お問合せ番号; 管理番号 = カート番号",
+        "generic-en.csv": "English headers, tab-separated, LF line ends; carriers written "
+        "`Yamato Transport`, `Japan Post`",
+    }
+    for name, fact in files.items():
+        enc = fact["encoding"]
+        if fact.get("delimiter") == "\t":
+            enc += ", TAB"
+        lines.append(
+            f"| `{name}` | {fact['kind']}: `{fact['format']}` | {enc} | {fact['rows']} "
+            f"| {quirks[name]} |"
+        )
+    lines += [
+        "",
+        "## Which order or row shows which case (main scenario)",
+        "",
+        "Rows are spreadsheet row numbers: **B2** = `yamato-b2.csv` (header = row 1), **KO** = "
+        "`generic-ko.xlsx` (header = row 3). A case key (K01…) names a cart in "
+        "`make_samples.py` and in `expected.json`.",
+        "",
+        "| case code | case | 注文番号 | カート番号 | tracking no. | rows | what it is |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for code in CASE_ORDER:
+        for entry in cases.get(code, []):
+            if code in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+                continue
+            if code == "uploaded" and len(entry["rows"]) == 1 and entry["case"] == "K09":
+                entry = {**entry, "note": "first parcel of the MULTI_PACKAGE case"}
+            tracking = " ".join(entry["tracking_raw"] or entry["tracking_no"]) or "—"
+            note = entry["note"]
+            if code == "AMBIGUOUS_MATCH":
+                cands = entry["candidates"]
+                note += (
+                    " (candidates: "
+                    + ", ".join(f"{c['case']} cart {c['cart_no']}" for c in cands)
+                    + ")"
+                )
+            lines.append(
+                f"| {code} | {entry['case'] or '—'} | {' '.join(entry['order_no']) or '—'} "
+                f"| {entry['cart_no'] or '—'} | {tracking} | {_rows_text(entry) or '—'} "
+                f"| {note} |"
+            )
+    for code in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+        found = cases.get(code, [])
+        keys = ", ".join(dict.fromkeys(e["case"] for e in found))
+        numbers = " ".join(n for e in found for n in e["order_no"])
+        lines.append(
+            f"| {code} | {keys} | {numbers} | see below | — | — "
+            f"| {len(found)} unshipped paid orders, listed in the next table |"
+        )
+    lines += [
+        "",
+        "### Unshipped paid orders by urgency (today 2026-11-26)",
+        "",
+        "Business days since payment count Japanese business days after the payment date up "
+        "to today (11-23 勤労感謝の日 is a holiday). No order sits on a boundary, so counting the "
+        "payment day or not gives the same answer.",
+        "",
+        "| case | 注文番号 | カート番号 | status | paid | est ship date | codes | shipped by "
+        "(all-files run) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    shipped_by = {}
+    for r in DISPATCH:
+        if r.file in EXTRA_DISPATCH:
+            shipped_by.setdefault(r.cart, r.file)
+    for order in main["orders_detail"]:
+        if order["bucket"] != "unshipped":
+            continue
+        info = [c for c in order["codes"] if c in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE")]
+        lines.append(
+            f"| {order['case']} | {order['order_no']} | {order['cart_no']} | {order['status']} "
+            f"| {order['paid'][:10]} | {order['est_ship_date'] or '—'} "
+            f"| {', '.join(info) or '— (nothing due yet)'} "
+            f"| {shipped_by.get(order['case'], '— (stays unshipped)')} |"
+        )
+    all_run = data["all_dispatch_files"]
+    lines += [
+        "",
+        "## All dispatch files together",
+        "",
+        "Expected reconciliation: orders "
+        + ", ".join(f"{k} {v}" for k, v in all_run["order_buckets"].items())
+        + "; dispatch rows "
+        + ", ".join(f"{k} {v}" for k, v in all_run["dispatch_buckets"].items())
+        + ". On top of the main scenario's exceptions: MULTI_PACKAGE for "
+        f"{BY_KEY['P08'].lines[0].order_no} (ゆうプリR 2-parcel shipment, the 代表 number is "
+        "uploaded) and FALLBACK_MATCH for the three Click Post rows; the OVERDUE / PENALTY_RISK / "
+        "NO_SHIP_DATE reminders of the shipped orders disappear. Still unshipped: "
+        + ", ".join(all_run["still_unshipped"])
+        + ".",
+        "",
+        "## Notes and judgment calls",
+        "",
+    ]
+    lines += [f"- {text}" for text in data["judgment_calls"]]
+    lines += [
+        "- The B2 service code 7 is read as ネコポス (older CSV layout); current B2 Cloud uses A "
+        "for ネコポス. Both occur in `yamato-b2.csv`.",
+        "- Listing carrier names (配送会社) are those QSM shows: ヤマト宅急便, ネコポス, 佐川急便, "
+        "ゆうパケット, ゆうパック, クリックポスト, 西濃運輸.",
+        "- The QSM 配送状態 values used: 配送要請, 配送準備中, 配送遅延, 入金待ち, キャンセル, "
+        "配送中 (Korean: 배송요청, 배송준비중, 배송지연, 입금대기, 취소, 배송중). Orders with an "
+        "est ship date in the past still say 配送準備中: the download predates QSM's switch "
+        "to 配送遅延.",
+        "- Seino numbers (10 digits) have no known check digit; Click Post numbers are made to "
+        "pass mod 7 although that is not verified for real ones.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def check() -> None:
+    """Self-checks on the generated data (fail loudly rather than write wrong samples)."""
+    numbers = [_digits(r.tracking) for r in DISPATCH if r.tracking]
+    for r in DISPATCH:
+        raw = _digits(r.tracking)
+        broken = {"TRACKING_INVALID", "TRACKING_MANGLED", "INVALID_ROW"} & set(r.codes)
+        if r.tracking and not broken and r.carrier != "西濃運輸":
+            assert mod7_ok(raw), (r.file, r.row, r.tracking)
+        if broken:
+            assert not mod7_ok(raw), (r.file, r.row)
+    cart_nos = {c.cart_no for c in CARTS}
+    order_nos = {ln.order_no for c in CARTS for ln in c.lines}
+    assert "78291577" not in cart_nos | order_nos
+    assert len(order_nos) == sum(len(c.lines) for c in CARTS)
+    assert not set(numbers) & {c.export_tracking for c in CARTS if c.key != "K14"}
+    for cart in CARTS:
+        assert cart.cart_no == "" or len(cart.cart_no) == 8, cart.key
+        for line in cart.lines:
+            assert len(line.order_no) == 9 and line.order_no.startswith(("1046", "1O46"))
+
+
+def main() -> None:
+    assign_numbers()
+    write_orders()
+    write_yamato_b2()
+    write_generic_ko()
+    write_sagawa_ehiden2()
+    write_sagawa_ehiden3()
+    write_japanpost_yupri()
+    write_clickpost()
+    write_seino_km2()
+    write_generic_en()
+    check()
+    data = write_expected()
+    (HERE / "README.md").write_text(readme(data), encoding="utf-8", newline="\n")
+    print(f"wrote {len(data['files'])} sample files, expected.json and README.md to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
