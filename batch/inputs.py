@@ -82,8 +82,12 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
     column = cases["column"].map(lambda c: names.get(c, c)).to_numpy()
     value = checked.loc[index, :]
     shown = pd.Series([str(v) for v in cases["failure_case"]], index=value.index).str.slice(0, 80)
+    # A dispatch row says which order it was for by its reference.
+    reference = table.frame.loc[index].get("reference", pd.Series("", index=value.index))
+    where = ("reference '" + reference + "', ").where(reference.ne(""), "")
     message = (
-        pd.Series(column, index=value.index)
+        where.to_numpy()
+        + pd.Series(column, index=value.index)
         + ": "
         + cases["check"].to_numpy()
         + " (value: '"
@@ -110,8 +114,9 @@ def load_orders(
 
 
 def prepare_orders(table: Table) -> Loaded:
-    raw = table.frame.reindex(columns=[*orders_schema.COLUMNS, "source_file", "source_row"])
-    raw = raw.fillna("")
+    raw = table.frame.reindex(
+        columns=[*orders_schema.COLUMNS, "source_file", "source_row"], fill_value=""
+    )
     checked = pd.DataFrame(
         {
             "order_no": _ids(raw["order_no"]),
@@ -183,22 +188,27 @@ def load(
 
 
 def prepare_dispatch(table: Table) -> Loaded:
-    raw = table.frame.reindex(columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"])
-    raw = raw.fillna("")
+    raw = table.frame.reindex(
+        columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"], fill_value=""
+    )
     tracking = normalize.tracking(raw["tracking_no"])
+    carrier_text = dispatch_carrier(raw, table)
+    used = carriers.resolve(carrier_text)
+    # An untrackable method has no number to check: CARRIER_UNTRACKABLE reports the row.
+    untrackable = used["company"].ne("") & ~used["trackable"].astype(bool)
     checked = pd.DataFrame(
         {
-            "tracking_no": tracking,
+            "tracking_no": tracking.mask(untrackable & tracking.eq(""), "-"),
             "ship_date": normalize.nfkc(raw["ship_date"]),
             "extra_cells": table.frame.get("extra_cells", pd.Series(False, index=raw.index)),
         },
         index=raw.index,
     )
     table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
+    table.frame["reference"] = raw["reference"]
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
-    carrier_text = dispatch_carrier(raw, table)
-    used = carriers.resolve(carrier_text)
+    carrier_text, used = carrier_text[valid], used[valid]
     reference = _ids(raw["reference"]).str.lstrip("#")
     frame = pd.DataFrame(
         {

@@ -69,6 +69,7 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             # Only an empty database becomes a ledger; anything else must already be one.

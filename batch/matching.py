@@ -62,7 +62,10 @@ def _by_reference(dispatch: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
-    """Candidate carts by phone (or mobile) + postal code, confirmed by name when given."""
+    """Candidate carts by phone (or mobile) + postal code, confirmed by name when given.
+
+    Sheets without phone numbers (Click Post) fall back on postal code + exact name.
+    """
     contacts = pd.concat(
         [
             orders[["cart_no", "phone", "postal", "name_key"]],
@@ -77,7 +80,13 @@ def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     cand = probe.merge(contacts, on=["phone", "postal"], suffixes=("", "_order"))
     named = cand["name_key"].ne("")
     cand = cand[~named | cand["name_key"].eq(cand["name_key_order"])]
-    return cand[["dispatch_id", "cart_no"]].drop_duplicates()
+    no_phone = rows.loc[
+        rows["phone"].eq("") & rows["postal"].ne("") & rows["name_key"].ne(""),
+        ["dispatch_id", "postal", "name_key"],
+    ]
+    by_name = no_phone.merge(contacts, on=["postal", "name_key"])
+    both = pd.concat([cand[["dispatch_id", "cart_no"]], by_name[["dispatch_id", "cart_no"]]])
+    return both.drop_duplicates()
 
 
 def match(dispatch: pd.DataFrame, orders: pd.DataFrame) -> Matches:
@@ -95,11 +104,15 @@ def match(dispatch: pd.DataFrame, orders: pd.DataFrame) -> Matches:
     pairs = pd.concat([by_ref, by_fallback], ignore_index=True)
 
     info = rest.set_index("dispatch_id")
-    fallback_rows = info.loc[single["dispatch_id"]].assign(cart_no=single["cart_no"].to_numpy())
+    fallback_orders = by_fallback.groupby("dispatch_id")["order_no"].agg(", ".join)
+    fallback_rows = info.loc[single["dispatch_id"]].assign(
+        cart_no=single["cart_no"].to_numpy(),
+        order_no=fallback_orders.reindex(single["dispatch_id"]).to_numpy(),
+    )
     found = exceptions.make(
         "FALLBACK_MATCH",
         fallback_rows,
-        "matched on recipient phone + postal code"
+        "matched on recipient phone + postal code (or postal code + name)"
         + fallback_rows["reference"].map(lambda r: f" (reference '{r}' unknown)" if r else "")
         + ": check that cart "
         + fallback_rows["cart_no"]

@@ -321,7 +321,7 @@ def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame)
         rows.append(
             {
                 "code": "PARTIAL_CART",
-                "order_no": ", ".join(left),
+                "order_no": ", ".join(lines.index),
                 "cart_no": cart_no,
                 "tracking_no": ", ".join(
                     dict.fromkeys(upload.set_index("order_no").loc[sent, "tracking_no"])
