@@ -45,8 +45,9 @@ class RunResult:
     out: Path
     summary: dict
     exceptions: pd.DataFrame
-    uploaded: pd.DataFrame
-    unshipped: pd.DataFrame
+    uploaded: pd.DataFrame  # file, order_no, cart_no, carrier, tracking_no, ship_date
+    unshipped: pd.DataFrame  # paid orders without tracking, most urgent first
+    orders: pd.DataFrame  # every valid order row with its bucket
     language: str
     dry_run: bool = False
     seconds: float = 0.0
@@ -102,7 +103,10 @@ def run(
     sheets = [load_dispatch(p, options.dispatch_format, options.password) for p in dispatch_paths]
     clock.lap("read")
     d = _combine(sheets)
-    book = Ledger(options.ledger) if options.ledger else None
+    # A dry run reads an existing ledger (to preview what would be skipped) but never
+    # creates one.
+    use = options.ledger and not (options.dry_run and not Path(options.ledger).exists())
+    book = Ledger(options.ledger) if use else None
     try:
         if book is not None:
             book.begin()
@@ -171,6 +175,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             exceptions=found,
             uploaded=uploaded,
             unshipped=unshipped,
+            orders=o.assign(bucket=o["order_no"].map(decision.bucket)),
             language=language,
             dry_run=options.dry_run,
         )
