@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import zipfile
 from collections.abc import Sequence
@@ -95,13 +96,12 @@ def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
         ) from None
 
 
-def _newline(text: str) -> str:
-    head = text[:65536]
-    if "\r\n" in head:
-        return "\r\n"
-    if "\r" in head and "\n" not in head:
-        return "\r"
-    return "\n"
+def _newline(line: str) -> str:
+    """The line ending of the header's own line (a quoted cell may hold another kind)."""
+    for ending in ("\r\n", "\n", "\r"):
+        if line.endswith(ending):
+            return ending
+    return "\r\n"
 
 
 # --- header detection ----------------------------------------------------------------
@@ -176,7 +176,6 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
         raise InputError(path, "contains NUL bytes: it is not a text (CSV) file", SAVE_AS_HINT)
     if not text.strip():
         raise InputError(path, "is empty", "Download or export the file again.")
-    newline = _newline(text)
     # Excel's Unicode text is tab-separated; otherwise try the comma first.
     choices = ["\t", ","] if encoding == "utf-16" else [",", "\t"]
     tried = []
@@ -195,10 +194,12 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
         raise _no_profile_error(path, header, kind, profile)
 
     header = [c.strip() for c in records[index]]
-    lines = text.splitlines(keepends=True)
+    # The physical lines up to the header's end, split as the csv module counted them.
+    lines = list(itertools.islice(io.StringIO(text, newline=""), ends[index]))
     start = ends[index - 1] if index else 0
-    header_line = "".join(lines[start : ends[index]]).rstrip("\r\n")
-    offset = sum(len(line) for line in lines[: ends[index]])
+    header_line = "".join(lines[start:]).rstrip("\r\n")
+    newline = _newline(lines[-1])
+    offset = sum(len(line) for line in lines)
     width = len(header)
     try:
         cells = pd.read_csv(
