@@ -69,18 +69,18 @@ def make(code: str, rows: pd.DataFrame, message: str | pd.Series, **columns) -> 
     Columns of ``rows`` named like exception columns are taken as they are; keyword
     arguments (a Series aligned with ``rows`` or a scalar) override them.
     """
-    out = pd.DataFrame(index=rows.index)
+    data = {}
     for col in COLUMNS:
-        if col in columns:
-            out[col] = columns[col]
-        elif col in rows.columns:
-            out[col] = rows[col]
-        else:
-            out[col] = None
-    out["code"] = code
-    out["severity"] = SEVERITY[code]
-    out["message"] = message
-    return out.reset_index(drop=True)
+        value = columns[col] if col in columns else rows[col] if col in rows.columns else None
+        if isinstance(value, pd.Series):
+            value = value.to_numpy()
+        data[col] = value
+    data.update(code=code, severity=SEVERITY[code], message=_values(message))
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)
+
+
+def _values(value):
+    return value.to_numpy() if isinstance(value, pd.Series) else value
 
 
 def empty() -> pd.DataFrame:
@@ -91,5 +91,5 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty()
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True).reindex(columns=list(COLUMNS))
     return out.astype(object).where(out.notna(), None)
