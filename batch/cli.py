@@ -105,6 +105,7 @@ def run(
         raise click.UsageError("Use either --ledger or --no-ledger, not both.")
     book = None if no_ledger else Path(ledger_path or ledger.default_path(Path(out)))
     options = pipeline.Options(
+        progress=_show_progress if not quiet and sys.stderr.isatty() else None,
         ledger=book,
         today=today or pipeline.today_in_tokyo(),
         lang=lang,
@@ -121,6 +122,11 @@ def run(
     serious = result.exceptions["severity"].isin(["error", "warning"]).any()
     if strict and serious:
         sys.exit(EXIT_STRICT)
+
+
+def _show_progress(stage: str, seconds: float, detail: str) -> None:
+    """One line per finished stage on stderr, for runs long enough to wonder about."""
+    click.secho(f"  {stage:<9}{seconds:7.1f} s  {detail}", err=True, dim=True)
 
 
 def _print_summary(result: pipeline.RunResult) -> None:

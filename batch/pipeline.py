@@ -8,7 +8,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ class Options:
     password: str | None = None
     dry_run: bool = False
     ledger: Path | None = None  # None: no ledger (--no-ledger)
+    progress: Progress | None = None
 
 
 @dataclass
@@ -54,17 +55,24 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Clock:
-    """Seconds spent per stage, so the slow stage is visible (--profile)."""
+# Called as progress(stage, seconds, detail) when a stage ends; the CLI draws it.
+Progress = Callable[[str, float, str], None]
 
-    def __init__(self) -> None:
+
+class _Clock:
+    """Seconds spent per stage, so the slow stage is visible (--profile, progress)."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
         self.times: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._progress = progress
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str, detail: str = "") -> None:
         now = time.perf_counter()
-        self.times[stage] = self.times.get(stage, 0.0) + now - self._last
-        self._last = now
+        seconds, self._last = now - self._last, now
+        self.times[stage] = self.times.get(stage, 0.0) + seconds
+        if self._progress is not None:
+            self._progress(stage, seconds, detail)
 
 
 def new_run_id() -> str:
@@ -98,10 +106,13 @@ def run(
     """Run the whole job and write every output into ``out`` (atomically)."""
     options = options or Options()
     started = time.perf_counter()
-    clock = _Clock()
+    clock = _Clock(options.progress)
     orders = load_orders(orders_path, options.orders_format, options.password)
-    sheets = [load_dispatch(p, options.dispatch_format, options.password) for p in dispatch_paths]
-    clock.lap("read")
+    clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
+    sheets = []
+    for path in dispatch_paths:
+        sheets.append(load_dispatch(path, options.dispatch_format, options.password))
+        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({sheets[-1].table.profile.name})")
     d = _combine(sheets)
     # A dry run reads an existing ledger (to preview what would be skipped) but never
     # creates one.
@@ -140,11 +151,11 @@ def _with_ledger(o: pd.DataFrame, book: Ledger | None) -> pd.DataFrame:
 def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) -> RunResult:
     o = _with_ledger(orders.frame, book)
     matches = matching.match(d, o)
-    clock.lap("match")
+    clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs)
     waiting = o[o["order_no"].map(decision.bucket).eq(rules.UNSHIPPED).to_numpy()]
     watched = watch.watch_unshipped(waiting, options.today)
-    clock.lap("rules")
+    clock.lap("rules", f"{len(decision.upload):,} orders to upload")
 
     found = exceptions.concat(
         [
@@ -165,7 +176,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
     staging = _staging_dir(out, run_id)
     try:
         uploaded = _write_uploads(orders, decision, options.today, staging, language)
-        clock.lap("upload")
+        clock.lap("upload", f"{len(uploaded):,} rows in upload files")
         summary = _summary(run_id, options, orders, sheets, decision, matches, found, uploaded)
         unshipped = _unshipped_table(waiting, options.today)
         result = RunResult(
@@ -182,7 +193,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
         _write_json(staging / "summary.json", summary)
         _write_jsonl(staging / "exceptions.jsonl", found)
         workbook.write(staging / "exceptions.xlsx", result)
-        clock.lap("workbook")
+        clock.lap("workbook", f"{len(found):,} exceptions")
         record = book is not None and not options.dry_run
         if record:
             inputs = [orders.path, *(s.path for s in sheets)]

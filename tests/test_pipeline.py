@@ -1,0 +1,24 @@
+"""The pipeline as a library: progress events and stage timings."""
+
+import datetime as dt
+from pathlib import Path
+
+from batch import pipeline
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "cp932-detail"
+
+
+def test_progress_reports_every_stage_with_its_rows(tmp_path):
+    events = []
+    options = pipeline.Options(
+        today=dt.date(2026, 11, 26),
+        ledger=None,
+        progress=lambda stage, seconds, detail: events.append((stage, detail)),
+    )
+    result = pipeline.run(GOLDEN / "orders.csv", [GOLDEN / "dispatch.csv"], tmp_path / "o", options)
+    stages = [stage for stage, _ in events]
+    assert stages == ["read", "read", "match", "rules", "upload", "workbook"]
+    assert events[0][1] == "5 order rows (qsm-detail-ja)"
+    assert events[1][1] == "4 dispatch rows (yamato-b2)"
+    assert set(result.timings) == set(stages)
+    assert all(seconds >= 0 for seconds in result.timings.values())
