@@ -1,0 +1,496 @@
+"""exceptions.xlsx: read back with openpyxl after a real run on small inputs (CONTRACT.md).
+
+Today is Thu 2026-11-26; Mon 11-23 (勤労感謝の日) is a holiday. The orders file holds:
+  104600001, 104600002  cart 90000001, paid: shipped in two parcels → uploaded, SPLIT_CART
+  104600003  paid 11-18, no tracking, recipient "=HYPERLINK(...)" → unshipped, 5 business days
+  104600004  awaiting payment, shipped → held (SHIPPED_UNPAID), 700 JPY
+  104600005  配送遅延, est. 11-16, recipient "+81...", item "@SUM(1)" → unshipped, OVERDUE
+  ABC        → INVALID_ROW
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from batch import exceptions, i18n, pipeline, workbook
+
+TODAY = dt.date(2026, 11, 26)
+ORDERS_HEADER = [
+    "配送状態",
+    "注文番号",
+    "カート番号",
+    "配送会社",
+    "送り状番号",
+    "発送日",
+    "注文日",
+    "入金日",
+    "お届け希望日",
+    "発送予定日",
+    "配送完了日",
+    "配送方法",
+    "商品番号",
+    "商品名",
+    "数量",
+    "オプション情報",
+    "オプションコード",
+    "おまけ",
+    "受取人名",
+    "受取人名(フリガナ)",
+    "受取人電話番号",
+    "受取人携帯電話番号",
+    "住所",
+    "郵便番号",
+    "国家",
+    "送料の決済",
+    "決済サイト",
+    "通貨",
+    "購入者決済金額",
+    "販売価格",
+    "割引額",
+    "注文金額の合計",
+    "供給原価の合計",
+    "購入者名",
+    "購入者名(フリガナ)",
+    "配送要請事項",
+    "購入者電話番号",
+    "購入者携帯電話番号",
+    "販売者商品コード",
+    "JANコード",
+    "規格番号",
+    "プレゼント贈り主",
+    "外部広告",
+    "素材",
+    "ギフト注文",
+]
+HYPERLINK = '=HYPERLINK("http://example.com","click")'
+ORDERS = [
+    {
+        "配送状態": "配送要請",
+        "注文番号": "104600001",
+        "カート番号": "90000001",
+        "入金日": "2026/11/24 10:00:00",
+        "受取人名": "山田 太郎",
+        "注文金額の合計": "1,980",
+    },
+    {
+        "配送状態": "配送要請",
+        "注文番号": "104600002",
+        "カート番号": "90000001",
+        "入金日": "2026/11/24 10:00:00",
+        "受取人名": "山田 太郎",
+        "注文金額の合計": "500",
+    },
+    {
+        "配送状態": "配送要請",
+        "注文番号": "104600003",
+        "カート番号": "90000002",
+        "配送会社": "佐川急便",
+        "入金日": "2026/11/18 10:00:00",
+        "受取人名": HYPERLINK,
+        "注文金額の合計": "3000",
+    },
+    {
+        "配送状態": "入金待ち",
+        "注文番号": "104600004",
+        "カート番号": "90000003",
+        "注文金額の合計": "700",
+    },
+    {
+        "配送状態": "配送遅延",
+        "注文番号": "104600005",
+        "カート番号": "90000005",
+        "入金日": "2026/11/10 09:00:00",
+        "発送予定日": "2026/11/16",
+        "受取人名": "+81-90-1234-5678",
+        "商品名": "@SUM(1)",
+        "注文金額の合計": "12,345",
+    },
+    {"配送状態": "配送要請", "注文番号": "ABC", "カート番号": "90000004"},
+]
+B2_HEADER = [
+    "お客様管理番号",
+    "送り状種類",
+    "クール区分",
+    "伝票番号",
+    "出荷予定日",
+    "お届け予定（指定）日",
+    "配達時間帯",
+    "お届け先コード",
+    "お届け先電話番号",
+    "お届け先電話番号枝番",
+    "お届け先郵便番号",
+    "お届け先住所",
+    "お届け先住所（アパートマンション名）",
+    "お届け先会社・部門名１",
+    "お届け先会社・部門名２",
+    "お届け先名",
+]
+B2 = [
+    ("104600001", "389711074012"),
+    ("104600002", "389711074023"),
+    ("104600004", "123456789013"),
+    ("99999", "UMN240309577"),
+]
+NAMES = {
+    "en": ["Summary", "Exceptions", "Uploaded", "Unshipped"],
+    "ja": ["サマリー", "例外", "アップロード済み", "未発送"],
+    "ko": ["요약", "예외", "업로드됨", "미발송"],
+}
+
+
+def _inputs(folder: Path) -> tuple[Path, Path]:
+    orders, b2 = folder / "orders.csv", folder / "b2.csv"
+    with orders.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, ORDERS_HEADER, restval="")
+        w.writeheader()
+        w.writerows(ORDERS)
+    with b2.open("w", encoding="cp932", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(B2_HEADER)
+        w.writerows([ref, "0", "0", number, "2026/11/25"] + [""] * 11 for ref, number in B2)
+    return orders, b2
+
+
+def _run(tmp_path: Path, lang: str = "en") -> tuple[pipeline.RunResult, openpyxl.Workbook]:
+    orders, b2 = _inputs(tmp_path)
+    options = pipeline.Options(today=TODAY, lang=lang, ledger=None)
+    result = pipeline.run(orders, [b2], tmp_path / "out", options)
+    return result, openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return _run(tmp_path_factory.mktemp("wb"))
+
+
+def _columns(ws) -> dict[str, int]:
+    """Header text → column number (1-based)."""
+    return {c.value: c.column for c in ws[1]}
+
+
+def _column(ws, header: str) -> list:
+    col = _columns(ws)[header]
+    return [row[col - 1] for row in ws.iter_rows(min_row=2)]
+
+
+def _rows_by(ws, header: str, value: str) -> list:
+    col = _columns(ws)[header]
+    return [row for row in ws.iter_rows(min_row=2) if row[col - 1].value == value]
+
+
+def _section(ws, title: str) -> dict[str, tuple]:
+    """The Summary block under ``title``: label → the rest of its row (up to a blank row)."""
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == title) + 2  # title, header
+    out = {}
+    for r in rows[start:]:
+        if all(v is None for v in r):
+            break
+        out[r[0]] = r[1:]
+    return out
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+
+def test_catalogue_has_every_text_in_every_language():
+    fields = re.compile(r"{(\w+)}")
+    for key in i18n.entries():
+        texts = [i18n.text(key, lang) for lang in i18n.LANGUAGES]
+        assert all(t.strip() for t in texts), key
+        assert len({tuple(sorted(fields.findall(t))) for t in texts}) == 1, key
+    for code in exceptions.CODES:
+        assert i18n.has(f"reason.{code}") and i18n.has(f"action.{code}"), code
+
+
+def test_sheet_names_fit_excel():
+    for lang in i18n.LANGUAGES:
+        for key in ("summary", "exceptions", "uploaded", "unshipped"):
+            name = i18n.text(f"sheet.{key}", lang)
+            assert len(name) <= 28 and not set(name) & set("[]:*?/\\"), name  # room for " (2)"
+
+
+# --- structure --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
+def test_sheets_and_labels_follow_the_language(tmp_path, lang):
+    result, wb = _run(tmp_path, lang)
+    assert wb.sheetnames == NAMES[lang]
+    order_no = {"en": "Order no.", "ja": "注文番号", "ko": "주문번호"}[lang]
+    for ws in wb.worksheets[1:]:
+        assert order_no in _columns(ws)
+    title = {"en": "Qoo10 dispatch run", "ja": "Qoo10 発送処理", "ko": "Qoo10 발송 처리"}[lang]
+    assert wb.worksheets[0]["A1"].value.startswith(title)
+    reason = {"en": "awaiting payment", "ja": "入金待ち", "ko": "입금대기"}[lang]
+    unpaid = _rows_by(wb.worksheets[1], i18n.text("col.code", lang), "SHIPPED_UNPAID")
+    assert reason in unpaid[0][_columns(wb.worksheets[1])[i18n.text("col.reason", lang)] - 1].value
+
+
+def test_tables_have_frozen_header_and_autofilter(run):
+    result, wb = run
+    sizes = {"Exceptions": len(result.exceptions), "Uploaded": 2, "Unshipped": 2}
+    for name, rows in sizes.items():
+        ws = wb[name]
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{rows + 1}"
+        assert ws.max_row == rows + 1
+        assert all(c.font.b for c in ws[1])
+
+
+def test_exceptions_sorted_by_severity(run):
+    _, wb = run
+    ranks = [
+        exceptions.SEVERITY_RANK[exceptions.SEVERITY[c.value]]
+        for c in _column(wb["Exceptions"], "Code")
+    ]
+    assert ranks == sorted(ranks) and ranks[0] == 0 and ranks[-1] == 2  # fmt: skip
+
+
+def test_severity_is_shown_by_colour(run):
+    _, wb = run
+    ws = wb["Exceptions"]
+    for sev, fill in (("error", "FFC7CE"), ("warning", "FFEB9C"), ("info", "DDEBF7")):
+        for row in _rows_by(ws, "Severity", i18n.text(f"severity.{sev}", "en")):
+            assert row[0].fill.fgColor.rgb.endswith(fill)  # severity
+            assert row[1].fill.fgColor.rgb.endswith(fill)  # code
+
+
+# --- cell types -------------------------------------------------------------------------
+
+
+def test_numbers_are_text(run):
+    _, wb = run
+    for name, header in (
+        ("Exceptions", "Order no."),
+        ("Exceptions", "Tracking no."),
+        ("Uploaded", "Order no."),
+        ("Uploaded", "Cart no."),
+        ("Uploaded", "Tracking no."),
+        ("Unshipped", "Order no."),
+    ):
+        cells = [c for c in _column(wb[name], header) if c.value is not None]
+        assert cells, (name, header)
+        assert all(c.data_type == "s" and isinstance(c.value, str) for c in cells), (name, header)
+    tracking = {c.value for c in _column(wb["Uploaded"], "Tracking no.")}
+    assert tracking == {"389711074012", "389711074023"}
+
+
+def test_input_that_looks_like_a_formula_stays_text(run):
+    _, wb = run
+    ws = wb["Unshipped"]
+    texts = {
+        c.value: c
+        for header in ("Recipient", "Item")
+        for c in _column(ws, header)
+        if c.value is not None
+    }
+    for value in (HYPERLINK, "+81-90-1234-5678", "@SUM(1)"):
+        cell = texts[value]
+        assert cell.data_type == "s", value
+        assert cell.quotePrefix, value  # and stays text once edited in Excel
+    recipients = [c for c in _column(wb["Exceptions"], "Recipient") if c.value == HYPERLINK]
+    assert recipients and all(c.data_type == "s" for c in recipients)
+    formulas = [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_dates_are_dates_and_amounts_numbers(run):
+    _, wb = run
+    ship = _column(wb["Uploaded"], "Ship date")
+    assert all(c.is_date and c.value == dt.datetime(2026, 11, 25) for c in ship)
+    ws = wb["Unshipped"]
+    paid = _column(ws, "Payment date")
+    assert [c.value for c in paid] == [dt.datetime(2026, 11, 10, 9), dt.datetime(2026, 11, 18, 10)]
+    # Paid Wed 11-18 (day 0): Thu +1, Fri +2, Mon 11-23 is a holiday, Tue +3, Wed 11-25 +4;
+    # paid Tue 11-10: Mon 11-16 is +4. Today Thu 11-26 is +5 and +11.
+    ship_by = [c.value for c in _column(ws, "Ship by (penalty after)")]
+    assert ship_by == [dt.datetime(2026, 11, 16), dt.datetime(2026, 11, 25)]
+    assert [c.value for c in _column(ws, "Business days since payment")] == [11, 5]
+    amounts = _column(ws, "Amount (JPY)")
+    assert [c.value for c in amounts] == [12345, 3000]
+    assert all(c.data_type == "n" and c.number_format == "#,##0" for c in amounts)
+    deadline = [c for c in _column(wb["Exceptions"], "Deadline") if c.value is not None]
+    assert deadline and all(c.is_date for c in deadline)
+
+
+def test_unshipped_most_urgent_first_with_alerts(run):
+    _, wb = run
+    ws = wb["Unshipped"]
+    assert [c.value for c in _column(ws, "Order no.")] == ["104600005", "104600003"]
+    alerts = [c.value for c in _column(ws, "Alerts")]
+    assert alerts == ["Overdue, Penalty risk", "Penalty risk, No ship date"]
+    assert ws.cell(2, 2).fill.fgColor.rgb.endswith("FFC7CE")  # overdue: red
+
+
+def test_customer_message_for_split_cart(run):
+    _, wb = run
+    ws = wb["Exceptions"]
+    (row,) = _rows_by(ws, "Code", "SPLIT_CART")
+    message = row[_columns(ws)["Message to the customer (Japanese)"] - 1]
+    assert "389711074012" in message.value and "389711074023" in message.value
+    assert message.value.startswith("山田 太郎様")
+    assert message.alignment.wrap_text
+    assert ws.row_dimensions[row[0].row].height > 100  # every line of it shows
+
+
+# --- the summary ------------------------------------------------------------------------
+
+
+def test_summary_totals_equal_summary_json(run):
+    result, wb = run
+    ws = wb["Summary"]
+    summary = json.loads((result.out / "summary.json").read_text(encoding="utf-8"))
+    for part, title, given in (
+        ("orders", "Orders by outcome", "Rows in the orders file"),
+        ("dispatch", "Dispatch rows by outcome", "Rows in the dispatch files"),
+    ):
+        block = _section(ws, title)
+        counts = summary[part]
+        for bucket, n in counts.items():
+            if bucket != "total":
+                assert block[i18n.text(f"{part}.{bucket}", "en")][0] == n, (part, bucket)
+        assert block["Total"][0] == counts["total"]
+        assert block[given][0] == counts["total"]
+        assert block[given][1].startswith("✓")
+    codes = _section(ws, "Exceptions by code")
+    for code, n in summary["exceptions"].items():
+        assert codes[code][0] == n
+        assert codes[code][2] == i18n.text(f"severity.{exceptions.SEVERITY[code]}", "en")
+    assert codes["Total"][0] == len(result.exceptions)
+    files = _section(ws, "Input files")
+    assert [v[0] for v in files.values()] == [6, 4]  # rows of orders.csv and b2.csv
+
+
+def test_summary_counts_are_what_the_run_found(run):
+    result, wb = run
+    orders = _section(wb["Summary"], "Orders by outcome")
+    expected = {"Uploaded": 2, "Held": 1, "Unshipped": 2, "Invalid row": 1, "Total": 6}
+    assert {k: orders[k][0] for k in expected} == expected
+
+
+def test_money_concerned(run):
+    _, wb = run
+    money = _section(wb["Summary"], "Order amounts concerned (JPY)")
+    assert money["Held: not uploaded because of an error"][:2] == (700, 1)
+    assert money["Paid, not shipped yet"][:2] == (3000 + 12345, 2)
+    assert money["of which overdue (the buyer may cancel)"][:2] == (12345, 1)
+    cell = next(c for row in wb["Summary"].iter_rows() for c in row if c.value == 15345)
+    assert cell.number_format == "#,##0"
+
+
+def test_summary_flags_rows_not_accounted_for(run, tmp_path):
+    result, _ = run
+    broken = dict(result.summary, orders=dict(result.summary["orders"], held=0))
+    workbook.write(tmp_path / "x.xlsx", _copy(result, summary=broken))
+    block = _section(openpyxl.load_workbook(tmp_path / "x.xlsx")["Summary"], "Orders by outcome")
+    assert block["Total"][0] == 5
+    assert block["Rows in the orders file"][1].startswith("✗")
+
+
+# --- large tables -----------------------------------------------------------------------
+
+
+def test_split_rows():
+    assert workbook.split_rows(5, 2) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert workbook.split_rows(4, 2) == [range(0, 2), range(2, 4)]
+    assert workbook.split_rows(0, 2) == [range(0, 0)]
+    assert workbook.split_rows(3) == [range(0, 3)]
+    assert workbook.split_rows(workbook.EXCEL_ROWS) == [
+        range(0, workbook.EXCEL_ROWS - 1),
+        range(workbook.EXCEL_ROWS - 1, workbook.EXCEL_ROWS),
+    ]
+    with pytest.raises(ValueError):
+        workbook.split_rows(3, 0)
+
+
+def test_a_table_too_long_for_one_sheet_continues_and_the_summary_says_so(run, tmp_path):
+    result, _ = run
+    n = len(result.exceptions)
+    workbook.write(tmp_path / "x.xlsx", result, row_limit=3)
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    parts = [f"Exceptions ({k})" for k in range(2, -(-n // 3) + 1)]
+    assert wb.sheetnames[: 2 + len(parts)] == ["Summary", "Exceptions", *parts]
+    codes = [c.value for name in ["Exceptions", *parts] for c in _column(wb[name], "Code")]
+    assert codes == result.exceptions["code"].tolist()
+    for name in ["Exceptions", *parts]:
+        assert wb[name].max_row <= 4 and wb[name].freeze_panes == "A2"
+    notes = [c.value for row in wb["Summary"].iter_rows(max_row=10) for c in row if c.value]
+    assert any(isinstance(v, str) and "Exceptions (2)" in v for v in notes)
+
+
+# --- odd text and widths ----------------------------------------------------------------
+
+
+def _copy(result: pipeline.RunResult, **changes) -> pipeline.RunResult:
+    return pipeline.RunResult(**{**result.__dict__, **changes})
+
+
+def test_control_characters_carriage_return_and_long_text(run, tmp_path):
+    result, _ = run
+    ex = result.exceptions.copy()
+    ex.loc[0, "message"] = "\rCR first"
+    ex.loc[1, "message"] = "bell\x07 and <tag> & more"
+    ex.loc[2, "message"] = "x" * 40_000
+    workbook.write(tmp_path / "x.xlsx", _copy(result, exceptions=ex))
+    detail = [
+        c.value
+        for c in _column(
+            openpyxl.load_workbook(tmp_path / "x.xlsx")["Exceptions"], "Detail (English)"
+        )
+    ]
+    assert detail[0] == "\rCR first"
+    assert detail[1] == "bell and <tag> & more"
+    assert detail[2] == "x" * workbook.MAX_CHARS
+
+
+def test_empty_run(tmp_path, run):
+    result, _ = run
+    empty = _copy(
+        result,
+        exceptions=exceptions.empty(),
+        uploaded=result.uploaded.iloc[0:0],
+        unshipped=result.unshipped.iloc[0:0],
+        orders=result.orders.iloc[0:0],
+    )
+    workbook.write(tmp_path / "x.xlsx", empty)
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames == NAMES["en"]
+    assert all(ws.max_row == 1 for ws in wb.worksheets[1:])
+
+
+def test_display_width_counts_east_asian_characters_double():
+    assert workbook.display_width("ab12") == 4
+    assert workbook.display_width("注文番号") == 8
+    assert workbook.display_width("송장번호") == 8
+    assert workbook.display_width("ＡＢ") == 4
+
+
+def test_column_widths_fit_content_up_to_a_cap(run):
+    _, wb = run
+    widths = {
+        c.value: wb["Unshipped"].column_dimensions[c.column_letter].width
+        for c in wb["Unshipped"][1]
+    }
+    assert widths["Order no."] >= len("104600005")
+    assert widths["Recipient"] >= workbook.display_width(HYPERLINK[:20])
+    jp = workbook.column_width("h", workbook.Column("h", ["山田太郎山田太郎"]))
+    en = workbook.column_width("h", workbook.Column("h", ["abcdefgh"]))
+    assert jp >= 16 > en
+    long = workbook.column_width("h", workbook.Column("h", ["a" * 500]))
+    assert long == workbook.WIDTH_CAP + 3
+
+
+def test_a_preview_says_nothing_was_recorded(run, tmp_path):
+    result, _ = run
+    workbook.write(tmp_path / "x.xlsx", _copy(result, dry_run=True))
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["Summary"]
+    texts = [c.value for row in ws.iter_rows(max_row=10) for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Preview (--dry-run)") for t in texts)
