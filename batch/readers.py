@@ -3,19 +3,28 @@
 Every cell is read as text: a tracking number parsed as a float cannot be given its
 digits back. Encoding: BOM -> utf-8-sig (or utf-16), else strict UTF-8, else CP932
 (never shift_jis: it fails on ①, 髙, 﨑 and maps the full-width hyphen to U+2212).
+
+A file that cannot be used raises InputError (exit 2): one message naming the file, what is
+wrong with it and what to do. What a file is comes from its bytes, not its name: a .csv that
+is really a workbook is read as one, and so is the reverse. Workbooks are checked before they
+are parsed (see `_inspect_zip`): the parser (calamine) aborts the whole process, with no
+exception to catch, when a tiny file claims a huge sheet or string table.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import itertools
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cache
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -26,14 +35,29 @@ from batch.formats import Profile
 
 # How far down a sheet the header row may be (title and note rows above it).
 HEADER_SEARCH_ROWS = 30
-# Refuse .xlsx whose unpacked size is absurd (zip bombs, huge shared-strings tables).
-MAX_XLSX_UNPACKED = 1 << 30
+# Refuse .xlsx whose unpacked size is absurd (zip bombs, huge shared-strings tables). A
+# 1M-row QSM detail export unpacks to about 1.5 GB, a 1M-row B2 sheet (95 columns) to about
+# 3.5 GB. The sizes are the ones the zip declares; the parser refuses a member that unpacks
+# to more than it declares.
+MAX_XLSX_UNPACKED = 4 << 30
+# A member unpacking to more than this many times its packed size is a bomb, not a sheet
+# (real sheet XML packs 5-30 times; deflate cannot go beyond about 1030).
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_FROM = 8 << 20  # bytes unpacked: small members may pack as tightly as they like
+# The area a sheet spans (rows x columns from A1): the parser allocates it whole, even
+# when it is nearly empty. Excel's full 1,048,576 rows x 128 columns.
+MAX_SHEET_CELLS = 1_048_576 * 128
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 # Extra columns parsed beyond the header, so a row with stray cells is reported, not fatal.
 SPARE_COLUMNS = 8
+MAX_COLUMNS = 16_384
+# Columns listed in a "not recognised" message; the rest are counted.
+SHOWN_COLUMNS = 12
 
 SAVE_AS_HINT = "Open it in Excel and save it as .xlsx or as CSV, then run again."
+EXPORT_AGAIN = "Download or export the file again."
 
 
 @dataclass
@@ -72,36 +96,173 @@ class Table:
 
 # --- decoding -------------------------------------------------------------------------
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# A line made only of ASCII and well-formed UTF-8 sequences, with at least one of the latter.
+# Anchored on the newline (a literal the regex engine skips to quickly) and written with
+# atomic groups, (?=(X))\1, so a CP932 line fails at its first non-UTF-8 byte: linear time.
+_ASCII = rb"[\x00-\x09\x0b-\x7f]"
+_UTF8_SEQ = rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})"
+_UTF8_BODY = (
+    rb"(?=("
+    + _ASCII
+    + rb"*))\1"
+    + _UTF8_SEQ
+    + rb"(?=((?:"
+    + _ASCII
+    + rb"|"
+    + _UTF8_SEQ
+    + rb")*))\2(?=\n|\Z)"
+)
+_UTF8_FIRST_LINE = re.compile(_UTF8_BODY)
+_UTF8_LINE = re.compile(rb"\n" + _UTF8_BODY)
+_UTF8_CANDIDATES = 1000  # lines looked at before deciding a CP932 file has no UTF-8 line
+
+
+def _line_of(data: bytes | str, position: int) -> int:
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, position) + 1
+
+
+@cache
+def _common_cp932() -> frozenset[str]:
+    """Characters of everyday Japanese text in CP932: symbols, kana, JIS level-1 kanji,
+    NEC specials (①, ㈱) and IBM extensions (髙, 﨑)."""
+    chars = set()
+    leads = [*range(0x81, 0x99), *range(0xED, 0xEF), *range(0xFA, 0xFD)]
+    for lead in leads:
+        for trail in range(0x40, 0xFD):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((lead, trail)).decode("cp932"))
+    return frozenset(chars)
+
+
+def _plausibility(text: str) -> float:
+    """Share of the non-ASCII characters that occur in ordinary Japanese or Korean text."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    common = _common_cp932()
+    ok = sum(c in common or "\uac00" <= c <= "\ud7a3" for c in wide)
+    return ok / len(wide)
+
+
+def _utf8_line(data: bytes) -> int | None:
+    """Line number of a line written in UTF-8 in a file that is not all UTF-8, if any.
+
+    A CP932 line is seldom well-formed UTF-8 by chance; when it is, its CP932 reading is
+    ordinary text and its UTF-8 reading is not, which tells the two apart.
+    """
+    first = _UTF8_FIRST_LINE.match(data)
+    rest = _UTF8_LINE.finditer(data)
+    for n, match in enumerate(itertools.chain([first] if first else [], rest)):
+        if n >= _UTF8_CANDIDATES:
+            break
+        line = match.group().lstrip(b"\n")
+        as_utf8 = line.decode("utf-8")
+        as_cp932 = line.decode("cp932", errors="replace")
+        if _plausibility(as_utf8) > _plausibility(as_cp932):
+            return _line_of(data, match.end() - 1)
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the NUL bytes are the high bytes of UTF-16 text."""
+    if len(data) % 2:
+        return None
+    head = np.frombuffer(data[: 1 << 16], dtype=np.uint8)
+    even, odd = (head[0::2] == 0).sum(), (head[1::2] == 0).sum()
+    if odd > 0 and even == 0 and odd * 4 >= len(head) // 2:
+        encoding = "utf-16-le"
+    elif even > 0 and odd == 0 and even * 4 >= len(head) // 2:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if "\x00" not in text else None
+
+
+def _encoding_error(path: Path, problem: str) -> InputError:
+    return InputError(
+        path,
+        problem,
+        "Save the file again from Excel as 'CSV UTF-8' (or 'CSV' for Shift_JIS), "
+        "or in a text editor in one encoding, then run again.",
+    )
+
 
 def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
     """Return (text, encoding, has_bom)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", True
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", True
+        except UnicodeDecodeError as exc:
+            line = _line_of(data, exc.start + 3)
+            raise _encoding_error(
+                path,
+                f"starts as UTF-8 but line {line} is not UTF-8 (the file mixes two text encodings)",
+            ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with tabs.
-        return data.decode("utf-16"), "utf-16", True
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(
+                path, "is damaged: it is not valid UTF-16 text", EXPORT_AGAIN
+            ) from None
+        if "\x00" in text:
+            raise _binary_error(path, text.index("\x00"), text)
+        return text, "utf-16", True
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise _binary_error(path, data.index(b"\x00"), data)
+        return data.decode(encoding), encoding, False
     try:
         return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        not_utf8 = _line_of(data, exc.start)
+    utf8 = _utf8_line(data)
+    if utf8 is not None:
+        raise _encoding_error(
+            path,
+            f"mixes two text encodings: line {utf8} is UTF-8 but line {not_utf8} is not "
+            "(Shift_JIS / CP932?)",
+        )
     try:
         return data.decode("cp932"), "cp932", False
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            path,
-            f"line {line} is neither UTF-8 nor Shift_JIS (CP932) text",
-            "Save the file again as 'CSV UTF-8' or 'CSV (Shift_JIS)' from Excel; "
-            "a file mixing both encodings cannot be read.",
+        line = _line_of(data, exc.start)
+        if b"\n" not in data[:4096] and not data[:4096].isascii():
+            raise InputError(
+                path,
+                "is not a text (CSV) file and not a known spreadsheet",
+                f"Check that this is the right file. {SAVE_AS_HINT}",
+            ) from None
+        raise _encoding_error(
+            path, f"line {line} is neither UTF-8 nor Shift_JIS (CP932) text"
         ) from None
 
 
-def _newline(line: str) -> str:
-    """The line ending of the header's own line (a quoted cell may hold another kind)."""
-    for ending in ("\r\n", "\n", "\r"):
-        if line.endswith(ending):
-            return ending
-    return "\r\n"
+def _binary_error(path: Path, position: int, data: bytes | str) -> InputError:
+    return InputError(
+        path,
+        "is not a text (CSV) file: it holds binary data "
+        f"(NUL bytes, the first on line {_line_of(data, position)})",
+        "If it is a spreadsheet, open it in Excel and save it as .xlsx or CSV; if it is a "
+        "CSV, it is damaged: download or export it again.",
+    )
+
+
+def _newline(text: str) -> str:
+    head = text[:65536]
+    if "\r\n" in head:
+        return "\r\n"
+    if "\r" in head and "\n" not in head:
+        return "\r"
+    return "\n"
 
 
 # --- header detection ----------------------------------------------------------------
@@ -133,22 +294,64 @@ def find_header(
     return best, None
 
 
-def _no_profile_error(path: Path, header: list[str], kind: str | None, forced: Profile | None):
-    shown = ", ".join(h for h in header if h) or "(no header cells)"
+_WHAT = {"orders": "a QSM order export", "dispatch": "a courier dispatch sheet"}
+
+
+def _shown(header: Sequence[str]) -> str:
+    named = [h for h in header if h]
+    if not named:
+        return "(no header cells)"
+    shown = ", ".join(named[:SHOWN_COLUMNS])
+    return shown if len(named) <= SHOWN_COLUMNS else f"{shown}, … ({len(named)} columns)"
+
+
+def _no_profile_error(
+    path: Path,
+    header: list[str],
+    kind: str | None,
+    forced: Profile | None,
+    records: Sequence[Sequence[str]] = (),
+):
     if forced is not None:
         profile, missing = forced, forced.missing(header)
     else:
         profile, missing = formats.closest(header, kind)
-    what = {"orders": "a QSM order export", "dispatch": "a courier dispatch sheet"}.get(
-        kind or "", "a known input file"
+    what = _WHAT.get(kind or "", "a known input file")
+    hint = (
+        "Check that this is the right file, or name its format with --format / "
+        "--dispatch-format (see `qoo10-dispatch formats`)."
     )
+    looks = ""
+    if kind == "orders" and forced is None:
+        # A courier sheet given as the orders file: say so (it may also be a damaged export).
+        _, fit = find_header(records, "dispatch", None)
+        if fit is not None:
+            looks = f": it looks like a courier dispatch sheet ({fit.name})"
+            hint = (
+                "If it is a courier's sheet, pass it with --dispatch; --orders takes the QSM "
+                "配送要請 download."
+            )
     return InputError(
         path,
-        f"not recognised as {what}. Columns found: {shown}. "
+        f"not recognised as {what}{looks}. Columns found: {_shown(header)}. "
         f"Closest format {profile.name!r} is missing: {', '.join(missing)}",
-        "Check that this is the right file, or name its format with --format / "
-        "--dispatch-format (see `qoo10-dispatch formats`).",
+        hint,
     )
+
+
+def _not_orders(path: Path, records, kind: str | None, profile: Profile | None) -> None:
+    """Refuse a QSM order export given as a courier sheet: it has a tracking column, so it
+    would pass as a generic sheet and every order would become a dispatch row."""
+    if kind != "dispatch" or profile is not None:
+        return
+    _, fit = find_header(records, "orders", None)
+    if fit is not None:
+        raise InputError(
+            path,
+            f"is a QSM order export ({fit.name}), not a courier dispatch sheet",
+            "Pass it with --orders; --dispatch takes the courier's sheet "
+            "(see `qoo10-dispatch formats`).",
+        )
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -170,14 +373,95 @@ def _head_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]
     return records, ends
 
 
+def _line_offsets(text: str, lines: int) -> list[int]:
+    """Offsets of the starts of physical lines 2 .. lines + 1 (CR, LF or CRLF ends)."""
+    offsets = []
+    for match in _LINE_END.finditer(text):
+        offsets.append(match.end())
+        if len(offsets) >= lines:
+            break
+    return offsets
+
+
+def _record_line(text: str, delimiter: str, index: int) -> int:
+    """The physical line (1-based, within ``text``) on which CSV record ``index`` (0-based)
+    starts. Only for error messages: it reads the records before it one by one."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    with contextlib.suppress(csv.Error):
+        for i, _ in enumerate(reader):
+            if i + 1 >= index:
+                break
+    return reader.line_num + 1 if index else 1
+
+
+_OTHER_SEPARATORS = {";": "semicolons (;)", "|": "vertical bars (|)"}
+
+
+def _separator_error(path: Path, text: str, kind, profile) -> InputError | None:
+    """A clear message when the header fits only with another separator."""
+    for delimiter, name in _OTHER_SEPARATORS.items():
+        records, _ = _head_records(text, delimiter)
+        if find_header(records, kind, profile)[1] is not None:
+            return InputError(
+                path,
+                f"its columns are separated by {name}, not by commas or tabs",
+                "Open it in Excel and save it as 'CSV UTF-8 (comma delimited)', then run again.",
+            )
+    return None
+
+
+def _parse_csv(path: Path, body: str, delimiter: str, width: int, first_line: int):
+    """The data records as a DataFrame of text, at least ``width`` columns wide."""
+    columns = width + SPARE_COLUMNS
+    for _ in range(6):
+        try:
+            return pd.read_csv(
+                io.StringIO(body),
+                sep=delimiter,
+                header=None,
+                names=range(columns),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=range(columns), dtype=str)
+        except pd.errors.ParserError as exc:
+            text = str(exc)
+            wide = re.search(r"Expected \d+ fields in line \d+, saw (\d+)", text)
+            if wide and columns < MAX_COLUMNS:
+                # A row with many stray cells: read it (it becomes an INVALID_ROW).
+                columns = min(MAX_COLUMNS, max(int(wide.group(1)), 2 * columns))
+                continue
+            eof = re.search(r"EOF inside string starting at row (\d+)", text)
+            if eof:
+                line = first_line + _record_line(body, delimiter, int(eof.group(1))) - 1
+                raise InputError(
+                    path,
+                    f'has an unclosed quote (") on line {line}: the rest of the file would '
+                    "be read as one cell",
+                    "Close or remove that quote (or save the file again from Excel), then run "
+                    "again.",
+                ) from None
+            raise InputError(
+                path,
+                f"cannot be parsed as CSV ({text.removeprefix('Error tokenizing data. ')})",
+                "Save the file again from Excel as CSV, then run again.",
+            ) from None
+    raise InputError(
+        path, f"has rows with more than {MAX_COLUMNS} cells", "Save the file again from Excel."
+    )
+
+
 def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
     text, encoding, bom = decode(data, path)
-    if "\x00" in text:
-        raise InputError(path, "contains NUL bytes: it is not a text (CSV) file", SAVE_AS_HINT)
     if not text.strip():
-        raise InputError(path, "is empty", "Download or export the file again.")
+        raise InputError(path, "is empty", EXPORT_AGAIN)
+    newline = _newline(text)
     # Excel's Unicode text is tab-separated; otherwise try the comma first.
-    choices = ["\t", ","] if encoding == "utf-16" else [",", "\t"]
+    choices = ["\t", ","] if encoding.startswith("utf-16") else [",", "\t"]
     tried = []
     for delimiter in choices:
         records, ends = _head_records(text, delimiter)
@@ -187,40 +471,30 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
             break
     else:
         # Neither delimiter gave a known header: report against the widest reading.
+        other = _separator_error(path, text, kind, profile)
+        if other is not None:
+            raise other
         _, _, delimiter = max(tried)
         records, ends = _head_records(text, delimiter)
+        _not_orders(path, records, kind, profile)
         index, _ = find_header(records, kind, profile)
         header = [c.strip() for c in records[index]] if records else []
-        raise _no_profile_error(path, header, kind, profile)
+        raise _no_profile_error(path, header, kind, profile, records)
+    _not_orders(path, records[index : index + 1], kind, profile)
 
     header = [c.strip() for c in records[index]]
-    # The physical lines up to the header's end, split as the csv module counted them.
-    lines = list(itertools.islice(io.StringIO(text, newline=""), ends[index]))
-    start = ends[index - 1] if index else 0
-    header_line = "".join(lines[start:]).rstrip("\r\n")
-    newline = _newline(lines[-1])
-    offset = sum(len(line) for line in lines)
+    # starts[k]: where physical line k + 1 begins (the last line may have no line end).
+    starts = [0, *_line_offsets(text, ends[index])]
+    starts += [len(text)] * (ends[index] + 1 - len(starts))
+    begin = starts[ends[index - 1]] if index else 0
+    header_line = text[begin : starts[ends[index]]].rstrip("\r\n")
+    offset = starts[ends[index]]
+    # The file's line end is the one ending the header record: a CRLF inside a quoted cell
+    # of an LF file (a multi-line 配送要請事項) does not make the file CRLF.
+    ending = _LINE_END.search(text, offset - 2 if offset >= 2 else 0, offset)
+    newline = ending.group() if ending and ending.end() == offset else newline
     width = len(header)
-    try:
-        cells = pd.read_csv(
-            io.StringIO(text[offset:]),
-            sep=delimiter,
-            header=None,
-            names=range(width + SPARE_COLUMNS),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(
-            path,
-            f"cannot be parsed as CSV ({exc})",
-            'Look for an unclosed quote (") near that line, or save the file again from Excel.',
-        ) from None
-    except pd.errors.EmptyDataError:
-        cells = pd.DataFrame(columns=range(width + SPARE_COLUMNS), dtype=str)
+    cells = _parse_csv(path, text[offset:], delimiter, width, ends[index] + 1)
     cells = cells.fillna("")
     first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
     rows = np.arange(first_data_row, first_data_row + len(cells))
@@ -248,12 +522,11 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
     return sheet, fit
 
 
-# --- XLSX ----------------------------------------------------------------------------
+# --- XLSX: checks before parsing -------------------------------------------------------
 
 
 def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
     import msoffcrypto
-    from msoffcrypto.exceptions import DecryptionError, InvalidKeyError
 
     try:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
@@ -273,27 +546,263 @@ def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
     try:
         office.load_key(password=password)
         office.decrypt(out)
-    except (InvalidKeyError, DecryptionError, Exception):
+    except Exception:
         raise InputError(
             path, "could not be opened with the password given", "Check the password."
         ) from None
     return out.getvalue()
 
 
-def _check_zip(path: Path, data: bytes) -> None:
+_TOO_BIG_HINT = "This is not a normal dispatch sheet; export it again as CSV."
+_OUTSIDE_HINT = (
+    "In Excel, delete the rows and columns outside the table (or export the sheet as CSV), "
+    "then run again."
+)
+_BINARY_MEMBERS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
+_CHUNK = 1 << 22
+_OVERLAP = 64  # bytes carried from one chunk to the next; longer than any pattern we look for
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 13, 32]] = True
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[ord("A") : ord("Z") + 1] = _LETTER[ord("a") : ord("z") + 1] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0") : ord("9") + 1] = True
+_TAG_END = _SPACE.copy()
+_TAG_END[[ord(">"), ord("/")]] = True
+_HUGE = 1 << 40
+
+
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """A member's bytes in chunks, each with the offset before which a match counts (the
+    rest is carried over to the next chunk, so nothing is counted twice or cut in two)."""
+    with z.open(info) as stream:
+        tail = b""
+        while True:
+            chunk = stream.read(_CHUNK)
+            buf = tail + chunk
+            if not buf:
+                return
+            limit = max(0, len(buf) - _OVERLAP) if chunk else len(buf)
+            yield buf, limit
+            if not chunk:
+                return
+            tail = buf[limit:]
+
+
+def _prefix(buf: bytes, root: bytes) -> bytes:
+    """The namespace prefix of the part's root element ("x:" in <x:worksheet>), or b""."""
+    found = re.search(rb"<(?:(\w+):)?" + root + rb"\b", buf[:8192])
+    return found.group(1) + b":" if found and found.group(1) else b""
+
+
+def _start_tags(a: np.ndarray, lt: np.ndarray, tag: bytes) -> int:
+    """Start tags ``<tag`` (followed by a space, > or /) among the ``<`` at positions lt."""
+    n = len(tag)
+    lt = lt[lt + n + 1 < len(a)]
+    hit = _TAG_END[a[lt + n + 1]]
+    for i, byte in enumerate(tag):
+        hit &= a[lt + 1 + i] == byte
+    return int(np.count_nonzero(hit))
+
+
+def _cell_refs(buf: bytes, limit: int) -> tuple[int, int, int, int]:
+    """(max row, max column, cell refs, row refs) of the ` r="..."` attributes before limit.
+
+    Vectorised: the positions come from one comparison over the chunk, the values from a
+    few column-wise steps over those positions (letters, then digits, Horner's rule).
+    """
+    a = np.frombuffer(buf, dtype=np.uint8)
+    last = len(a) - 1
+    eq = np.flatnonzero(a[: limit + 2] == ord("="))
+    eq = eq[(eq >= 2) & (eq < last)]
+    quote = a[eq + 1]
+    eq = eq[(a[eq - 1] == ord("r")) & _SPACE[a[eq - 2]] & ((quote == 34) | (quote == 39))]
+    if not len(eq):
+        return 0, 0, 0, 0
+    at = eq + 2  # the value's first character
+    col = np.zeros(len(at), dtype=np.int64)
+    letters = np.zeros(len(at), dtype=np.int64)
+    alive = np.ones(len(at), dtype=bool)
+    for k in range(4):
+        ch = a[np.minimum(at + k, last)]
+        alive &= _LETTER[ch]
+        col = np.where(alive, col * 26 + (ch & 0xDF).astype(np.int64) - 64, col)
+        letters += alive
+    row = np.zeros(len(at), dtype=np.int64)
+    digits = np.zeros(len(at), dtype=np.int64)
+    alive[:] = True
+    start = at + letters
+    for k in range(8):
+        ch = a[np.minimum(start + k, last)]
+        alive &= _DIGIT[ch]
+        row = np.where(alive, row * 10 + ch.astype(np.int64) - 48, row)
+        digits += alive
+    col = np.where(letters > 3, _HUGE, col)  # beyond column XFD
+    row = np.where(digits > 7, _HUGE, row)  # beyond row 9,999,999
+    cells = letters > 0
+    return int(row.max()), int(col.max()), int(cells.sum()), int((~cells).sum())
+
+
+def _column_name(col: int) -> str:
+    """1 -> A, 28 -> AB, 16384 -> XFD."""
+    name = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _uncached_formula(buf: bytes, limit: int, p: bytes) -> bool:
+    """A formula cell whose value was never calculated (written by a program, not by Excel):
+    no <v>, or an empty one, and not a text result (t="str" may legitimately be empty)."""
+    empty = rb"\s*(?:<%sv\s*/>|<%sv>\s*</%sv>|</%sc>)" % (p, p, p, p)
+    ends = re.compile(
+        re.escape(b"</" + p + b"f>")
+        + empty
+        + b"|"
+        + re.escape(b"<" + p + b"f ")
+        + rb"[^>]*/>"
+        + empty
+    )
+    for match in ends.finditer(buf, 0, len(buf)):
+        if match.start() >= limit:
+            break
+        cell = buf.rfind(b"<" + p + b"c ", 0, match.start())
+        if cell < 0:
+            continue  # the cell began in the previous chunk: give it the benefit of the doubt
+        tag = buf[cell : buf.find(b">", cell)]
+        if not re.search(rb"""\bt=["']str["']""", tag):
+            return True
+    return False
+
+
+def _scan_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, bool]:
+    """(rows, columns) a worksheet part spans from A1, and whether it holds formulas whose
+    value was never calculated. Streams the part; vectorised, no per-cell Python."""
+    max_row = max_col = cell_refs = row_refs = cell_tags = row_tags = 0
+    uncached = False
+    p = None
+    for buf, limit in _chunks(z, info):
+        if p is None:
+            p = _prefix(buf, b"worksheet")
+        r, c, cells, rows = _cell_refs(buf, limit)
+        max_row, max_col = max(max_row, r), max(max_col, c)
+        cell_refs, row_refs = cell_refs + cells, row_refs + rows
+        a = np.frombuffer(buf, dtype=np.uint8)
+        lt = np.flatnonzero(a[:limit] == ord("<"))
+        cell_tags += _start_tags(a, lt, p + b"c")
+        row_tags += _start_tags(a, lt, p + b"row")
+        if not uncached and _start_tags(a, lt, p + b"f"):
+            uncached = _uncached_formula(buf, limit, p)
+    # Cells and rows without a position continue from the previous one.
+    columns = max_col + max(0, cell_tags - cell_refs)
+    rows = max_row + max(0, row_tags - row_refs)
+    return rows, columns, uncached
+
+
+def _shared_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(strings the table declares, strings it holds)."""
+    declared, held = 0, 0
+    p = None
+    for buf, limit in _chunks(z, info):
+        if p is None:
+            p = _prefix(buf, b"sst")
+            start = re.search(rb"<(?:\w+:)?sst\b[^>]*>", buf)
+            counts = re.search(rb"\buniqueCount=[\"'](\d+)", start.group()) if start else None
+            declared = int(counts.group(1)) if counts else 0
+        a = np.frombuffer(buf, dtype=np.uint8)
+        held += _start_tags(a, np.flatnonzero(a[:limit] == ord("<")), p + b"si")
+    return declared, held
+
+
+def _inspect_zip(path: Path, data: bytes) -> None:
+    """Refuse what is not a workbook, or would exhaust memory or time, before parsing."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        members = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise InputError(
-            path, "is damaged or not really an .xlsx file (it is not a valid zip)", SAVE_AS_HINT
+            path,
+            "is damaged or incomplete: it is not a valid zip (.xlsx) file",
+            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
         ) from None
+    names = {m.filename for m in members}
+    if "xl/workbook.bin" in names:
+        raise InputError(path, "is an Excel binary workbook (.xlsb)", SAVE_AS_HINT)
+    if "mimetype" in names and "content.xml" in names:
+        raise InputError(path, "is an OpenDocument spreadsheet (.ods)", SAVE_AS_HINT)
+    if "xl/workbook.xml" not in names:
+        inside = ", ".join(sorted(n for n in names if not n.endswith("/"))[:5]) or "nothing"
+        raise InputError(
+            path,
+            f"is a zip archive (holding {inside}), not an Excel workbook",
+            "Unzip it and pass the file inside, then run again.",
+        )
+    unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_XLSX_UNPACKED:
         raise InputError(
             path,
-            f"unpacks to {unpacked >> 20} MB, more than the {MAX_XLSX_UNPACKED >> 20} MB limit",
-            "This is not a normal dispatch sheet; export it again as CSV.",
+            f"unpacks to {unpacked / (1 << 30):,.1f} GB, more than the "
+            f"{MAX_XLSX_UNPACKED / (1 << 30):,.1f} GB limit",
+            _TOO_BIG_HINT,
         )
+    for m in members:
+        if m.file_size > RATIO_CHECK_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(
+            m.compress_size, 1
+        ):
+            raise InputError(
+                path,
+                f"is compressed {m.file_size // max(m.compress_size, 1):,} times over "
+                f"({m.filename}: {m.file_size >> 20:,} MB from {m.compress_size >> 10:,} kB): "
+                "a zip bomb, not a spreadsheet",
+                _TOO_BIG_HINT,
+            )
+    try:
+        _inspect_parts(path, z, members)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
+        raise InputError(
+            path,
+            f"is damaged ({exc})",
+            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
+        ) from None
+
+
+def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    for m in members:
+        name = PurePosixPath(m.filename)
+        if m.is_dir() or name.suffix.lower() in _BINARY_MEMBERS:
+            continue
+        if name.name.lower() == "sharedstrings.xml":
+            declared, held = _shared_strings(z, m)
+            if declared > held + 1024:
+                raise InputError(
+                    path,
+                    f"is damaged: its shared strings table declares {declared:,} strings "
+                    f"but holds {held:,}",
+                    SAVE_AS_HINT,
+                )
+            continue
+        rows, columns, uncached = _scan_member(z, m)
+        if rows * columns > MAX_SHEET_CELLS:
+            corner = f"{_column_name(min(columns, 1 << 20))}{rows}"
+            raise InputError(
+                path,
+                f"has cells as far as {corner} ({rows:,} rows x {columns:,} columns): more "
+                f"than the {MAX_SHEET_CELLS:,} cells this program reads from one sheet",
+                _OUTSIDE_HINT,
+            )
+        if uncached:
+            raise InputError(
+                path,
+                "has formulas whose values were never calculated (it was written by a "
+                "program, not saved by Excel)",
+                "Open it in Excel and save it, so the values are calculated, then run again.",
+            )
+
+
+# --- XLSX: reading -------------------------------------------------------------------
 
 
 def _cell_text(v: object) -> str:
@@ -323,61 +832,167 @@ def _to_text(column: pd.Series) -> pd.Series:
     return column.map(_cell_text)
 
 
+def _fill_merged(path: Path, body: pd.DataFrame, merged, first_row: int) -> None:
+    """A value merged down over several rows belongs to each of them (as the seller sees it).
+
+    Only the data area below the header; across columns a merge stays in its first column.
+    Vectorised over the merged ranges and the rows they cover.
+    """
+    if not merged or body.empty:
+        return
+    ranges = np.array([(r0, c0, r1) for (r0, c0), (r1, _c1) in merged], dtype=np.int64)
+    top = ranges[:, 0] - first_row
+    col = ranges[:, 1]
+    bottom = np.minimum(ranges[:, 2] - first_row, len(body) - 1)
+    keep = (top >= 0) & (bottom > top) & (col < body.shape[1])
+    top, col, span = top[keep], col[keep], (bottom - top)[keep]
+    if not len(top):
+        return
+    if span.sum() > body.size:
+        raise InputError(path, "is damaged: its merged cells overlap", SAVE_AS_HINT)
+    source = np.repeat(top, span)
+    column = np.repeat(col, span)
+    target = source + 1 + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    for c in np.unique(column):
+        at = column == c
+        values = body[c].to_numpy(dtype=object, copy=True)
+        values[target[at]] = values[source[at]]
+        body[c] = values
+
+
+@dataclass
+class _Candidate:
+    name: str
+    index: int
+    fit: Profile | None
+    head: list[list[str]]
+    values: list  # the sheet's cells from A1, as the parser gives them
+    merged: list | None  # merged ranges ((row, col), (row, col)), 0-based
+
+
+# The parser's own errors, and the PanicException pyo3 raises when it panics on a damaged
+# file: that one derives from BaseException, so `except Exception` would let it through.
+_PARSER_ERRORS = BaseException
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        raise exc
+
+
+def _workbook_error(path: Path, exc: BaseException) -> InputError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputError(path, f"cannot be read as an Excel workbook ({reason[:200]})", SAVE_AS_HINT)
+
+
 def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
     from python_calamine import CalamineWorkbook
 
     if data.startswith(OLE_MAGIC):
         data = _decrypt(path, data, password)
-    if data.startswith(ZIP_MAGIC):
-        _check_zip(path, data)
+    if data.startswith(b"PK"):
+        _inspect_zip(path, data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
-    except Exception as exc:
-        raise InputError(
-            path, f"cannot be read as an Excel workbook ({exc})", SAVE_AS_HINT
-        ) from None
-    tried = []
+    except _PARSER_ERRORS as exc:
+        _reraise_interrupts(exc)
+        raise _workbook_error(path, exc) from None
+    found: list[_Candidate] = []
     for name in names:
         try:
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise InputError(path, f"sheet {name!r} cannot be read ({exc})", SAVE_AS_HINT) from None
+            sheet = book.get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges  # None where the format has none
+        except _PARSER_ERRORS as exc:
+            _reraise_interrupts(exc)
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "not a worksheet" in message.lower() or "expecting a worksheet" in message.lower():
+                continue  # a chart sheet
+            raise InputError(
+                path, f"sheet {name!r} cannot be read ({message[:200]})", SAVE_AS_HINT
+            ) from None
         head = [[_cell_text(v).strip() for v in row] for row in values[:HEADER_SEARCH_ROWS]]
         index, fit = find_header(head, kind, profile)
-        tried.append((name, head[index] if head else []))
-        if fit is None:
-            continue
-        header = head[index]
-        # Trailing blank header cells are layout, not columns.
-        while header and not header[-1]:
-            header.pop()
-        width = len(header)
-        body = pd.DataFrame(values[index + 1 :])
-        if body.empty:
-            body = pd.DataFrame(columns=range(width))
-        body = body.reindex(columns=range(max(width, body.shape[1])), fill_value="")
-        body = body.apply(_to_text)
-        extra = body.iloc[:, width:].ne("").any(axis=1).to_numpy()
-        cells = body.iloc[:, :width].copy()
-        cells.columns = range(width)
-        rows = np.arange(index + 2, index + 2 + len(cells))
-        sheet = Sheet(
-            path=path,
-            header=header,
-            cells=cells,
-            rows=rows,
-            file_type="xlsx",
-            header_row=index + 1,
-            sheet_name=name,
-            extra_cells=extra,
+        found.append(_Candidate(name, index, fit, head, values, merged))
+    fitting = [c for c in found if c.fit is not None]
+    if not fitting:
+        heads = [c.head[c.index] if c.head else [] for c in found]
+        records = [rec for c in found for rec in c.head]
+        _not_orders(path, records, kind, profile)
+        header = max(heads, key=lambda h: formats.recognised(h, kind)) if heads else []
+        raise _no_profile_error(path, header, kind, profile, records)
+    sheets = [(c, _sheet_from(path, c)) for c in fitting]
+    with_rows = [(c, s) for c, s in sheets if s.cells.ne("").any(axis=None)]
+    if len(with_rows) > 1:
+        listed = ", ".join(repr(c.name) for c, _ in with_rows)
+        raise InputError(
+            path,
+            f"has {len(with_rows)} sheets of data ({listed}); only one sheet a file is read",
+            "Save each sheet as its own file (or delete the sheet not to use) and pass them "
+            "one by one, then run again.",
         )
-        return sheet, fit
-    name, header = max(tried, key=lambda t: formats.recognised(t[1], kind)) if tried else ("", [])
-    raise _no_profile_error(path, header, kind, profile)
+    chosen, sheet = (with_rows or sheets)[0]
+    _not_orders(path, chosen.head[chosen.index : chosen.index + 1], kind, profile)
+    return sheet, chosen.fit
+
+
+def _sheet_from(path: Path, c: _Candidate) -> Sheet:
+    header = list(c.head[c.index])
+    # Trailing blank header cells are layout, not columns.
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    body = pd.DataFrame(c.values[c.index + 1 :])
+    if body.empty:
+        body = pd.DataFrame(columns=range(width))
+    body = body.reindex(columns=range(max(width, body.shape[1])), fill_value="")
+    body = body.apply(_to_text)
+    _fill_merged(path, body, c.merged, c.index + 1)
+    extra = body.iloc[:, width:].ne("").any(axis=1).to_numpy()
+    cells = body.iloc[:, :width].copy()
+    cells.columns = range(width)
+    rows = np.arange(c.index + 2, c.index + 2 + len(cells))
+    return Sheet(
+        path=path,
+        header=header,
+        cells=cells,
+        rows=rows,
+        file_type="xlsx",
+        header_row=c.index + 1,
+        sheet_name=c.name,
+        extra_cells=extra,
+    )
 
 
 # --- entry point ---------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a file", "Pass the file inside it.")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            path, "does not exist", "Check the path (and the file's name and extension)."
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            path, f"cannot be read ({exc.strerror})", "Check that the file is not open elsewhere."
+        ) from None
+
+
+def _markup_error(path: Path, data: bytes) -> InputError | None:
+    """An HTML table or XML spreadsheet saved under a spreadsheet name."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff\x00 \t\r\n").lower()
+    if not head.startswith(b"<"):
+        return None
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
+        what = "an Excel 2003 XML spreadsheet, not a real .xlsx or .xls"
+    else:
+        what = "a web page (HTML) saved with a spreadsheet name, not a real Excel file"
+    return InputError(path, f"is {what}", SAVE_AS_HINT)
 
 
 def read_sheet(
@@ -394,27 +1009,56 @@ def read_sheet(
             profile = formats.get(format)
         except KeyError as exc:
             raise InputError(path, exc.args[0]) from None
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+        if kind is not None and profile.kind != kind:
+            raise InputError(
+                path,
+                f"format {format!r} is for {_WHAT[profile.kind]}, not {_WHAT[kind]}",
+                "See `qoo10-dispatch formats`.",
+            )
+    data = _read_bytes(path)
     if not data.strip():
-        raise InputError(path, "is empty", "Download or export the file again.")
+        raise InputError(path, "is empty", EXPORT_AGAIN)
     suffix = path.suffix.lower()
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or suffix in (".xlsx", ".xlsm", ".xls"):
-        if suffix == ".xls" and data.lstrip()[:1] == b"<":
-            raise InputError(path, "is a web page (HTML) saved with an .xls name", SAVE_AS_HINT)
-        sheet, fit = read_xlsx(path, data, kind, profile, password)
-    else:
-        sheet, fit = read_csv(path, data, kind, profile)
-    return sheet, fit
+    if data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)):
+        return read_xlsx(path, data, kind, profile, password)
+    markup = _markup_error(path, data) if suffix in (*EXCEL_SUFFIXES, ".htm", ".html") else None
+    if markup is not None:
+        raise markup
+    if suffix in EXCEL_SUFFIXES:
+        # Not a workbook inside: a CSV saved under an Excel name is read as one.
+        try:
+            decode(data, path)
+        except InputError:
+            raise InputError(
+                path, "is damaged or not really an Excel file (it is not a workbook)", SAVE_AS_HINT
+            ) from None
+    return read_csv(path, data, kind, profile)
+
+
+def _duplicates(sheet: Sheet, positions: dict[str, int]) -> None:
+    """Refuse a used column whose name appears twice with different values."""
+    keys = [formats.header_key(h) for h in sheet.header]
+    for p in positions.values():
+        for q in range(len(keys)):
+            if q == p or keys[q] != keys[p]:
+                continue
+            first, other = sheet.cells[p], sheet.cells[q]
+            if (other.eq("") | other.eq(first)).all():
+                continue  # a blank or identical copy: nothing is ambiguous
+            a, b = sorted((p, q))
+            raise InputError(
+                sheet.path,
+                f"the column {sheet.header[p]!r} appears twice (columns {a + 1} and {b + 1}, "
+                f"{_column_name(a + 1)} and {_column_name(b + 1)}) with different values: "
+                "it is not clear which one to use",
+                "Delete or rename one of the two columns, then run again.",
+            )
 
 
 def canonical(sheet: Sheet, profile: Profile) -> Table:
     """Map a sheet's columns to the profile's canonical names; absent columns are ""."""
     positions = profile.locate(sheet.header)
+    _duplicates(sheet, positions)
     frame = pd.DataFrame(
         {
             canon: sheet.cells[positions[canon]] if canon in positions else ""
