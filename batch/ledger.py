@@ -20,10 +20,11 @@ import pandas as pd
 from batch.errors import DispatchError
 
 APP = "qoo10-dispatch"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_NAME = "qoo10-dispatch-ledger.sqlite3"
 BUSY_SECONDS = 15.0
 
+# The newest schema, for a new ledger. An older ledger is brought up to it by MIGRATIONS.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs (
     inputs TEXT NOT NULL,          -- JSON: [{"path", "sha256"}]
     out_dir TEXT NOT NULL,
     rows INTEGER NOT NULL,
-    undone_at TEXT
+    undone_at TEXT,
+    command TEXT NOT NULL DEFAULT 'run'
 );
 CREATE TABLE IF NOT EXISTS dispatched (
     run_id TEXT NOT NULL REFERENCES runs(run_id),
@@ -45,7 +47,31 @@ CREATE TABLE IF NOT EXISTS dispatched (
     PRIMARY KEY (order_no, run_id)
 );
 CREATE INDEX IF NOT EXISTS dispatched_order ON dispatched(order_no);
+CREATE TABLE IF NOT EXISTS dated (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    order_no TEXT NOT NULL,
+    cart_no TEXT NOT NULL,
+    est_ship_date TEXT NOT NULL,
+    upload_file TEXT NOT NULL,
+    PRIMARY KEY (order_no, run_id)
+);
+CREATE INDEX IF NOT EXISTS dated_order ON dated(order_no);
 """
+# MIGRATIONS[v] takes a ledger from version v to v + 1.
+MIGRATIONS = {
+    1: """
+        ALTER TABLE runs ADD COLUMN command TEXT NOT NULL DEFAULT 'run';
+        CREATE TABLE dated (
+            run_id TEXT NOT NULL REFERENCES runs(run_id),
+            order_no TEXT NOT NULL,
+            cart_no TEXT NOT NULL,
+            est_ship_date TEXT NOT NULL,
+            upload_file TEXT NOT NULL,
+            PRIMARY KEY (order_no, run_id)
+        );
+        CREATE INDEX dated_order ON dated(order_no);
+    """,
+}
 
 
 class LedgerError(DispatchError):
@@ -116,7 +142,26 @@ class Ledger:
                 f"{self.path}: made by a newer qoo10-dispatch (ledger version {version}); "
                 "upgrade qoo10-dispatch to use it."
             )
-        # Older versions would be migrated here, one step per version.
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older ledger up to date, one version at a time, all or nothing."""
+        script = "".join(MIGRATIONS[v] + ";" for v in range(version, SCHEMA_VERSION))
+        try:
+            self.db.executescript(
+                "BEGIN IMMEDIATE;"
+                + script
+                + f"UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
+                "COMMIT;"
+            )
+        except sqlite3.OperationalError:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            # Another process may have migrated it while this one waited for the lock.
+            current = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            if int(current.fetchone()[0]) != SCHEMA_VERSION:
+                raise
 
     # --- a run ---------------------------------------------------------------------------
 
@@ -132,33 +177,46 @@ class Ledger:
                 ) from None
             raise
 
-    def recorded(self, order_nos: Iterable[str]) -> pd.DataFrame:
-        """order_no -> tracking_no, run_id of the newest active record of each order."""
-        query = """
-            SELECT d.order_no, d.tracking_no, d.run_id FROM dispatched d
-            JOIN runs r ON r.run_id = d.run_id AND r.undone_at IS NULL
+    def _newest(self, table: str, value: str, order_nos: Iterable[str]) -> pd.DataFrame:
+        """order_no -> value, run_id of the newest record in ``table`` of a run not undone."""
+        query = f"""
+            SELECT t.order_no, t.{value}, t.run_id FROM {table} t
+            JOIN runs r ON r.run_id = t.run_id AND r.undone_at IS NULL
             ORDER BY r.started_at
         """
         rows = pd.read_sql_query(query, self.db, dtype=str)
-        rows = rows[rows["order_no"].isin(pd.Index(order_nos))]
+        rows = rows[rows["order_no"].isin(set(order_nos))]
         return rows.drop_duplicates("order_no", keep="last").set_index("order_no")
 
-    def record(
-        self, run_id: str, today: dt.date, inputs: list[Path], out_dir: Path, uploaded: pd.DataFrame
-    ) -> None:
-        """Record a run's upload rows (columns order_no, cart_no, carrier, tracking_no, file)."""
+    def recorded(self, order_nos: Iterable[str]) -> pd.DataFrame:
+        """order_no -> tracking_no, run_id of the orders an earlier run uploaded."""
+        return self._newest("dispatched", "tracking_no", order_nos)
+
+    def dated(self, order_nos: Iterable[str]) -> pd.DataFrame:
+        """order_no -> est_ship_date, run_id of the orders an earlier plan dated."""
+        return self._newest("dated", "est_ship_date", order_nos)
+
+    def _add_run(self, run_id, today, inputs, out_dir, rows: int, command: str) -> None:
         meta = [{"path": str(p), "sha256": file_sha256(p)} for p in inputs]
         self.db.execute(
-            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO runs (run_id, started_at, today, inputs, out_dir, rows, command) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id,
                 dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 today.isoformat(),
                 json.dumps(meta, ensure_ascii=False),
                 str(out_dir),
-                len(uploaded),
+                rows,
+                command,
             ),
         )
+
+    def record(
+        self, run_id: str, today: dt.date, inputs: list[Path], out_dir: Path, uploaded: pd.DataFrame
+    ) -> None:
+        """Record a run's upload rows (columns order_no, cart_no, carrier, tracking_no, file)."""
+        self._add_run(run_id, today, inputs, out_dir, len(uploaded), "run")
         self.db.executemany(
             "INSERT INTO dispatched VALUES (?, ?, ?, ?, ?, ?)",
             zip(
@@ -172,6 +230,23 @@ class Ledger:
             ),
         )
 
+    def record_dates(
+        self, run_id: str, today: dt.date, inputs: list[Path], out_dir: Path, dated: pd.DataFrame
+    ) -> None:
+        """Record a plan's dated orders (columns order_no, cart_no, est_ship_date, file)."""
+        self._add_run(run_id, today, inputs, out_dir, len(dated), "plan")
+        self.db.executemany(
+            "INSERT INTO dated VALUES (?, ?, ?, ?, ?)",
+            zip(
+                [run_id] * len(dated),
+                dated["order_no"],
+                dated["cart_no"],
+                dated["est_ship_date"],
+                dated["file"],
+                strict=True,
+            ),
+        )
+
     def commit(self) -> None:
         self.db.execute("COMMIT")
 
@@ -179,7 +254,7 @@ class Ledger:
 
     def runs(self) -> pd.DataFrame:
         return pd.read_sql_query(
-            "SELECT run_id, started_at, today, rows, out_dir, undone_at FROM runs "
+            "SELECT run_id, command, started_at, today, rows, out_dir, undone_at FROM runs "
             "ORDER BY started_at, run_id",
             self.db,
         )

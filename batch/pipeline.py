@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from batch import exceptions, matching, rules, upload, watch, workbook
+from batch import exceptions, matching, outputs, rules, upload, watch, workbook
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.ledger import Ledger
 
@@ -77,16 +77,6 @@ class _Clock:
 
 def new_run_id() -> str:
     return dt.datetime.now(TOKYO).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
-
-
-def _input_entry(loaded: Loaded) -> dict:
-    sheet = loaded.table.sheet
-    return {
-        "path": str(sheet.path),
-        "format": loaded.table.profile.name,
-        "encoding": sheet.encoding or "xlsx",
-        "rows": loaded.rows,
-    }
 
 
 def _combine(loaded: Sequence[Loaded]) -> pd.DataFrame:
@@ -173,7 +163,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
         language = orders.table.profile.language or "ja"
 
     run_id = new_run_id()
-    staging = _staging_dir(out, run_id)
+    staging = outputs.staging_dir(out, run_id)
     try:
         uploaded = _write_uploads(orders, decision, options.today, staging, language)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
@@ -190,7 +180,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             language=language,
             dry_run=options.dry_run,
         )
-        _write_json(staging / "summary.json", summary)
+        outputs.write_json(staging / "summary.json", summary)
         _write_jsonl(staging / "exceptions.jsonl", found)
         workbook.write(staging / "exceptions.xlsx", result)
         clock.lap("workbook", f"{len(found):,} exceptions")
@@ -200,7 +190,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             book.record(run_id, options.today, inputs, out, uploaded)
         # Outputs first, then the commit: a run killed in between leaves its rows
         # unrecorded (produced again next time), never recorded but unwritten.
-        _publish(staging, out)
+        outputs.publish(staging, out)
         if record:
             book.commit()
     except BaseException:
@@ -244,7 +234,8 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
         },
         index=label.loc[up["order_no"]].to_numpy(),
     ).sort_index()
-    files = upload.write(orders.table.sheet, orders.table.positions, rows, staging, language)
+    filled = rows[["tracking_no", "carrier", "ship_date"]]
+    files = upload.write(orders.table.sheet, orders.table.positions, filled, staging, language)
     name = pd.Series("", index=rows.index, dtype=object)
     for path, index in files:
         name[index] = path.name
@@ -278,8 +269,8 @@ def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded
         "run_id": run_id,
         "today": options.today.isoformat(),
         "inputs": {
-            "orders": _input_entry(orders),
-            "dispatch": [_input_entry(s) for s in sheets],
+            "orders": outputs.input_entry(orders),
+            "dispatch": [outputs.input_entry(s) for s in sheets],
         },
         "orders": order_counts,
         "dispatch": dispatch_counts,
@@ -292,10 +283,6 @@ def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded
 def _unshipped_table(waiting: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     key = watch.urgency(waiting, today)
     return waiting.assign(urgency=key).sort_values("urgency", kind="stable")
-
-
-def _write_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _jsonable(value):
@@ -311,26 +298,3 @@ def _write_jsonl(path: Path, found: pd.DataFrame) -> None:
         for rec in found.loc[:, list(exceptions.JSONL_FIELDS)].itertuples(index=False):
             row = {k: _jsonable(v) for k, v in zip(exceptions.JSONL_FIELDS, rec, strict=True)}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-# --- atomic outputs ----------------------------------------------------------------------
-
-
-def _staging_dir(out: Path, run_id: str) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.{run_id}.partial"
-    staging.mkdir()
-    return staging
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Replace ``out`` by the staged outputs, never mixing old and new files."""
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder")
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.{staging.name}.old"
-        os.replace(out, old)
-    os.replace(staging, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

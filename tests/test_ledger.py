@@ -121,3 +121,46 @@ def test_waiting_run_sees_what_the_first_recorded(tmp_path):
     first.close()
     t.join(10)
     assert seen["rows"]["tracking_no"].tolist() == ["389711074012"]
+
+
+# The first released ledger layout, frozen here: a newer program must open it.
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, today TEXT NOT NULL,
+    inputs TEXT NOT NULL, out_dir TEXT NOT NULL, rows INTEGER NOT NULL, undone_at TEXT);
+CREATE TABLE dispatched (run_id TEXT NOT NULL REFERENCES runs(run_id), order_no TEXT NOT NULL,
+    cart_no TEXT NOT NULL, carrier TEXT NOT NULL, tracking_no TEXT NOT NULL,
+    upload_file TEXT NOT NULL, PRIMARY KEY (order_no, run_id));
+CREATE INDEX dispatched_order ON dispatched(order_no);
+INSERT INTO meta VALUES ('app', 'qoo10-dispatch'), ('schema_version', '1');
+INSERT INTO runs VALUES ('r0', '2026-11-01T00:00:00+00:00', '2026-11-01', '[]', 'out', 1, NULL);
+INSERT INTO dispatched VALUES ('r0', '1001', '9001', 'ネコポス', '389711074012', 'f.csv');
+"""
+
+
+def test_an_older_ledger_is_migrated_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(V1)
+    with Ledger(path) as book:
+        assert book.recorded(["1001"])["tracking_no"].tolist() == ["389711074012"]
+        assert book.runs()["command"].tolist() == ["run"]
+        book.begin()
+        book.record_dates(
+            "p1",
+            TODAY,
+            [],
+            "out",
+            pd.DataFrame(
+                {"order_no": ["1002"], "cart_no": ["9002"], "est_ship_date": ["2026-11-30"],
+                 "file": ["qsm-shipdate-001.csv"]}
+            ),
+        )  # fmt: skip
+        book.commit()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    with Ledger(path) as book:
+        assert book.dated(["1002", "1001"]).to_dict("index") == {
+            "1002": {"est_ship_date": "2026-11-30", "run_id": "p1"}
+        }
+        assert book.runs()["command"].tolist() == ["run", "plan"]

@@ -1,0 +1,230 @@
+"""`plan`: estimated ship dates (発送予定日) in bulk, before buyers can cancel freely.
+
+Until a paid order has an estimated ship date the buyer may cancel without the seller's
+approval, and after 14 days it turns 配送遅延. The date cannot be changed once entered and
+QSM mails it to the buyer, so the plan is shown and remembered in the ledger before the
+seller uploads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from batch import jpcalendar, outputs, upload, workbook
+from batch.inputs import AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED, Loaded, load_orders
+from batch.ledger import Ledger
+from batch.pipeline import new_run_id, today_in_tokyo
+
+DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID = (
+    "dated",
+    "already_dated",
+    "already_dispatched",
+    "not_eligible",
+    "invalid",
+)
+BUCKETS = (DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID)
+# QSM refuses dates too far ahead (API error -10017) without saying how far; one crawled
+# document says today + 30. A setting (--max-ahead-days), not a fact.
+MAX_AHEAD_DAYS = 30
+PENALTY_DAYS = 3  # business days since payment from which Qoo10 starts its reminders
+DELAY_TYPES = {1: "商品準備中", 2: "注文製作(オーダーメイド)", 3: "顧客の要求", 4: "その他"}
+
+
+@dataclass
+class PlanOptions:
+    today: dt.date = field(default_factory=today_in_tokyo)
+    lead_days: int = 2
+    cutoff: dt.time | None = None  # paid after this time: counts from the next business day
+    max_ahead_days: int = MAX_AHEAD_DAYS
+    delay_type: int | None = None
+    delay_memo: str = ""
+    orders_format: str | None = None
+    password: str | None = None
+    ledger: Path | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class PlanResult:
+    run_id: str
+    out: Path
+    summary: dict
+    dated: pd.DataFrame  # order_no, cart_no, paid_at, business_days, est_ship_date, why
+    left: pd.DataFrame  # order_no, cart_no, bucket
+    language: str = "ja"
+    dry_run: bool = False
+    seconds: float = 0.0
+
+
+def propose(orders: pd.DataFrame, options: PlanOptions) -> pd.DataFrame:
+    """One proposed date per order (all orders given are to be dated), with the reason.
+
+    Columns of ``orders``: order_no, cart_no, state, paid_at (datetime64, NaT if unknown).
+    """
+    today = options.today
+    paid = orders["paid_at"]
+    day = paid.dt.normalize()
+    late = pd.Series(False, index=orders.index)
+    if options.cutoff is not None:
+        late = paid.notna() & (paid.dt.time > options.cutoff)
+    # An order paid after the cutoff is handled as if paid the next business day.
+    start = day.where(~late, jpcalendar.add_business_days(day, 1))
+    start = start.fillna(pd.Timestamp(today))  # no payment date known (brief export)
+    proposed = jpcalendar.add_business_days(start, options.lead_days)
+
+    earliest = pd.Timestamp(jpcalendar.next_business_day(today))
+    latest = pd.Timestamp(today + dt.timedelta(days=options.max_ahead_days))
+    since = jpcalendar.business_days_between(paid, today)
+    urgent = since.fillna(0).ge(PENALTY_DAYS).to_numpy() | orders["state"].eq(DELAYED).to_numpy()
+    date = proposed.where(~urgent, earliest).clip(lower=earliest, upper=latest)
+
+    # One date per cart: the latest of its orders, or the earliest possible if any is urgent.
+    cart = orders["cart_no"]
+    cart_urgent = pd.Series(urgent, index=orders.index).groupby(cart).transform("any")
+    cart_date = date.groupby(cart).transform("max").where(~cart_urgent, earliest)
+
+    # Why, as a catalogue key (batch.i18n "plan.why.*"); later masks win.
+    why = pd.Series("paid", index=orders.index, dtype=object)
+    why = why.mask(late, "cutoff").mask(paid.isna(), "no_payment")
+    why = why.mask(proposed.lt(earliest) & ~urgent, "earliest")
+    why = why.mask(proposed.gt(latest), "capped")
+    why = why.mask(cart_date.ne(date) & ~cart_urgent, "cart")
+    why = why.mask(cart_urgent, "urgent")
+    return pd.DataFrame(
+        {
+            "order_no": orders["order_no"],
+            "cart_no": cart,
+            "status": orders["status"],
+            "paid_at": paid,
+            "business_days": since,
+            "est_ship_date": cart_date,
+            "urgent": cart_urgent,
+            "why": why,
+        },
+        index=orders.index,
+    )
+
+
+def buckets(o: pd.DataFrame, ledger_dated: pd.Series, ledger_tracking: pd.Series) -> pd.Series:
+    """What plan does with each valid order; ledger_* are order_no-indexed (may be empty)."""
+    shipped = (
+        o["existing_tracking"].ne("")
+        | o["state"].eq(SHIPPED)
+        | o["order_no"].isin(ledger_tracking.index)
+    )
+    dated = o["est_ship_date"].notna() | o["order_no"].isin(ledger_dated.index)
+    out = pd.Series(DATED, index=o.index, dtype=object)
+    out[dated.to_numpy()] = ALREADY_DATED
+    out[o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
+    out[shipped.to_numpy()] = ALREADY_DISPATCHED
+    return out
+
+
+def plan(
+    orders_path: str | os.PathLike, out: str | os.PathLike, options: PlanOptions | None = None
+) -> PlanResult:
+    """Propose estimated ship dates and write the QSM file(s) into ``out`` atomically."""
+    options = options or PlanOptions()
+    started = time.perf_counter()
+    orders = load_orders(orders_path, options.orders_format, options.password)
+    use = options.ledger and not (options.dry_run and not Path(options.ledger).exists())
+    book = Ledger(options.ledger) if use else None
+    try:
+        if book is not None:
+            book.begin()
+        result = _plan(orders, Path(out), options, book)
+    finally:
+        if book is not None:
+            book.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) -> PlanResult:
+    o = orders.frame
+    empty = pd.DataFrame(columns=["est_ship_date", "tracking_no"], dtype=str)
+    ledger_dated = book.dated(o["order_no"]) if book else empty
+    ledger_tracking = book.recorded(o["order_no"]) if book else empty
+    bucket = buckets(o, ledger_dated["est_ship_date"], ledger_tracking["tracking_no"])
+    todo = o[bucket.eq(DATED).to_numpy()]
+    # Orders past the penalty line first, then by date.
+    dated = propose(todo, options).sort_values(
+        ["urgent", "est_ship_date"], ascending=[False, True], kind="stable"
+    )
+    left = o.loc[bucket.ne(DATED).to_numpy(), ["order_no", "cart_no"]].assign(
+        bucket=bucket[bucket.ne(DATED)].to_numpy()
+    )
+
+    run_id = new_run_id()
+    staging = outputs.staging_dir(out, run_id)
+    try:
+        rows = pd.DataFrame(
+            {"est_ship_date": dated["est_ship_date"].dt.strftime("%Y/%m/%d")}, index=dated.index
+        ).sort_index()
+        language = orders.table.profile.language or "ja"
+        files = upload.write(
+            orders.table.sheet,
+            orders.table.positions,
+            rows,
+            staging,
+            language,
+            prefix="qsm-shipdate",
+        )
+        name = pd.Series("", index=rows.index, dtype=object)
+        for path, index in files:
+            name[index] = path.name
+        dated = dated.assign(file=name.reindex(dated.index).to_numpy())
+        summary = _summary(run_id, options, orders, bucket, dated, files)
+        outputs.write_json(staging / "summary.json", summary)
+        result = PlanResult(run_id, out, summary, dated, left, language, options.dry_run)
+        workbook.write_plan(staging / "plan.xlsx", result)
+        record = book is not None and not options.dry_run
+        if record:
+            book.record_dates(
+                run_id,
+                options.today,
+                [orders.path],
+                out,
+                dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
+            )
+        outputs.publish(staging, out)
+        if record:
+            book.commit()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def _summary(run_id, options: PlanOptions, orders: Loaded, bucket, dated, files) -> dict:
+    counts = bucket.value_counts()
+    order_counts = {b: int(counts.get(b, 0)) for b in BUCKETS}
+    order_counts[INVALID] = orders.invalid_rows
+    dates = dated["est_ship_date"].dt.strftime("%Y-%m-%d").value_counts().sort_index()
+    total = orders.rows
+    return {
+        "version": 1,
+        "command": "plan",
+        "run_id": run_id,
+        "today": options.today.isoformat(),
+        "inputs": {"orders": outputs.input_entry(orders)},
+        "settings": {
+            "lead_days": options.lead_days,
+            "cutoff": options.cutoff.strftime("%H:%M") if options.cutoff else None,
+            "max_ahead_days": options.max_ahead_days,
+            "delay_type": options.delay_type,
+            "delay_memo": options.delay_memo or None,
+        },
+        "orders": {"total": total, **order_counts},
+        "dates": {d: int(n) for d, n in dates.items()},
+        "urgent": int(dated["urgent"].sum()),
+        "shipdate_files": [{"path": p.name, "rows": len(i)} for p, i in files],
+        "reconciled": total == sum(order_counts.values()),
+    }

@@ -1,0 +1,256 @@
+"""The command line as a user meets it: exit codes, messages, the ledger, atomic outputs."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from batch import formats
+from batch.cli import cli, main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+ORDERS = str(SAMPLES / "qsm-detail-ja.csv")
+B2 = str(SAMPLES / "yamato-b2.csv")
+PASSWORD = json.loads((SAMPLES / "expected.json").read_text("utf-8"))["password"]
+OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
+
+
+def invoke(args, capsys):
+    """Run the real entry point (our errors become exit 2 there) and capture its output."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_args(out, *extra):
+    return ["run", "--orders", ORDERS, "--dispatch", B2, "--out", str(out), "--today",
+            "2026-11-26", *extra]  # fmt: skip
+
+
+def test_formats_lists_every_profile(capsys):
+    code, out, _ = invoke(["formats"], capsys)
+    assert code == 0
+    for profile in formats.profiles():
+        assert profile.name in out
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert f"qoo10-dispatch {name}" in readme, name
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_validate_reports_format_rows_and_invalid_rows(capsys):
+    code, out, _ = invoke(["validate", ORDERS, B2], capsys)
+    assert code == 0
+    assert "qsm-detail-ja" in out and "cp932" in out and "50 rows, 2 invalid" in out
+    assert "yamato-b2" in out and "UMN" in out
+
+
+def test_validate_unusable_file_exits_2_but_checks_the_others(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n")
+    code, out, err = invoke(["validate", str(bad), B2], capsys)
+    assert code == 2
+    assert "bad.csv" in err and "foo, bar" in err
+    assert "yamato-b2" in out
+    assert "Traceback" not in out + err
+
+
+def test_run_writes_outputs_and_prints_a_summary(tmp_path, capsys):
+    code, out, _ = invoke(run_args(tmp_path / "out", "--no-ledger"), capsys)
+    assert code == 0
+    assert {p.name for p in (tmp_path / "out").iterdir()} == OUTPUTS
+    assert "uploaded 13" in out or "uploaded" in out
+    assert "rows/s" in out
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    code, out, err = invoke(run_args(tmp_path / "out", "--no-ledger", "--quiet"), capsys)
+    assert (code, out, err) == (0, "", "")
+
+
+def test_strict_exits_3_when_errors_exist(tmp_path, capsys):
+    code, _, _ = invoke(run_args(tmp_path / "out", "--no-ledger", "--quiet", "--strict"), capsys)
+    assert code == 3
+    assert (tmp_path / "out" / "summary.json").exists()  # outputs are still written
+
+
+def test_missing_input_exits_2_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["run", "--orders", str(tmp_path / "nope.csv"), "--dispatch", B2, "--out", str(out)]
+    code, stdout, err = invoke(args + ["--no-ledger"], capsys)
+    assert code == 2
+    assert "nope.csv" in err and "does not exist" in err
+    assert "Traceback" not in stdout + err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind either
+
+
+def test_orders_given_as_dispatch_is_a_clear_error(tmp_path, capsys):
+    args = ["run", "--orders", ORDERS, "--dispatch", ORDERS, "--out", str(tmp_path / "o")]
+    code, _, err = invoke(args + ["--no-ledger"], capsys)
+    assert code == 2
+    assert "courier dispatch sheet" in err
+
+
+def test_bad_today_is_a_usage_error(tmp_path, capsys):
+    code, _, err = invoke(
+        run_args(tmp_path / "out", "--no-ledger", "--today", "26/11/2026"), capsys
+    )
+    assert code == 2
+    assert "YYYY-MM-DD" in err
+
+
+def test_password_is_never_printed_or_written(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["run", "--orders", ORDERS, "--dispatch", str(SAMPLES / "generic-ko-protected.xlsx"),
+            "--out", str(out), "--today", "2026-11-26", "--password", PASSWORD]  # fmt: skip
+    code, stdout, err = invoke(args, capsys)
+    assert code == 0
+    assert PASSWORD not in stdout + err
+    for path in [*out.iterdir(), tmp_path / "qoo10-dispatch-ledger.sqlite3"]:
+        assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_password_from_the_environment(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("QOO10_DISPATCH_PASSWORD", PASSWORD)
+    args = ["validate", str(SAMPLES / "generic-ko-protected.xlsx")]
+    code, out, _ = invoke(args, capsys)
+    assert code == 0 and "7 rows" in out
+
+
+def test_without_password_says_how_to_pass_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("QOO10_DISPATCH_PASSWORD", raising=False)
+    code, _, err = invoke(["validate", str(SAMPLES / "generic-ko-protected.xlsx")], capsys)
+    assert code == 2
+    assert "password-protected" in err and "--password" in err
+
+
+# --- the ledger ------------------------------------------------------------------------
+
+
+def _summary(out):
+    return json.loads((out / "summary.json").read_text("utf-8"))
+
+
+def test_second_run_uploads_nothing_and_undo_brings_the_rows_back(tmp_path, capsys):
+    ledger = tmp_path / "ledger.sqlite3"
+    first = tmp_path / "day1"
+    assert invoke(run_args(first, "--ledger", str(ledger), "--quiet"), capsys)[0] == 0
+    uploaded = _summary(first)["orders"]["uploaded"]
+    assert uploaded > 0
+
+    second = tmp_path / "day1-again"
+    assert invoke(run_args(second, "--ledger", str(ledger), "--quiet"), capsys)[0] == 0
+    again = _summary(second)
+    assert again["orders"]["uploaded"] == 0
+    assert again["upload_files"] == []
+    assert again["exceptions"]["ALREADY_DISPATCHED"] >= uploaded
+    assert again["reconciled"] is True
+
+    code, out, _ = invoke(["ledger", "list", "--ledger", str(ledger)], capsys)
+    run_ids = [line.split()[0] for line in out.splitlines()]
+    assert code == 0 and run_ids[0] == _summary(first)["run_id"] and len(run_ids) == 2
+
+    code, out, _ = invoke(["ledger", "undo", run_ids[0], "--ledger", str(ledger)], capsys)
+    assert code == 0 and f"its {uploaded} rows" in out
+    third = tmp_path / "day1-retry"
+    assert invoke(run_args(third, "--ledger", str(ledger), "--quiet"), capsys)[0] == 0
+    assert _summary(third)["orders"]["uploaded"] == uploaded
+
+
+def test_undo_of_an_unknown_run_exits_2(tmp_path, capsys):
+    ledger = tmp_path / "ledger.sqlite3"
+    invoke(run_args(tmp_path / "out", "--ledger", str(ledger), "--quiet"), capsys)
+    code, _, err = invoke(["ledger", "undo", "nope", "--ledger", str(ledger)], capsys)
+    assert code == 2 and "no run 'nope'" in err
+
+
+def test_dry_run_records_nothing(tmp_path, capsys):
+    ledger = tmp_path / "ledger.sqlite3"
+    code, out, _ = invoke(run_args(tmp_path / "a", "--ledger", str(ledger), "--dry-run"), capsys)
+    assert code == 0 and "dry run" in out
+    assert not ledger.exists()
+    invoke(run_args(tmp_path / "b", "--ledger", str(ledger), "--quiet"), capsys)
+    invoke(run_args(tmp_path / "c", "--ledger", str(ledger), "--dry-run", "--quiet"), capsys)
+    # The preview reads the ledger: the second day's rows show as already dispatched...
+    assert _summary(tmp_path / "c")["orders"]["uploaded"] == 0
+    # ...but records nothing, so only one run is listed.
+    _, out, _ = invoke(["ledger", "list", "--ledger", str(ledger)], capsys)
+    assert len(out.splitlines()) == 1
+
+
+def test_default_ledger_sits_beside_out(tmp_path, capsys):
+    invoke(run_args(tmp_path / "out", "--quiet"), capsys)
+    assert (tmp_path / "qoo10-dispatch-ledger.sqlite3").exists()
+
+
+def test_foreign_ledger_stops_the_run(tmp_path, capsys):
+    ledger = tmp_path / "notes.sqlite3"
+    ledger.write_bytes(b"not a database" * 50)
+    code, _, err = invoke(run_args(tmp_path / "out", "--ledger", str(ledger)), capsys)
+    assert code == 2 and "notes.sqlite3" in err
+    assert ledger.read_bytes() == b"not a database" * 50
+    assert not (tmp_path / "out").exists()
+
+
+def test_ledger_and_no_ledger_together_is_a_usage_error(tmp_path, capsys):
+    code, _, err = invoke(run_args(tmp_path / "o", "--ledger", "x.sqlite3", "--no-ledger"), capsys)
+    assert code == 2 and "--no-ledger" in err
+
+
+# --- atomic outputs --------------------------------------------------------------------
+
+
+def test_new_outputs_replace_old_ones_without_mixing(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "qsm-upload-007.csv").write_text("yesterday")
+    code, _, _ = invoke(run_args(out, "--no-ledger", "--quiet"), capsys)
+    assert code == 0
+    assert {p.name for p in out.iterdir()} == OUTPUTS
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # nothing left beside it
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_run_killed_at_any_moment_leaves_old_or_complete_outputs(tmp_path):
+    from batch.ledger import Ledger
+
+    ledger = tmp_path / "ledger.sqlite3"
+    out = tmp_path / "out"
+    published = set()  # every run whose outputs were ever seen in --out
+    for delay in (0.2, 0.5, 0.8, 1.1, 1.5, 2.0, 2.6, 3.5, 6.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "batch", *run_args(out, "--ledger", str(ledger), "--quiet")],
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if out.exists():
+            summary = _summary(out)
+            files = {p.name for p in out.iterdir()}
+            expected = {"exceptions.xlsx", "exceptions.jsonl", "summary.json"}
+            expected |= {f["path"] for f in summary["upload_files"]}
+            assert files == expected  # complete, and nothing from another run
+            published.add(summary["run_id"])
+        if ledger.exists():
+            with Ledger(ledger) as book:
+                recorded = set(book.runs()["run_id"])
+            # Outputs are published before the ledger commits: nothing recorded unseen.
+            assert recorded <= published
+    assert published, "no run finished: make the last delay longer"
