@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from batch import formats, ledger, pipeline
+from batch import labels as labels_module
+from batch import plan as plan_module
 from batch.errors import DispatchError
 from batch.inputs import load
 
@@ -157,6 +159,187 @@ def _print_summary(result: pipeline.RunResult) -> None:
     click.echo(f"  {result.seconds:.1f} s, {rate:,.0f} rows/s")
 
 
+def _time(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time; use HH:MM") from None
+
+
+@cli.command()
+@click.option(
+    "--orders",
+    "orders",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the ship-date files, plan.xlsx and summary.json.",
+)
+@click.option(
+    "--lead-days",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 60),
+    help="Business days from payment to dispatch.",
+)
+@click.option("--today", callback=_date, help="The date the run treats as today (YYYY-MM-DD).")
+@click.option(
+    "--cutoff",
+    callback=_time,
+    help="Orders paid after this time (HH:MM) count from the next business day.",
+)
+@click.option(
+    "--max-ahead-days",
+    default=plan_module.MAX_AHEAD_DAYS,
+    show_default=True,
+    type=click.IntRange(1, 365),
+    help="Latest date QSM accepts, in days after today.",
+)
+@click.option(
+    "--delay-type",
+    type=click.IntRange(1, 4),
+    help="Reason for the date: 1 商品準備中, 2 注文製作, 3 顧客の要求, 4 その他.",
+)
+@click.option("--delay-memo", default="", help="Note for the reason (with --delay-type).")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False),
+    help="Ledger of earlier runs [default: qoo10-dispatch-ledger.sqlite3 beside --out].",
+)
+@click.option("--no-ledger", is_flag=True, help="Use no ledger: remember nothing between runs.")
+@password_option
+@click.option(
+    "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
+)
+@click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
+def plan(
+    orders,
+    out,
+    lead_days,
+    today,
+    cutoff,
+    max_ahead_days,
+    delay_type,
+    delay_memo,
+    ledger_path,
+    no_ledger,
+    password,
+    dry_run,
+    quiet,
+):
+    """Propose estimated ship dates (発送予定日) for paid orders that have none."""
+    if ledger_path and no_ledger:
+        raise click.UsageError("Use either --ledger or --no-ledger, not both.")
+    if delay_memo and not delay_type:
+        raise click.UsageError("--delay-memo goes with --delay-type.")
+    options = plan_module.PlanOptions(
+        today=today or pipeline.today_in_tokyo(),
+        lead_days=lead_days,
+        cutoff=cutoff,
+        max_ahead_days=max_ahead_days,
+        delay_type=delay_type,
+        delay_memo=delay_memo,
+        password=password,
+        ledger=None if no_ledger else Path(ledger_path or ledger.default_path(Path(out))),
+        dry_run=dry_run,
+    )
+    result = plan_module.plan(orders, out, options)
+    if quiet:
+        return
+    s = result.summary
+    o = s["orders"]
+    click.echo(f"qoo10-dispatch plan {s['run_id']} (today {s['today']})")
+    click.echo(
+        f"  orders {o['total']:>6}: to date {o['dated']}, already dated {o['already_dated']}, "
+        f"already dispatched {o['already_dispatched']}, not eligible {o['not_eligible']}, "
+        f"invalid {o['invalid']}"
+    )
+    for day, count in s["dates"].items():
+        click.echo(f"  {day} ({dt.date.fromisoformat(day):%a}): {count} orders")
+    if s["urgent"]:
+        click.secho(
+            f"  {s['urgent']} orders are past the penalty line: dated the earliest "
+            "possible day, ship them first",
+            fg="yellow",
+        )
+    files = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in s["shipdate_files"]) or "none"
+    click.echo(f"  ship-date files: {files}")
+    click.echo(f"  written to {result.out}/ (plan.xlsx, summary.json)")
+    if s["shipdate_files"]:
+        click.secho(
+            "  A ship date cannot be changed once uploaded, and QSM mails it to the "
+            "buyer: check plan.xlsx first.",
+            fg="yellow",
+        )
+    if result.dry_run:
+        click.echo("  dry run: nothing recorded in the ledger")
+
+
+@cli.command()
+@click.option(
+    "--orders",
+    "orders",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The QSM 配送要請 detail download (.csv or .xlsx).",
+)
+@click.option(
+    "--carrier",
+    required=True,
+    type=click.Choice(list(labels_module.CARRIERS)),
+    help="The courier whose label software imports the file.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the import file and summary.json.",
+)
+@click.option(
+    "--sender-file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="TOML file with the sender's name, phone, postal and address.",
+)
+@click.option("--ship-date", callback=_date, help="Ship date on the labels (default: today).")
+@click.option(
+    "--merge-same-address", is_flag=True, help="One label for carts to the same recipient."
+)
+@password_option
+@click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
+def labels(orders, carrier, out, sender_file, ship_date, merge_same_address, password, quiet):
+    """Write the courier's label import file, with the カート番号 as reference."""
+    options = labels_module.LabelOptions(
+        carrier=carrier,
+        ship_date=ship_date or pipeline.today_in_tokyo(),
+        sender_file=Path(sender_file) if sender_file else None,
+        merge_same_address=merge_same_address,
+        password=password,
+        ledger=ledger.default_path(Path(out)),
+    )
+    result = labels_module.labels(orders, out, options)
+    if quiet:
+        return
+    s = result.summary
+    o = s["orders"]
+    click.echo(f"qoo10-dispatch labels {s['run_id']} ({carrier}, ship date {s['ship_date']})")
+    click.echo(
+        f"  orders {o['total']:>6}: labelled {o['labelled']}, not eligible {o['not_eligible']}, "
+        f"already dispatched {o['already_dispatched']}, other carrier {o['other_carrier']}, "
+        f"invalid {o['invalid']}"
+    )
+    click.echo(f"  {s['labels']['rows']} labels in {result.out}/{s['labels']['path']}")
+    if s["warnings"]:
+        click.secho(f"  {len(s['warnings'])} warnings: see summary.json", fg="yellow")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "format_", help="Force the format (see `formats`).")
@@ -227,7 +410,9 @@ def ledger_list(ledger_path):
         click.echo("no runs recorded")
     for r in runs.itertuples(index=False):
         state = f"undone {r.undone_at}" if r.undone_at else "active"
-        click.echo(f"{r.run_id}  today {r.today}  {r.rows:>6} rows  {state}  {r.out_dir}")
+        click.echo(
+            f"{r.run_id}  {r.command:<4}  today {r.today}  {r.rows:>6} rows  {state}  {r.out_dir}"
+        )
 
 
 @ledger_group.command("undo")

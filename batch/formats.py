@@ -47,6 +47,7 @@ class Profile:
     language: str = ""
     layout: str = ""
     service_codes: dict[str, str] = field(default_factory=dict)
+    writer: dict = field(default_factory=dict)  # import layout written by `labels`
     path: Path | None = None
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
@@ -89,6 +90,7 @@ def _load(path: Path) -> Profile:
         language=data.get("language", ""),
         layout=data.get("layout", ""),
         service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
+        writer=data.get("writer", {}),
         path=path,
     )
     unknown = [c for c in profile.required if c not in columns]

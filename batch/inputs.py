@@ -151,6 +151,7 @@ def prepare_orders(table: Table) -> Loaded:
             "phone": normalize.phone(raw["recipient_phone"]),
             "mobile": normalize.phone(raw["recipient_mobile"]),
             "postal": normalize.postal(raw["postal_code"]),
+            "address": raw["address"],
             "source_file": raw["source_file"],
             "source_row": raw["source_row"],
         },
