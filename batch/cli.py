@@ -87,6 +87,11 @@ def cli():
 @click.option("--strict", is_flag=True, help="Exit 3 when any error or warning exists.")
 @click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
 @click.option("--profile", "show_profile", is_flag=True, help="Print the time spent per stage.")
+@click.option(
+    "--show-personal-data",
+    is_flag=True,
+    help="Full phone numbers and addresses in the workbook (masked by default).",
+)
 def run(
     orders,
     dispatch,
@@ -101,6 +106,7 @@ def run(
     strict,
     quiet,
     show_profile,
+    show_personal_data,
 ):
     """Match the courier sheets to the orders and write the QSM upload."""
     if ledger_path and no_ledger:
@@ -114,6 +120,7 @@ def run(
         dispatch_format=dispatch_format,
         password=password,
         dry_run=dry_run,
+        show_personal_data=show_personal_data,
     )
     result = pipeline.run(orders, dispatch, out, options)
     if not quiet:

@@ -227,6 +227,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "col.carrier_expected": ("Carrier (order)", "配送会社（注文）", "택배사 (주문)"),
     "col.carrier_used": ("Carrier (shipped)", "配送会社（発送）", "택배사 (발송)"),
     "col.recipient": ("Recipient", "受取人名", "수취인명"),
+    "col.phone": ("Phone", "電話番号", "전화번호"),
+    "col.address": ("Address", "住所", "주소"),
     "col.amount": ("Amount (JPY)", "金額（円）", "금액 (엔)"),
     "col.days": ("Days", "日数", "일수"),
     "col.deadline": ("Deadline", "期限", "기한"),

@@ -36,6 +36,7 @@ class Options:
     dispatch_format: str | None = None
     password: str | None = None
     dry_run: bool = False
+    show_personal_data: bool = False  # full phone and address in the workbook
     ledger: Path | None = None  # None: no ledger (--no-ledger)
     progress: Progress | None = None
 
@@ -51,6 +52,7 @@ class RunResult:
     orders: pd.DataFrame  # every valid order row with its bucket
     language: str
     dry_run: bool = False
+    show_personal_data: bool = False  # full phone and address in the workbook
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -179,6 +181,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             orders=o.assign(bucket=o["order_no"].map(decision.bucket)),
             language=language,
             dry_run=options.dry_run,
+            show_personal_data=options.show_personal_data,
         )
         outputs.write_json(staging / "summary.json", summary)
         _write_jsonl(staging / "exceptions.jsonl", found)

@@ -382,8 +382,17 @@ def uploaded_table(up: pd.DataFrame) -> Table:
     )
 
 
-def unshipped_table(u: pd.DataFrame, ex: pd.DataFrame, today: dt.date, lang: str) -> Table:
+def masked_phone(phone: pd.Series) -> pd.Series:
+    """Only the last four digits: enough to recognise a buyer, not to call a stranger."""
+    return ("…" + phone.str[-4:]).where(phone.str.len().gt(0), None)
+
+
+def unshipped_table(
+    u: pd.DataFrame, ex: pd.DataFrame, today: dt.date, lang: str, personal: bool = False
+) -> Table:
     paid = pd.to_datetime(u["paid_at"])
+    # The mobile number when there is one: it is the one a courier calls.
+    phone = u["mobile"].where(u["mobile"].ne(""), u["phone"]).astype(object)
     # The watch's own rows say which alerts each order has, in code order (most urgent first).
     alerts = ex.loc[ex["code"].isin(list(_ALERT_LOOK)), ["order_no", "code"]]
     names = alerts["code"].map({c: i18n.text(f"alert.{c}", lang) for c in _ALERT_LOOK})
@@ -403,6 +412,8 @@ def unshipped_table(u: pd.DataFrame, ex: pd.DataFrame, today: dt.date, lang: str
             Column("col.ship_by", _dates(add_business_days(paid, watch.SHIP_BY_BDAYS)), "date"),
             Column("col.amount", _numbers(u["amount"], float), "money"),
             Column("col.recipient", _texts(u["recipient_name"]), cap=20),
+            Column("col.phone", _texts(phone if personal else masked_phone(phone)), cap=16),
+            *([Column("col.address", _texts(u["address"]), cap=40)] if personal else []),
             Column("col.carrier", _texts(u["carrier_expected"]), cap=20),
             Column("col.item", _texts(u["item_name"])),
             Column("col.source_file", _texts(u["source_file"]), cap=24),
@@ -571,7 +582,9 @@ def write(path: Path, result, *, row_limit: int = EXCEL_ROWS - 1) -> None:
     tables = [
         exceptions_table(result.exceptions, lang),
         uploaded_table(result.uploaded),
-        unshipped_table(result.unshipped, result.exceptions, today, lang),
+        unshipped_table(
+            result.unshipped, result.exceptions, today, lang, result.show_personal_data
+        ),
     ]
     layout, notes = [], []
     for table in tables:

@@ -254,3 +254,29 @@ def test_a_run_killed_at_any_moment_leaves_old_or_complete_outputs(tmp_path):
             # Outputs are published before the ledger commits: nothing recorded unseen.
             assert recorded <= published
     assert published, "no run finished: make the last delay longer"
+
+
+def _unshipped_rows(out):
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "exceptions.xlsx", read_only=True)
+    ws = book.worksheets[3]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    return header, [dict(zip(header, r, strict=True)) for r in rows[1:]]
+
+
+def test_workbook_masks_phones_and_hides_addresses_unless_asked(tmp_path, capsys):
+    args = run_args(tmp_path / "a", "--no-ledger", "--quiet", "--lang", "en")
+    assert invoke(args, capsys)[0] == 0
+    header, rows = _unshipped_rows(tmp_path / "a")
+    assert "Address" not in header
+    phones = [r["Phone"] for r in rows if r["Phone"]]
+    assert phones and all(p.startswith("…") and len(p) == 5 for p in phones)
+
+    args = run_args(tmp_path / "b", "--no-ledger", "--quiet", "--lang", "en")
+    assert invoke([*args, "--show-personal-data"], capsys)[0] == 0
+    header, rows = _unshipped_rows(tmp_path / "b")
+    assert "Address" in header
+    assert any(r["Phone"] and r["Phone"].startswith("0") and len(r["Phone"]) >= 10 for r in rows)
+    assert any(r["Address"] for r in rows)
