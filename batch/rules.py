@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from batch import carriers, exceptions, messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
+from batch.normalize import isin, positions
 
 # Order buckets of summary.json, in the order the accountant reads them.
 UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
@@ -84,10 +86,19 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     """Buckets, upload rows and exceptions from the matched pairs."""
     found: list[pd.DataFrame] = []
     problems = row_problems(dispatch)
-    d = dispatch.merge(problems[["dispatch_id", "code", "message"]], on="dispatch_id")
+    # Text columns nothing below reads stay out of the merged table: every filter, sort and
+    # de-duplication of it copies each column it holds (most of this stage at 1M rows).
+    unused_d = ["reference", "recipient_name", "name_key", "phone", "postal", "service",
+                "number_rule", "mangled", "trackable"]  # fmt: skip
+    unused_o = ["item_name", "mobile", "paid_at", "est_ship_date", "expected_trackable"]
+    d = dispatch.drop(columns=unused_d, errors="ignore").merge(
+        problems[["dispatch_id", "code", "message"]], on="dispatch_id"
+    )
     p = pairs.merge(d, on="dispatch_id").merge(
         orders.drop(
             columns=["recipient_name", "name_key", "phone", "postal", "source_file", "source_row"]
+            + unused_o,
+            errors="ignore",
         ).assign(
             recipient=orders["recipient_name"],
             order_name_key=orders["name_key"],
@@ -124,28 +135,36 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     extra = ok[ok.duplicated("order_no")]
 
     o = orders.set_index("order_no")
-    bucket = pd.Series("", index=o.index, dtype=object)
-    matched = o.index.isin(p["order_no"])
-    has_number = o.index.isin(first.index)
+    # Buckets are filled by position (o.index is unique); label look-ups on 1M text keys
+    # cost seconds each.
+    bucket_values = np.full(len(o), "", dtype=object)
+    matched = isin(o.index, p["order_no"])
+    has_number = isin(o.index, first.index)
     # Every matched order whose rows are all unusable is held (the row exceptions say why).
-    bucket[matched & ~has_number] = HELD
+    bucket_values[matched & ~has_number] = HELD
 
     f = first.copy()
+    f_pos = positions(f.index, o.index)
     existing = f["existing_tracking"]
     # Is the number already in the export one of the numbers the sheets give this order?
-    given = pd.MultiIndex.from_frame(ok[["order_no", "tracking_no"]])
-    known = pd.Series(pd.MultiIndex.from_arrays([f.index, existing]).isin(given), index=f.index)
+    # (order_no is digits only, so "order|tracking" names one pair.)
+    known = pd.Series(
+        isin(f.index + "|" + existing, ok["order_no"] + "|" + ok["tracking_no"]), index=f.index
+    )
     unpaid = f["state"].eq(AWAITING_PAYMENT)
     cancelled = f["state"].eq(CANCELLED)
-    already = existing.ne("") & known
+    # QSM's status may say it is in delivery even when the export shows no number: it was
+    # registered once already, so it is not registered again.
+    already = (existing.ne("") & known) | (existing.eq("") & f["state"].eq(SHIPPED))
     conflict = existing.ne("") & ~known
 
     # One number on carts with different recipients is a mix-up, not a shared parcel.
     use = ok.assign(who=ok["order_name_key"] + "|" + ok["order_postal"])
     recipients = use.groupby("tracking_no")["who"].nunique()
-    carts = use.groupby("tracking_no")["cart_no"].agg(_join)
     shared = recipients[recipients.gt(1)].index
-    dup_tracking = f["tracking_no"].isin(shared)
+    on_shared = use[isin(use["tracking_no"], shared)]
+    carts = on_shared.groupby("tracking_no")["cart_no"].agg(_join)
+    dup_tracking = pd.Series(isin(f["tracking_no"], shared), index=f.index)
 
     f_rows = f.reset_index()
     mask = lambda m: m.to_numpy()  # noqa: E731 - boolean arrays aligned with f_rows
@@ -195,17 +214,19 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
         exceptions.make(
             "ALREADY_DISPATCHED",
             already_rows,
-            "already dispatched with this tracking number ("
-            + already_rows["existing_source"]
+            "already dispatched ("
+            + already_rows["existing_source"].where(
+                already_rows["existing_source"].ne(""), "QSM status " + already_rows["status"]
+            )
             + "); not uploaded again",
         )
     )
 
     held = unpaid | cancelled | conflict | dup_tracking
-    bucket[f.index[mask(held)]] = HELD
-    bucket[f.index[mask(already & ~held)]] = ALREADY
+    bucket_values[f_pos[mask(held)]] = HELD
+    bucket_values[f_pos[mask(already & ~held)]] = ALREADY
     go = ~held & ~already
-    bucket[f.index[mask(go)]] = UPLOADED
+    bucket_values[f_pos[mask(go)]] = UPLOADED
 
     up = f_rows[mask(go)]
     same_company = up["company"].eq(up["expected_company"])
@@ -237,16 +258,18 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     )
 
     # 3. Orders with no tracking number from any sheet.
-    rest = bucket.eq("")
-    state = o["state"]
-    bucket[rest & o["existing_tracking"].ne("")] = ALREADY
-    bucket[rest & o["existing_tracking"].eq("") & state.eq(SHIPPED)] = ALREADY
-    rest = bucket.eq("")
-    bucket[rest & state.isin([AWAITING_PAYMENT, CANCELLED])] = NOT_ELIGIBLE
-    bucket[bucket.eq("")] = UNSHIPPED
+    rest = bucket_values == ""
+    state = o["state"].to_numpy()
+    has_existing = o["existing_tracking"].ne("").to_numpy()
+    bucket_values[rest & has_existing] = ALREADY
+    bucket_values[rest & ~has_existing & (state == SHIPPED)] = ALREADY
+    rest = bucket_values == ""
+    bucket_values[rest & isin(o["state"], [AWAITING_PAYMENT, CANCELLED])] = NOT_ELIGIBLE
+    bucket_values[bucket_values == ""] = UNSHIPPED
+    bucket = pd.Series(bucket_values, index=o.index, dtype=object)
 
     # 4. Cart-level warnings on what is uploaded.
-    uploaded_extra = extra[extra["order_no"].isin(upload["order_no"])]
+    uploaded_extra = extra[isin(extra["order_no"], upload["order_no"])]
     found.append(_multi_package(uploaded_extra, upload, o))
     found.append(_split_and_partial(upload, bucket, o))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
@@ -256,13 +279,26 @@ def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -
     """One MULTI_PACKAGE per cart: the numbers QSM cannot take, with a message to send."""
     if extra.empty:
         return exceptions.empty()
-    first = upload.set_index("order_no")
+    # Looked up once for the orders concerned, not per cart on the whole table.
+    involved = pd.unique(extra["order_no"])
+    up_pos = positions(involved, upload["order_no"])
+    o_pos = positions(involved, o.index)
+    uploaded_of = dict(zip(involved, upload["tracking_no"].to_numpy()[up_pos], strict=True))
+    amount_of = dict(zip(involved, o["amount"].to_numpy()[o_pos], strict=True))
+    # Each cart reads its rows from plain arrays (pandas' per-group frames cost ms each).
+    col = {
+        c: extra[c].to_numpy()
+        for c in ("order_no", "tracking_no", "carrier", "carrier_expected", "recipient",
+                  "source_file", "source_row")
+    }  # fmt: skip
+    by_cart = extra.groupby("cart_no", sort=False).indices
     rows = []
-    for cart_no, group in extra.groupby("cart_no", sort=False):  # carts with problems only
-        order_nos = list(dict.fromkeys(group["order_no"]))
-        uploaded = [first.at[k, "tracking_no"] for k in order_nos]
-        others = list(dict.fromkeys(group["tracking_no"]))
-        head = group.iloc[0]
+    for cart_no in pd.unique(extra["cart_no"]):  # carts with problems only, in sheet order
+        at = by_cart[cart_no]
+        order_nos = list(dict.fromkeys(col["order_no"][at]))
+        uploaded = [uploaded_of[k] for k in order_nos]
+        others = list(dict.fromkeys(col["tracking_no"][at]))
+        head = {c: v[at[0]] for c, v in col.items()}
         rows.append(
             {
                 "order_no": ", ".join(order_nos),
@@ -271,7 +307,7 @@ def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -
                 "carrier": head["carrier"],
                 "carrier_expected": head["carrier_expected"],
                 "recipient": head["recipient"],
-                "amount": o.loc[order_nos, "amount"].sum(),
+                "amount": _total([amount_of[k] for k in order_nos]),
                 "source_file": head["source_file"],
                 "source_row": head["source_row"],
                 "message": f"{len(others)} more parcel(s): {', '.join(others)}; QSM took "
@@ -284,54 +320,80 @@ def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -
     return exceptions.make("MULTI_PACKAGE", pd.DataFrame(rows), pd.DataFrame(rows)["message"])
 
 
+def _total(amounts) -> float:
+    """Sum of amounts as pandas sums them (NaN skipped, 0.0 when none)."""
+    return np.nansum(np.asarray(amounts, dtype="float64"))
+
+
 def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame) -> pd.DataFrame:
     carts = upload.groupby("cart_no")["tracking_no"].nunique()
     split_carts = carts[carts.gt(1)].index
     cart_of = o["cart_no"]
-    waiting = bucket.eq(UNSHIPPED)
-    partial_carts = cart_of[waiting & cart_of.isin(upload["cart_no"])].unique()
+    waiting = bucket.eq(UNSHIPPED).to_numpy()
+    partial_carts = cart_of[waiting & isin(cart_of, upload["cart_no"])].unique()
+    # Order facts by position in o; each cart below reads its few rows from these arrays
+    # (a filter of the whole table per cart would make this quadratic).
+    order_no = o.index.to_numpy()
+    carrier_expected = o["carrier_expected"].to_numpy()
+    recipient = o["recipient_name"].to_numpy()
+    amount = o["amount"].to_numpy()
+    source_file = o["source_file"].to_numpy()
+    source_row = o["source_row"].to_numpy()
     rows = []
+    lines = upload[isin(upload["cart_no"], split_carts)]
+    by_cart = lines.groupby("cart_no", sort=False).indices
+    line_order = lines["order_no"].to_numpy()
+    line_tracking = lines["tracking_no"].to_numpy()
+    line_carrier = lines["carrier"].to_numpy()
+    line_pos = positions(lines["order_no"], o.index)
     for cart_no in split_carts:  # carts with problems only
-        lines = upload[upload["cart_no"].eq(cart_no)]
-        pairs = list(zip(lines["order_no"], lines["tracking_no"], strict=True))
-        first = o.loc[lines["order_no"].iloc[0]]
-        carrier = lines["carrier"].iloc[0]
+        at = by_cart[cart_no]
+        orders, numbers = line_order[at].tolist(), line_tracking[at].tolist()
+        pairs = list(zip(orders, numbers, strict=True))
+        first = line_pos[at[0]]
+        carrier = line_carrier[at[0]]
         rows.append(
             {
                 "code": "SPLIT_CART",
-                "order_no": ", ".join(lines["order_no"]),
+                "order_no": ", ".join(orders),
                 "cart_no": cart_no,
-                "tracking_no": ", ".join(dict.fromkeys(lines["tracking_no"])),
+                "tracking_no": ", ".join(dict.fromkeys(numbers)),
                 "carrier": carrier,
-                "carrier_expected": first["carrier_expected"],
-                "recipient": first["recipient_name"],
-                "amount": o.loc[lines["order_no"], "amount"].sum(),
-                "source_file": first["source_file"],
-                "source_row": first["source_row"],
+                "carrier_expected": carrier_expected[first],
+                "recipient": recipient[first],
+                "amount": _total(amount[line_pos[at]]),
+                "source_file": source_file[first],
+                "source_row": source_row[first],
                 "message": "the orders of this cart went out in separate parcels: "
                 + "; ".join(f"{k} → {t}" for k, t in pairs),
-                "customer_message": messages.split_cart(first["recipient_name"], carrier, pairs),
+                "customer_message": messages.split_cart(recipient[first], carrier, pairs),
             }
         )
+    members = np.flatnonzero(isin(cart_of, partial_carts))  # positions in o, ascending
+    member_cart = cart_of.to_numpy()[members]
+    by_cart = pd.Series(members).groupby(member_cart, sort=False).indices
+    up_pos = positions(order_no[members], upload["order_no"])
+    up_tracking = upload["tracking_no"].to_numpy()
     for cart_no in partial_carts:
-        lines = o[cart_of.eq(cart_no)]
-        sent = lines.index[lines.index.isin(upload["order_no"])]
-        left = lines.index[waiting[lines.index]]
-        first = lines.iloc[0]
+        at = by_cart[cart_no]
+        pos = members[at]
+        sent_mask = up_pos[at] >= 0
+        sent = order_no[pos[sent_mask]].tolist()
+        left_pos = pos[waiting[pos]]
+        left = order_no[left_pos].tolist()
+        first = pos[0]
         rows.append(
             {
                 "code": "PARTIAL_CART",
-                "order_no": ", ".join(lines.index),
+                "order_no": ", ".join(order_no[pos]),
                 "cart_no": cart_no,
-                "tracking_no": ", ".join(
-                    dict.fromkeys(upload.set_index("order_no").loc[sent, "tracking_no"])
-                ),
+                "tracking_no": ", ".join(dict.fromkeys(up_tracking[up_pos[at][sent_mask]])),
                 "carrier": None,
-                "carrier_expected": first["carrier_expected"],
-                "recipient": first["recipient_name"],
-                "amount": lines.loc[left, "amount"].sum(),
-                "source_file": first["source_file"],
-                "source_row": first["source_row"],
+                "carrier_expected": carrier_expected[first],
+                "recipient": recipient[first],
+                "amount": _total(amount[left_pos]),
+                "source_file": source_file[first],
+                "source_row": source_row[first],
                 "message": f"shipped: {', '.join(sent)}; not shipped yet: {', '.join(left)}",
                 "customer_message": None,
             }

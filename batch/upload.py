@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from batch.readers import Sheet
 
@@ -40,23 +44,111 @@ def header_text(sheet: Sheet) -> str:
     return buf.getvalue()
 
 
-def render(sheet: Sheet, cells: pd.DataFrame) -> str:
-    """Header + rows as CSV text in the export's dialect."""
-    newline = sheet.newline if sheet.file_type == "csv" else "\r\n"
-    body = cells.to_csv(
+def _newline(sheet: Sheet) -> str:
+    return sheet.newline if sheet.file_type == "csv" else "\r\n"
+
+
+def _to_csv(sheet: Sheet, cells: pd.DataFrame) -> str:
+    """The rows as pandas writes them (Python's csv module): the reference dialect."""
+    return cells.to_csv(
         header=False,
         index=False,
         sep=sheet.delimiter,
-        lineterminator=newline,
+        lineterminator=_newline(sheet),
         quoting=csv.QUOTE_ALL if sheet.quote_all else csv.QUOTE_MINIMAL,
     )
-    return header_text(sheet) + newline + body
+
+
+@cache
+def _quote_triggers(delimiter: str, newline: str) -> tuple[str, ...]:
+    """Characters that make Python's csv writer quote a field (QUOTE_MINIMAL), as found by
+    asking it: the delimiter, the quote and the line terminator's characters."""
+    probe = {delimiter, '"', "\r", "\n", "\t", " ", ",", ";", "'", *newline}
+    found = []
+    for ch in sorted(probe):
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerow([f"a{ch}b", "c"])
+        if buf.getvalue().startswith('"'):
+            found.append(ch)
+    return tuple(found)
+
+
+def _csv_lines(sheet: Sheet, cells: pd.DataFrame) -> pa.Array | None:
+    """One CSV record (newline included) per row, built column-wise by Arrow: the same text
+    as ``_to_csv`` without a Python call per cell. None when a column is not all text."""
+    newline, delimiter = _newline(sheet), sheet.delimiter
+    columns = []
+    for j in range(cells.shape[1]):
+        col = cells.iloc[:, j]
+        if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
+            return None
+        try:
+            arr = pa.array(col, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+        t = arr.type
+        if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
+            return None
+        arr = arr.cast(pa.large_string()).fill_null("")  # NaN / None: pandas writes ""
+        if sheet.quote_all:
+            arr = _quoted(arr)
+        else:
+            # Most columns hold no character that needs quoting: one scan of the column's
+            # bytes says so, and only the others are checked row by row.
+            data = _value_bytes(arr)
+            need = None
+            for ch in _quote_triggers(delimiter, newline):
+                if ch.encode() in data:
+                    hit = pc.match_substring(arr, ch)
+                    need = hit if need is None else pc.or_(need, hit)
+            if cells.shape[1] == 1:  # a record of one empty field is written ""
+                hit = pc.equal(arr, _text(""))
+                need = hit if need is None else pc.or_(need, hit)
+            if need is not None:
+                arr = pc.if_else(need, _quoted(arr), arr)
+        columns.append(arr)
+    if not columns:
+        return None
+    rows = pc.binary_join_element_wise(*columns, _text(delimiter))
+    return pc.binary_join_element_wise(rows, _text(newline), _text(""))
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _quoted(arr: pa.Array) -> pa.Array:
+    escaped = pc.replace_substring(arr, '"', '""')
+    return pc.binary_join_element_wise(_text('"'), escaped, _text('"'), _text(""))
+
+
+def _value_bytes(arr: pa.Array, start: int = 0, stop: int | None = None) -> bytes:
+    """The UTF-8 bytes of arr[start:stop] (large_string), concatenated."""
+    stop = len(arr) if stop is None else stop
+    if stop <= start:
+        return b""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
+    lo, hi = offsets[arr.offset + start], offsets[arr.offset + stop]
+    return arr.buffers()[2][lo:hi].to_pybytes()  # a zero-copy slice, then one copy
+
+
+def _joined(lines: pa.Array, start: int, stop: int) -> str:
+    """The text of lines[start:stop], concatenated."""
+    return _value_bytes(lines, start, stop).decode("utf-8")
+
+
+def render(sheet: Sheet, cells: pd.DataFrame) -> str:
+    """Header + rows as CSV text in the export's dialect."""
+    lines = _csv_lines(sheet, cells) if len(cells) else None
+    body = _joined(lines, 0, len(cells)) if lines is not None else _to_csv(sheet, cells)
+    return header_text(sheet) + _newline(sheet) + body
 
 
 def fill(sheet: Sheet, positions: dict[str, int], rows: pd.DataFrame) -> pd.DataFrame:
-    """The export's cells of ``rows`` (indexed like sheet.cells) with the dispatch filled in."""
+    """The export's cells of ``rows`` (indexed like sheet.cells), with each canonical column
+    of ``rows`` that the export has (送り状番号, 配送会社, 発送日, 発送予定日...) filled in."""
     cells = sheet.cells.loc[rows.index].copy()
-    for canon in ("tracking_no", "carrier", "ship_date"):
+    for canon in rows.columns:
         if canon in positions:
             cells[positions[canon]] = rows[canon].to_numpy()
     return cells
@@ -71,16 +163,23 @@ def write(
     prefix: str = "qsm-upload",
     max_rows: int = MAX_ROWS,
 ) -> list[tuple[Path, pd.Index]]:
-    """Write ``rows`` (columns tracking_no, carrier, ship_date; index = sheet row labels).
+    """Write ``rows`` (the canonical columns to fill; index = sheet row labels).
 
     Returns each file written with the row labels it holds.
     """
     cells = fill(sheet, positions, rows)
+    # Every record is rendered once, column-wise; each file takes its slice of the text.
+    lines = _csv_lines(sheet, cells) if len(cells) else None
+    head = header_text(sheet) + _newline(sheet)
     written = []
     for n, start in enumerate(range(0, len(cells), max_rows), start=1):
         part = cells.iloc[start : start + max_rows]
         path = out_dir / f"{prefix}-{n:03d}.csv"
-        data = encode(render(sheet, part), sheet, language)
+        if lines is not None:
+            text = head + _joined(lines, start, start + len(part))
+        else:
+            text = render(sheet, part)
+        data = encode(text, sheet, language)
         path.write_bytes(data)
         written.append((path, part.index))
     return written
