@@ -724,7 +724,14 @@ def _inspect_zip(path: Path, data: bytes) -> None:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         members = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a damaged header claiming an unknown zip version
+        ValueError,
+        OSError,
+        EOFError,
+    ):
         raise InputError(
             path,
             "is damaged or incomplete: it is not a valid zip (.xlsx) file",

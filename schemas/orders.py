@@ -48,6 +48,12 @@ class Orders(pa.DataFrameModel):
         return s.str.fullmatch(DIGITS)
 
     @pa.check(
+        "order_no", name="order_no_unique", error="注文番号 appears on an earlier row of the export"
+    )
+    def _order_no_once(cls, s):
+        return ~s.duplicated(keep="first")
+
+    @pa.check(
         "cart_no", name="cart_no_digits", error="カート番号 must be digits only and not empty"
     )
     def _cart_no(cls, s):

@@ -295,3 +295,10 @@ def test_load_changed_cells(which, cells):
 @given(edits=st.lists(EDIT, min_size=1, max_size=3))
 def test_load_damaged_workbook_bytes(edits):
     check_load("generic.xlsx", mutate(DISPATCH_XLSX, edits), "dispatch")
+
+
+def test_damaged_zip_header_found_by_the_fuzzer():
+    # A quote inserted at byte 4 and a flipped bit made zipfile raise NotImplementedError
+    # ("zip file version 8.4") instead of BadZipFile: it must still be a clean exit 2.
+    data = mutate(DISPATCH_XLSX, [("insert", 4, b'"'), ("flip", 5663, 64)])
+    run(("orders.csv", ORDERS_CSV), ("bytes.xlsx", data))

@@ -217,3 +217,13 @@ def test_empty_and_binary_files_are_refused(tmp_path):
     not_zip.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(InputError, match="not a valid zip|cannot be read"):
         read_table(not_zip, "dispatch")
+
+
+def test_a_repeated_order_number_is_an_invalid_row_not_a_crash(tmp_path):
+    head = "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,発送予定日\r\n"
+    rows = "配送要請,104600001,90000001,ヤマト宅急便,,,2026/11/27\r\n" * 2
+    loaded = load_orders(write(tmp_path, "o.csv", head + rows, "cp932"))
+    assert loaded.invalid_rows == 1
+    assert loaded.invalid["source_row"].tolist() == [3]
+    assert loaded.invalid["message"].str.contains("earlier row").all()
+    assert loaded.frame["order_no"].tolist() == ["104600001"]
