@@ -18,24 +18,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from batch import exceptions
 from batch.jpcalendar import add_business_days, business_days_between
 
-COLUMNS = [
-    "code",
-    "severity",
-    "order_no",
-    "cart_no",
-    "tracking_no",
-    "carrier",
-    "carrier_expected",
-    "recipient",
-    "amount",
-    "source_file",
-    "source_row",
-    "message",
-    "days",
-    "deadline",
-]
+# The exception table's columns: a customer message is never needed for a date reminder.
+COLUMNS = [c for c in exceptions.COLUMNS if c != "customer_message"]
 # 配送遅延 as the Japanese and Korean screens spell it (spaces removed, casefolded).
 DELAYED_STATUSES = frozenset({"配送遅延", "배송지연", "delayed"})
 STALE_DAYS = 14  # no 発送予定日 for 14 days in 配送要請 → 配送遅延 (Qoo10 KR seller guide §3)
