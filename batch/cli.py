@@ -36,6 +36,34 @@ password_option = click.option(
 )
 
 
+orders_option = click.option(
+    "--orders",
+    "orders",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
+)
+
+
+def run_ledger_options(fn):
+    """--ledger / --no-ledger of the commands that record what they wrote (run, plan)."""
+    fn = click.option(
+        "--no-ledger", is_flag=True, help="Use no ledger: remember nothing between runs."
+    )(fn)
+    return click.option(
+        "--ledger",
+        "ledger_path",
+        type=click.Path(dir_okay=False),
+        help="Ledger of earlier runs [default: qoo10-dispatch-ledger.sqlite3 beside --out].",
+    )(fn)
+
+
+def _ledger_for(ledger_path: str | None, no_ledger: bool, out: str) -> Path | None:
+    if ledger_path and no_ledger:
+        raise click.UsageError("Use either --ledger or --no-ledger, not both.")
+    return None if no_ledger else Path(ledger_path or ledger.default_path(Path(out)))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qoo10-dispatch")
 def cli():
@@ -43,13 +71,7 @@ def cli():
 
 
 @cli.command()
-@click.option(
-    "--orders",
-    "orders",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
-)
+@orders_option
 @click.option(
     "--dispatch",
     "dispatch",
@@ -73,13 +95,7 @@ def cli():
     help="Language of the workbook and console text.",
 )
 @click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False),
-    help="Ledger of earlier uploads [default: qoo10-dispatch-ledger.sqlite3 beside --out].",
-)
-@click.option("--no-ledger", is_flag=True, help="Use no ledger: remember nothing between runs.")
+@run_ledger_options
 @password_option
 @click.option(
     "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
@@ -109,9 +125,7 @@ def run(
     show_personal_data,
 ):
     """Match the courier sheets to the orders and write the QSM upload."""
-    if ledger_path and no_ledger:
-        raise click.UsageError("Use either --ledger or --no-ledger, not both.")
-    book = None if no_ledger else Path(ledger_path or ledger.default_path(Path(out)))
+    book = _ledger_for(ledger_path, no_ledger, out)
     options = pipeline.Options(
         progress=_show_progress if not quiet and sys.stderr.isatty() else None,
         ledger=book,
@@ -176,13 +190,7 @@ def _time(ctx, param, value):
 
 
 @cli.command()
-@click.option(
-    "--orders",
-    "orders",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
-)
+@orders_option
 @click.option(
     "--out",
     required=True,
@@ -215,13 +223,7 @@ def _time(ctx, param, value):
     help="Reason for the date: 1 商品準備中, 2 注文製作, 3 顧客の要求, 4 その他.",
 )
 @click.option("--delay-memo", default="", help="Note for the reason (with --delay-type).")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False),
-    help="Ledger of earlier runs [default: qoo10-dispatch-ledger.sqlite3 beside --out].",
-)
-@click.option("--no-ledger", is_flag=True, help="Use no ledger: remember nothing between runs.")
+@run_ledger_options
 @password_option
 @click.option(
     "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
@@ -243,8 +245,7 @@ def plan(
     quiet,
 ):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
-    if ledger_path and no_ledger:
-        raise click.UsageError("Use either --ledger or --no-ledger, not both.")
+    book = _ledger_for(ledger_path, no_ledger, out)
     if delay_memo and not delay_type:
         raise click.UsageError("--delay-memo goes with --delay-type.")
     options = plan_module.PlanOptions(
@@ -255,7 +256,7 @@ def plan(
         delay_type=delay_type,
         delay_memo=delay_memo,
         password=password,
-        ledger=None if no_ledger else Path(ledger_path or ledger.default_path(Path(out))),
+        ledger=book,
         dry_run=dry_run,
     )
     result = plan_module.plan(orders, out, options)
