@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.checks import DATE, blank_or
+from schemas.checks import DATE, Row, blank_or
 
 COLUMNS = (
     "reference",
@@ -22,12 +22,11 @@ COLUMNS = (
 )
 
 
-class Dispatch(pa.DataFrameModel):
+class Dispatch(Row):
     """Checked after normalisation. Check digits and carriers are rules, not schema."""
 
     tracking_no: Series[str]
     ship_date: Series[str]
-    extra_cells: Series[bool]
 
     @pa.check(
         "tracking_no", name="tracking_issued", error="no tracking number: label not issued yet"
@@ -46,10 +45,3 @@ class Dispatch(pa.DataFrameModel):
     @pa.check("ship_date", name="ship_date_date", error="the ship date is not a date")
     def _ship_date(cls, s):
         return s.str.fullmatch(blank_or(DATE))
-
-    @pa.check("extra_cells", name="row_width", error="the row has more cells than the header")
-    def _width(cls, s):
-        return ~s
-
-    class Config:
-        strict = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.checks import DATE, DIGITS, MONEY, blank_or
+from schemas.checks import DATE, DIGITS, MONEY, Row, blank_or
 
 COLUMNS = (
     "status",
@@ -31,7 +31,7 @@ COLUMNS = (
 )
 
 
-class Orders(pa.DataFrameModel):
+class Orders(Row):
     """Checked after normalisation: ids are NFKC text, dates and money still text."""
 
     order_no: Series[str]
@@ -39,7 +39,6 @@ class Orders(pa.DataFrameModel):
     paid_at: Series[str]
     est_ship_date: Series[str]
     amount: Series[str]
-    extra_cells: Series[bool]
 
     @pa.check(
         "order_no", name="order_no_digits", error="注文番号 must be digits only and not empty"
@@ -70,10 +69,3 @@ class Orders(pa.DataFrameModel):
     @pa.check("amount", name="amount_number", error="注文金額の合計 is not an amount")
     def _amount(cls, s):
         return s.str.fullmatch(blank_or(MONEY))
-
-    @pa.check("extra_cells", name="row_width", error="the row has more cells than the header")
-    def _width(cls, s):
-        return ~s
-
-    class Config:
-        strict = False
