@@ -53,17 +53,19 @@ class Loaded:
 
 def order_state(status: pd.Series) -> pd.Series:
     """paid / awaiting_payment / cancelled / delayed / shipped from the 配送状態 text."""
-    text = normalize.nfkc(status).str.casefold()
-    state = pd.Series(PAID, index=status.index, dtype=object)
+    # A day has a handful of distinct statuses: match those, then spread to the rows.
+    codes, distinct = pd.factorize(normalize.as_text(status), use_na_sentinel=False)
+    text = normalize.nfkc(pd.Series(distinct, dtype=object)).str.casefold()
+    state = pd.Series(PAID, index=text.index, dtype=object)
     # Later patterns win, so the first (cancelled) is applied last and overrides the rest.
     for name, pattern in reversed(_STATE_PATTERNS):
         state = state.mask(text.str.contains(pattern, regex=True), name)
-    return state
+    return pd.Series(state.to_numpy()[codes], index=status.index, dtype=object)
 
 
 def _ids(s: pd.Series) -> pd.Series:
     # Order and cart numbers: full-width digits and Excel's protective apostrophe occur.
-    return normalize.nfkc(s).str.lstrip("'").str.replace(r"\s+", "", regex=True)
+    return normalize.without_spaces(normalize.nfkc(s).str.lstrip("'"))
 
 
 def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd.DataFrame]:
@@ -123,7 +125,7 @@ def prepare_orders(table: Table) -> Loaded:
             "cart_no": _ids(raw["cart_no"]),
             "paid_at": normalize.nfkc(raw["paid_at"]),
             "est_ship_date": normalize.nfkc(raw["est_ship_date"]),
-            "amount": normalize.nfkc(raw["amount"]).str.replace(r"\s", "", regex=True),
+            "amount": normalize.without_spaces(normalize.nfkc(raw["amount"])),
             "extra_cells": table.frame.get("extra_cells", pd.Series(False, index=raw.index)),
         },
         index=raw.index,

@@ -213,7 +213,7 @@ def group(todo: pd.DataFrame, merge_same_address: bool) -> list[pd.DataFrame]:
         key = (
             todo["postal"]
             + "|"
-            + normalize.nfkc(todo["address"]).str.replace(r"\s+", "", regex=True)
+            + normalize.without_spaces(normalize.nfkc(todo["address"]))
             + "|"
             + todo["name_key"]
             + "|"

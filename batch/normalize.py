@@ -71,6 +71,21 @@ def _by_distinct(t: pd.Series, fn, ascii_fn=None) -> pd.Series:
     return pd.Series(pc.replace_with_mask(arr, odd, fixed), index=t.index, dtype=t.dtype)
 
 
+def without_spaces(s: pd.Series) -> pd.Series:
+    """Text with every whitespace character (Python's ``\\s``) removed.
+
+    ``\\s`` sends pandas' Arrow strings to Python's ``re`` row by row; a cell of printable
+    ASCII without a space has nothing to remove, so only the other cells go through it.
+    """
+    t = as_text(s)
+    odd = t.str.contains("[^!-~]", regex=True).to_numpy(dtype=bool)
+    if not odd.any():
+        return t
+    t = t.copy()
+    t.loc[odd] = t[odd].str.replace(r"\s+", "", regex=True)
+    return t
+
+
 def tracking(s: pd.Series) -> pd.Series:
     """Canonical tracking number: "３８９７−１１０７−４０１２" and "A389711074012A" give
     "389711074012". Scientific notation is left as it is (see `is_mangled`)."""

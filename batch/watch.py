@@ -18,7 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from batch import exceptions
+from batch import exceptions, normalize
 from batch.jpcalendar import add_business_days, business_days_between
 
 # The exception table's columns: a customer message is never needed for a date reminder.
@@ -36,7 +36,7 @@ def _facts(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     paid_at = pd.to_datetime(orders["paid_at"])
     paid = paid_at.dt.normalize()
     est = pd.to_datetime(orders["est_ship_date"]).dt.normalize()
-    status = orders["status"].fillna("").astype(str).str.replace(r"\s+", "", regex=True)
+    status = normalize.without_spaces(orders["status"])
     since_paid = (day - paid).dt.days  # float, NaN when the payment date is unknown
     return pd.DataFrame(
         {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -190,3 +192,42 @@ def test_money():
     out = normalize.money(pd.Series(["¥1,234", "￥１，２３４円", "1234.5", "-500", "", "abc"]))
     assert out.tolist()[:4] == [1234.0, 1234.0, 1234.5, -500.0]
     assert out.isna().tolist()[4:] == [True, True]
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_without_spaces_matches_python_whitespace(dtype):
+    cells = ["123 456", "１２３\u3000456", "ab\tc", "x\x1cy", "n\u00a0o", "plain-123", "", "\u2003"]
+    cells += [f"{i:012d}" for i in range(3_000)]  # the common case: nothing to strip
+    expected = [re.sub(r"\s+", "", c) for c in cells]
+    got = normalize.without_spaces(pd.Series(cells, dtype=dtype, index=range(5, 5 + len(cells))))
+    assert got.tolist() == expected
+    assert got.index[0] == 5
+
+
+def test_order_state_is_the_same_per_row_as_per_distinct_status():
+    from batch import inputs
+
+    statuses = [
+        "入金待ち",
+        "配送要請",
+        "取消",
+        "배송 지연",
+        "配送中",
+        "ｷｬﾝｾﾙ",
+        None,
+        "配送遅延",
+    ] * 500
+    got = inputs.order_state(pd.Series(statuses, index=range(10, 10 + len(statuses))))
+    one = [inputs.order_state(pd.Series([s])).iloc[0] for s in statuses[:8]]
+    assert one == [
+        "awaiting_payment",
+        "paid",
+        "cancelled",
+        "delayed",
+        "shipped",
+        "cancelled",
+        "paid",
+        "delayed",
+    ]
+    assert got.tolist() == one * 500
+    assert got.index[0] == 10
