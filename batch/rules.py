@@ -13,7 +13,7 @@ import pandas as pd
 
 from batch import carriers, exceptions, messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
-from batch.normalize import isin, positions
+from batch.normalize import distinct_per_group, first_seen, isin, positions, sort_positions
 
 # Order buckets of summary.json, in the order the accountant reads them.
 UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
@@ -127,12 +127,12 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             found.append(exceptions.make(code, rows, rows["message"]))
 
     # 2. Per order, the usable numbers: the first (earliest ship date, then file order) ships.
-    ok = p[p["code"].eq("")].sort_values(
-        ["order_no", "ship_date", "dispatch_id"], na_position="last"
-    )
-    ok = ok.drop_duplicates(["order_no", "tracking_no"])
-    first = ok.drop_duplicates("order_no").set_index("order_no")
-    extra = ok[ok.duplicated("order_no")]
+    ok = p[p["code"].eq("")]
+    ok = ok.iloc[sort_positions(ok, ["order_no", "ship_date", "dispatch_id"])]
+    ok = ok[first_seen(ok["order_no"], ok["tracking_no"])]
+    is_first = first_seen(ok["order_no"])
+    first = ok[is_first].set_index("order_no")
+    extra = ok[~is_first]
 
     o = orders.set_index("order_no")
     # Buckets are filled by position (o.index is unique); label look-ups on 1M text keys
@@ -159,10 +159,10 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     conflict = existing.ne("") & ~known
 
     # One number on carts with different recipients is a mix-up, not a shared parcel.
-    use = ok.assign(who=ok["order_name_key"] + "|" + ok["order_postal"])
-    recipients = use.groupby("tracking_no")["who"].nunique()
-    shared = recipients[recipients.gt(1)].index
-    on_shared = use[isin(use["tracking_no"], shared)]
+    on_shared = ok[
+        distinct_per_group(ok["tracking_no"], ok["order_name_key"], ok["order_postal"]) > 1
+    ]
+    shared = pd.unique(on_shared["tracking_no"])
     carts = on_shared.groupby("tracking_no")["cart_no"].agg(_join)
     dup_tracking = pd.Series(isin(f["tracking_no"], shared), index=f.index)
 
@@ -326,8 +326,8 @@ def _total(amounts) -> float:
 
 
 def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame) -> pd.DataFrame:
-    carts = upload.groupby("cart_no")["tracking_no"].nunique()
-    split_carts = carts[carts.gt(1)].index
+    several = distinct_per_group(upload["cart_no"], upload["tracking_no"]) > 1
+    split_carts = np.sort(pd.unique(upload["cart_no"].to_numpy()[several]))
     cart_of = o["cart_no"]
     waiting = bucket.eq(UNSHIPPED).to_numpy()
     partial_carts = cart_of[waiting & isin(cart_of, upload["cart_no"])].unique()

@@ -231,3 +231,33 @@ def test_order_state_is_the_same_per_row_as_per_distinct_status():
     ]
     assert got.tolist() == one * 500
     assert got.index[0] == 10
+
+
+def _random_frame(rng, n):
+    k = int(rng.integers(1, 40))
+    return pd.DataFrame(
+        {
+            "a": pd.Series(rng.integers(0, k, size=n).astype(str), dtype="str"),
+            "b": pd.Series(rng.choice(["x", "y", "", "ä"], size=n), dtype="str"),
+            "c": pd.to_datetime(pd.Series(rng.choice(["2026-01-02", None, "2026-01-01"], size=n))),
+            "d": rng.permutation(n),
+        }
+    )
+
+
+def test_key_helpers_agree_with_pandas():
+    rng = np.random.default_rng(7)
+    for n in [0, 1, 2, 5, 50, 300] * 20:
+        df = _random_frame(rng, n)
+        assert (normalize.first_seen(df["a"], df["b"]) == ~df.duplicated(["a", "b"])).all()
+        assert (normalize.first_seen(df["a"]) == ~df["a"].duplicated()).all()
+        nunique = df.groupby("a")["b"].nunique()
+        assert (normalize.distinct_per_group(df["a"], df["b"]) == nunique.loc[df["a"]]).all()
+        expected = df.sort_values(["a", "c", "d"], na_position="last").index
+        assert (df.index[normalize.sort_positions(df, ["a", "c", "d"])] == expected).all()
+
+
+def test_keys_number_tuples_in_order_of_first_appearance():
+    a = pd.Series(["9", "1", "9", "1", "5"], dtype="str")
+    b = pd.Series(["x", "x", "x", "y", "x"], dtype="str")
+    assert normalize.keys(a, b).tolist() == [0, 1, 0, 2, 3]
