@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from batch import exceptions, matching, outputs, rules, upload, watch, workbook
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.ledger import Ledger
+from batch.normalize import positions
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ORDER_BUCKETS = ("uploaded", "held", "unshipped", "not_eligible", "already_dispatched", "invalid")
@@ -145,7 +147,8 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
     matches = matching.match(d, o)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs)
-    waiting = o[o["order_no"].map(decision.bucket).eq(rules.UNSHIPPED).to_numpy()]
+    bucket = decision.bucket.to_numpy()  # aligned with o's rows
+    waiting = o[bucket == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)
     clock.lap("rules", f"{len(decision.upload):,} orders to upload")
 
@@ -178,7 +181,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             exceptions=found,
             uploaded=uploaded,
             unshipped=unshipped,
-            orders=o.assign(bucket=o["order_no"].map(decision.bucket)),
+            orders=o.assign(bucket=bucket),
             language=language,
             dry_run=options.dry_run,
             show_personal_data=options.show_personal_data,
@@ -225,7 +228,6 @@ def _sorted(found: pd.DataFrame) -> pd.DataFrame:
 def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
     o = orders.frame
     up = decision.upload
-    label = pd.Series(o.index, index=o["order_no"])
     ship = up["ship_date"].fillna(pd.Timestamp(today))
     rows = pd.DataFrame(
         {
@@ -235,14 +237,14 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
-        index=label.loc[up["order_no"]].to_numpy(),
+        # The export's row label of each order (order numbers are unique in o).
+        index=o.index.to_numpy()[positions(up["order_no"], o["order_no"])],
     ).sort_index()
     filled = rows[["tracking_no", "carrier", "ship_date"]]
     files = upload.write(orders.table.sheet, orders.table.positions, filled, staging, language)
-    name = pd.Series("", index=rows.index, dtype=object)
-    for path, index in files:
-        name[index] = path.name
-    return rows.assign(file=name)
+    # The files hold consecutive runs of rows, in order.
+    name = np.repeat([path.name for path, _ in files], [len(index) for _, index in files])
+    return rows.assign(file=name.astype(object))
 
 
 def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded) -> dict:

@@ -28,7 +28,7 @@ UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
 
 @dataclass
 class Decision:
-    bucket: pd.Series  # order_no -> bucket (valid orders only)
+    bucket: pd.Series  # order_no -> bucket (valid orders only), in the orders' row order
     upload: pd.DataFrame  # order_no, tracking_no, carrier, ship_date, dispatch_id
     exceptions: pd.DataFrame
 
