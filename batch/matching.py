@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
+from batch.normalize import first_seen, keys
 
 # Statuses whose orders take a cart's tracking number when the reference is the cart.
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
@@ -43,8 +45,9 @@ def _cart_members(orders: pd.DataFrame) -> pd.DataFrame:
     shipping an unpaid or cancelled cart is reported rather than ignored.
     """
     members = orders[["cart_no", "order_no", "state"]]
-    eligible = ~members["state"].isin(_NOT_ELIGIBLE)
-    has_eligible = eligible.groupby(members["cart_no"]).transform("any")
+    eligible = ~members["state"].isin(_NOT_ELIGIBLE).to_numpy()
+    cart = keys(members["cart_no"])
+    has_eligible = (np.bincount(cart, weights=eligible) > 0)[cart]
     return members.loc[eligible | ~has_eligible, ["cart_no", "order_no"]]
 
 
@@ -73,7 +76,8 @@ def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    contacts = contacts[contacts["phone"].ne("") & contacts["postal"].ne("")].drop_duplicates()
+    contacts = contacts[contacts["phone"].ne("") & contacts["postal"].ne("")]
+    contacts = contacts[first_seen(*(contacts[c] for c in contacts.columns))]
     probe = rows.loc[
         rows["phone"].ne("") & rows["postal"].ne(""), ["dispatch_id", "phone", "postal", "name_key"]
     ]
