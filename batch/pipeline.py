@@ -233,7 +233,7 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
         {
             "tracking_no": up["tracking_no"].to_numpy(),
             "carrier": up["carrier"].to_numpy(),
-            "ship_date": ship.dt.strftime("%Y/%m/%d").to_numpy(),
+            "ship_date": _ymd(ship),
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
@@ -245,6 +245,12 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
     # The files hold consecutive runs of rows, in order.
     name = np.repeat([path.name for path, _ in files], [len(index) for _, index in files])
     return rows.assign(file=name.astype(object))
+
+
+def _ymd(dates: pd.Series) -> np.ndarray:
+    """2026/11/26 text of each date, formatted once per distinct day (a run ships on a few)."""
+    codes, days = pd.factorize(dates)
+    return days.strftime("%Y/%m/%d").to_numpy(dtype=object)[codes]
 
 
 def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded) -> dict:

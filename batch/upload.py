@@ -173,13 +173,13 @@ def write(
     head = header_text(sheet) + _newline(sheet)
     written = []
     for n, start in enumerate(range(0, len(cells), max_rows), start=1):
-        part = cells.iloc[start : start + max_rows]
+        stop = min(start + max_rows, len(cells))
         path = out_dir / f"{prefix}-{n:03d}.csv"
         if lines is not None:
-            text = head + _joined(lines, start, start + len(part))
+            text = head + _joined(lines, start, stop)
         else:
-            text = render(sheet, part)
+            text = render(sheet, cells.iloc[start:stop])
         data = encode(text, sheet, language)
         path.write_bytes(data)
-        written.append((path, part.index))
+        written.append((path, cells.index[start:stop]))
     return written
