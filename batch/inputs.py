@@ -7,7 +7,7 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pandera.pandas as pa
@@ -41,10 +41,17 @@ class Loaded:
     frame: pd.DataFrame  # valid rows, normalised
     invalid: pd.DataFrame  # INVALID_ROW exceptions
     invalid_rows: int  # input rows that are invalid (a row may fail several checks)
+    rows: int = field(init=False)  # data rows read, valid or not
 
-    @property
-    def rows(self) -> int:
-        return self.table.rows
+    def __post_init__(self):
+        self.rows = self.table.rows
+
+    def release(self) -> None:
+        """Free the cells and frames once the rows are combined elsewhere (a courier sheet
+        after the run has joined them); the counts and provenance stay."""
+        self.table.sheet.cells = self.table.sheet.cells.iloc[:0]
+        self.table.frame = self.table.frame.iloc[:0]
+        self.frame = self.frame.iloc[:0]
 
     @property
     def path(self):

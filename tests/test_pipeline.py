@@ -3,9 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from batch import pipeline
+from batch import inputs, pipeline
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cp932-detail"
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def test_progress_reports_every_stage_with_its_rows(tmp_path):
@@ -22,3 +23,13 @@ def test_progress_reports_every_stage_with_its_rows(tmp_path):
     assert events[1][1] == "4 dispatch rows (yamato-b2)"
     assert set(result.timings) == set(stages)
     assert all(seconds >= 0 for seconds in result.timings.values())
+
+
+def test_courier_sheets_are_released_after_combining_but_still_counted():
+    """The B2 sheet's 95 columns are freed once the run has its rows; the counts stay."""
+    loaded = inputs.load_dispatch(SAMPLES / "yamato-b2.csv")
+    rows, invalid = loaded.rows, loaded.invalid_rows
+    assert rows > 0
+    loaded.release()
+    assert loaded.table.sheet.cells.empty and loaded.frame.empty
+    assert (loaded.rows, loaded.invalid_rows) == (rows, invalid)
