@@ -152,6 +152,7 @@ def person_name(s: pd.Series) -> pd.Series:
 
 
 _YMD = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+_YMD_HMS = "[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system, as used
 
 
@@ -176,16 +177,25 @@ def dates(s: pd.Series) -> pd.Series:
 
 def _dates(t: pd.Series) -> pd.Series:
     # Rewrite every spelling as "Y/m/d H:M:S", then parse with one format (no per-row guessing).
-    iso = (
-        t.str.replace("^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1/\2/\3", regex=True)
-        .str.replace(_YMD, r"\1/\2/\3", regex=True)
-        .str.replace("^([0-9/]+)T", r"\1 ", regex=True)
-        .str.replace("^([0-9/]+)$", r"\1 0:00:00", regex=True)
-        .str.replace("^([0-9/]+ [0-9]{1,2}:[0-9]{2})$", r"\1:00", regex=True)
-        .str.replace("(:[0-9]{2}:[0-9]{2})[.][0-9]+$", r"\1", regex=True)
-    )
+    # Cells already in that form (all of QSM's 決済日) skip the rewriting.
+    plain = t.str.fullmatch(_YMD_HMS).to_numpy(dtype=bool)
+    iso = t.copy()
+    other = ~plain
+    if other.any():
+        iso[other] = (
+            t[other]
+            .str.replace("^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1/\2/\3", regex=True)
+            .str.replace(_YMD, r"\1/\2/\3", regex=True)
+            .str.replace("^([0-9/]+)T", r"\1 ", regex=True)
+            .str.replace("^([0-9/]+)$", r"\1 0:00:00", regex=True)
+            .str.replace("^([0-9/]+ [0-9]{1,2}:[0-9]{2})$", r"\1:00", regex=True)
+            .str.replace("(:[0-9]{2}:[0-9]{2})[.][0-9]+$", r"\1", regex=True)
+        )
     written = pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")
-    serial = pd.to_numeric(t.where(t.str.fullmatch("[0-9]{5}(?:[.][0-9]+)?")), errors="coerce")
+    if not other.any():
+        return written
+    serial = t.where(other & t.str.fullmatch("[0-9]{5}(?:[.][0-9]+)?").to_numpy(dtype=bool))
+    serial = pd.to_numeric(serial, errors="coerce")
     from_serial = (_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).dt.round("s")
     return written.fillna(from_serial.astype(written.dtype))
 

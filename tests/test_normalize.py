@@ -261,3 +261,19 @@ def test_keys_number_tuples_in_order_of_first_appearance():
     a = pd.Series(["9", "1", "9", "1", "5"], dtype="str")
     b = pd.Series(["x", "x", "x", "y", "x"], dtype="str")
     assert normalize.keys(a, b).tolist() == [0, 1, 0, 2, 3]
+
+
+def test_dates_mix_plain_and_other_spellings_row_by_row():
+    cells = [
+        "2026/11/24 10:12:33",
+        "45000",
+        "2026年11月24日",
+        "",
+        "2026/11/24 10:12:3x",
+        "20261124",
+    ]
+    got = normalize.dates(pd.Series(cells, index=[3, 3, 1, 1, 0, 0]))
+    one_by_one = [_one(normalize.dates, c) for c in cells]
+    assert got.tolist()[:3] == one_by_one[:3]
+    assert got.isna().tolist() == [False, False, False, True, True, False]
+    assert got.index.tolist() == [3, 3, 1, 1, 0, 0]
