@@ -119,11 +119,15 @@ def phone(s: pd.Series) -> pd.Series:
     # "+81…", "0081…" or "81-…"; a bare "81…" is left alone: it may be a number whose
     # leading 0 Excel dropped.
     intl = t.str.match(f"(?:[+]|00)[{SPACES}]*81|81[{SPACES}]*[({HYPHENS}{SPACES}]")
-    national = digits.str.replace("^(?:00)?81", "", regex=True).str.lstrip("0")  # +81 (0)90…
-    digits = digits.mask(intl, ("0" + national).where(national != "", ""))
+    intl = intl.to_numpy(dtype=bool)
+    if intl.any():  # the rewrites below run on the few rows they concern
+        national = digits[intl].str.replace("^(?:00)?81", "", regex=True).str.lstrip("0")
+        digits[intl] = ("0" + national).where(national != "", "")  # +81 (0)90…
     # Every Japanese number starts with 0 and has 10 or 11 digits; 9 or 10 digits
     # without the 0 is Excel having dropped it (couriers.md §6.1).
-    digits = digits.mask(digits.str.fullmatch("[1-9][0-9]{8,9}"), "0" + digits)
+    short = digits.str.fullmatch("[1-9][0-9]{8,9}").to_numpy(dtype=bool)
+    if short.any():
+        digits[short] = "0" + digits[short]
     return digits.mask(digits.str.fullmatch("0*"), "")
 
 
