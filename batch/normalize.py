@@ -89,9 +89,17 @@ def without_spaces(s: pd.Series) -> pd.Series:
 def tracking(s: pd.Series) -> pd.Series:
     """Canonical tracking number: "３８９７−１１０７−４０１２" and "A389711074012A" give
     "389711074012". Scientific notation is left as it is (see `is_mangled`)."""
+    t = nfkc(s)
+    # Digits alone (and blanks) are already canonical: only the rest is rewritten.
+    other = ~t.str.fullmatch("[0-9]*").to_numpy(dtype=bool)
+    if other.any():
+        t[other] = _tracking(t[other])
+    return t
+
+
+def _tracking(t: pd.Series) -> pd.Series:
     return (
-        nfkc(s)
-        .str.replace(_SEPARATORS, "", regex=True)
+        t.str.replace(_SEPARATORS, "", regex=True)
         .str.replace(r'^="(.*)"$', r"\1", regex=True)  # Excel text formula ="0123"
         .str.removeprefix("'")  # Excel "keep as text" prefix
         .str.replace(r"^([0-9]+)\.0$", r"\1", regex=True)  # float artefact of a numeric cell

@@ -277,3 +277,11 @@ def test_dates_mix_plain_and_other_spellings_row_by_row():
     assert got.tolist()[:3] == one_by_one[:3]
     assert got.isna().tolist() == [False, False, False, True, True, False]
     assert got.index.tolist() == [3, 3, 1, 1, 0, 0]
+
+
+def test_tracking_rewrites_only_what_needs_it_and_leaves_its_input_alone():
+    raw = pd.Series(["3897-1107-4012", "389711074012", "", "a1234a", "4.39628E+11"], dtype="str")
+    before = raw.copy()
+    got = normalize.tracking(raw)
+    assert got.tolist() == ["389711074012", "389711074012", "", "1234", "4.39628E+11"]
+    assert raw.equals(before)
