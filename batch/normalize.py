@@ -270,9 +270,7 @@ def keys(*columns) -> np.ndarray:
         if arr is None:
             c = pd.factorize(np.asarray(column), use_na_sentinel=False)[0]
         else:
-            c = arr.dictionary_encode(null_encoding="encode").indices.to_numpy(
-                zero_copy_only=False
-            )
+            c = arr.dictionary_encode(null_encoding="encode").indices.to_numpy(zero_copy_only=False)
         c = c.astype(np.int64)
         code = c if code is None else pd.factorize(code * (int(c.max(initial=0)) + 1) + c)[0]
     return np.asarray(code, dtype=np.int64)
