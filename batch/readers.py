@@ -410,15 +410,99 @@ def _separator_error(path: Path, text: str, kind, profile) -> InputError | None:
     return None
 
 
-def _parse_csv(path: Path, body: str, delimiter: str, width: int, first_line: int):
+class _Chain(io.RawIOBase):
+    """Bytes-like parts read as one stream, without joining them into one copy."""
+
+    def __init__(self, *parts) -> None:
+        super().__init__()
+        self._parts = [memoryview(p).cast("B") for p in parts]
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> memoryview | bytes:
+        while self._parts and not len(self._parts[0]):
+            self._parts.pop(0)
+        if not self._parts:
+            return b""
+        head = self._parts[0]
+        n = len(head) if size is None or size < 0 else min(size, len(head))
+        self._parts[0] = head[n:]
+        return head[:n]
+
+
+def _arrow_cells(body, delimiter: str, width: int) -> pd.DataFrame | None:
+    """The records via Arrow's parser (5x the C engine), or None when the file is not the
+    plain case: every record ``width`` cells (or blank), every quote closed. Then the C
+    engine reads it (it flags rows with stray cells). On the plain case the two agree, blank
+    lines included: both give a row of empty cells (tests/test_readers_fastpath.py)."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    if width < 2 or not len(body) or bytes(body[:3]) == b"\xef\xbb\xbf":
+        return None  # one column (never an export), or a BOM the two may strip differently
+    if bytes(body[-width:]) == b"\r" + delimiter.encode() * (width - 1):
+        return None  # the C engine sometimes refuses this ending ("Buffer overflow caught")
+    # A record of empty cells after the data. Arrow takes a quote still open at the end of
+    # the file as closed there, where the C engine refuses the file: an open quote swallows
+    # this record, so the last row is then not the empty one.
+    end = b"" if bytes(body[-1:]) in (b"\n", b"\r") else b"\n"
+    sentinel = end + delimiter.encode() * (width - 1) + b"\n"
+    names = [str(i) for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            _Chain(body, sentinel),
+            # 4 MB blocks parse faster than 16 MB (cache). A longer record reads, unless its
+            # quoted line ends span two blocks: then Arrow refuses and the C engine reads it.
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=4 << 20),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                null_values=[],
+                strings_can_be_null=False,
+                check_utf8=False,  # it is: decoded and encoded by Python, or decoded as UTF-8
+            ),
+        )
+    except pa.ArrowException:  # a record of another width, or anything Arrow will not read
+        return None
+    last = table.slice(table.num_rows - 1) if table.num_rows else None
+    if last is None or any(last.column(i)[0].as_py() for i in range(width)):
+        return None
+    text = pd.api.types.pandas_dtype(str)  # what the C engine gives for dtype=str
+    cells = table.slice(0, table.num_rows - 1).to_pandas(types_mapper={pa.large_string(): text}.get)
+    cells.columns = range(width)
+    return cells
+
+
+def _pandas_cells(path: Path, body, delimiter: str, width: int, first_line: int):
+    """(cells ``width`` wide, True where a row has cells beyond the header): any file."""
+    cells = _pandas_csv(path, body, delimiter, width, first_line).fillna("")
+    extra = cells.iloc[:, width:].ne("").any(axis=1).to_numpy()
+    cells = cells.iloc[:, :width]
+    cells.columns = range(width)
+    return cells, extra
+
+
+def _parse_csv(path: Path, body, delimiter: str, width: int, first_line: int):
+    """The data records (``body``: UTF-8 bytes) as text cells ``width`` wide, and True where
+    a row has cells beyond the header."""
+    cells = _arrow_cells(body, delimiter, width)
+    if cells is not None:
+        return cells, np.zeros(len(cells), dtype=bool)
+    return _pandas_cells(path, body, delimiter, width, first_line)
+
+
+def _pandas_csv(path: Path, body, delimiter: str, width: int, first_line: int):
     """The data records as a DataFrame of text, at least ``width`` columns wide."""
     columns = width + SPARE_COLUMNS
     # Bytes, not a StringIO: pandas re-encodes a StringIO chunk by chunk, which costs 10x
     # at a million rows.
-    data = body.encode("utf-8")
+    data = body if isinstance(body, bytes) else bytes(body)
     for _ in range(6):
         try:
-            return pd.read_csv(
+            cells = pd.read_csv(
                 io.BytesIO(data),
                 encoding="utf-8",
                 sep=delimiter,
@@ -430,6 +514,7 @@ def _parse_csv(path: Path, body: str, delimiter: str, width: int, first_line: in
                 skip_blank_lines=False,
                 engine="c",
             )
+            return cells
         except pd.errors.EmptyDataError:
             return pd.DataFrame(columns=range(columns), dtype=str)
         except pd.errors.ParserError as exc:
@@ -441,11 +526,11 @@ def _parse_csv(path: Path, body: str, delimiter: str, width: int, first_line: in
                 continue
             eof = re.search(r"EOF inside string starting at row (\d+)", text)
             if eof:
-                line = first_line + _record_line(body, delimiter, int(eof.group(1))) - 1
+                record = _record_line(data.decode("utf-8"), delimiter, int(eof.group(1)))
                 raise InputError(
                     path,
-                    f'has an unclosed quote (") on line {line}: the rest of the file would '
-                    "be read as one cell",
+                    f'has an unclosed quote (") on line {first_line + record - 1}: the rest '
+                    "of the file would be read as one cell",
                     "Close or remove that quote (or save the file again from Excel), then run "
                     "again.",
                 ) from None
@@ -459,9 +544,20 @@ def _parse_csv(path: Path, body: str, delimiter: str, width: int, first_line: in
     )
 
 
+def _utf8_body(data: bytes, text: str, encoding: str, offset: int) -> memoryview:
+    """``text[offset:]`` as UTF-8: the file's own bytes when it is UTF-8 (no copy), else
+    the whole text encoded (no slice of the str beside it)."""
+    head = len(text[:offset].encode("utf-8"))
+    if encoding == "utf-8":
+        return memoryview(data)[head:]
+    if encoding == "utf-8-sig":
+        return memoryview(data)[3 + head :]
+    return memoryview(text.encode("utf-8"))[head:]
+
+
 def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
     text, encoding, bom = decode(data, path)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
         raise InputError(path, "is empty", EXPORT_AGAIN)
     newline = _newline(text)
     # Excel's Unicode text is tab-separated; otherwise try the comma first.
@@ -498,13 +594,13 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
     ending = _LINE_END.search(text, offset - 2 if offset >= 2 else 0, offset)
     newline = ending.group() if ending and ending.end() == offset else newline
     width = len(header)
-    cells = _parse_csv(path, text[offset:], delimiter, width, ends[index] + 1)
-    cells = cells.fillna("")
+    body = _utf8_body(data, text, encoding, offset)
+    # The decoded str (1-4 bytes a character; the match holds it too) is not needed beside
+    # its UTF-8 copy while parsing.
+    del text, ending
+    cells, extra = _parse_csv(path, body, delimiter, width, ends[index] + 1)
     first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
     rows = np.arange(first_data_row, first_data_row + len(cells))
-    extra = cells.iloc[:, width:].ne("").any(axis=1).to_numpy()
-    cells = cells.iloc[:, :width]
-    cells.columns = range(width)
     quote_all = header_line.startswith('"') and all(
         c.startswith('"') for c in header_line.split(delimiter) if c
     )
@@ -567,10 +663,6 @@ _CHUNK = 1 << 22
 _OVERLAP = 64  # bytes carried from one chunk to the next; longer than any pattern we look for
 _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 13, 32]] = True
-_LETTER = np.zeros(256, dtype=bool)
-_LETTER[ord("A") : ord("Z") + 1] = _LETTER[ord("a") : ord("z") + 1] = True
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[ord("0") : ord("9") + 1] = True
 _TAG_END = _SPACE.copy()
 _TAG_END[[ord(">"), ord("/")]] = True
 _HUGE = 1 << 40
@@ -599,21 +691,31 @@ def _prefix(buf: bytes, root: bytes) -> bytes:
     return found.group(1) + b":" if found and found.group(1) else b""
 
 
-def _start_tags(a: np.ndarray, lt: np.ndarray, tag: bytes) -> int:
-    """Start tags ``<tag`` (followed by a space, > or /) among the ``<`` at positions lt."""
-    n = len(tag)
-    lt = lt[lt + n + 1 < len(a)]
-    hit = _TAG_END[a[lt + n + 1]]
-    for i, byte in enumerate(tag):
-        hit &= a[lt + 1 + i] == byte
-    return int(np.count_nonzero(hit))
+def _start_tags(buf: bytes, limit: int, *tags: bytes) -> list[int]:
+    """For each tag, the start tags ``<tag`` (followed by a space, > or /) that begin before
+    ``limit``. The ``<`` are found once, then narrowed by each tag's first byte."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    lt = np.flatnonzero(a[:limit] == ord("<"))
+    lt = lt[lt + 1 < len(a)]
+    first = a[lt + 1]
+    counts = []
+    for tag in tags:
+        n = len(tag)
+        at = lt[first == tag[0]]
+        at = at[at + n + 1 < len(a)]
+        hit = _TAG_END[a[at + n + 1]]
+        for i in range(1, n):
+            hit &= a[at + 1 + i] == tag[i]
+        counts.append(int(np.count_nonzero(hit)))
+    return counts
 
 
 def _cell_refs(buf: bytes, limit: int) -> tuple[int, int, int, int]:
     """(max row, max column, cell refs, row refs) of the ` r="..."` attributes before limit.
 
     Vectorised: the positions come from one comparison over the chunk, the values from a
-    few column-wise steps over those positions (letters, then digits, Horner's rule).
+    few column-wise steps over those positions (letters, then digits, Horner's rule); a
+    step stops when no value has a character left.
     """
     a = np.frombuffer(buf, dtype=np.uint8)
     last = len(a) - 1
@@ -623,28 +725,43 @@ def _cell_refs(buf: bytes, limit: int) -> tuple[int, int, int, int]:
     eq = eq[(a[eq - 1] == ord("r")) & _SPACE[a[eq - 2]] & ((quote == 34) | (quote == 39))]
     if not len(eq):
         return 0, 0, 0, 0
+    # Past the end of the chunk the last byte repeats: a value cut there ends there.
+    a = np.concatenate([a, np.full(12, a[last], dtype=np.uint8)])
     at = eq + 2  # the value's first character
-    col = np.zeros(len(at), dtype=np.int64)
-    letters = np.zeros(len(at), dtype=np.int64)
-    alive = np.ones(len(at), dtype=bool)
-    for k in range(4):
-        ch = a[np.minimum(at + k, last)]
-        alive &= _LETTER[ch]
-        col = np.where(alive, col * 26 + (ch & 0xDF).astype(np.int64) - 64, col)
-        letters += alive
-    row = np.zeros(len(at), dtype=np.int64)
-    digits = np.zeros(len(at), dtype=np.int64)
-    alive[:] = True
+    letters = _run_length(a, at, 4, lambda ch: (ch | 0x20) - 97 < 26)  # uint8 wraps: A-Z, a-z
+    cells = int(np.count_nonzero(letters))
     start = at + letters
-    for k in range(8):
-        ch = a[np.minimum(start + k, last)]
-        alive &= _DIGIT[ch]
-        row = np.where(alive, row * 10 + ch.astype(np.int64) - 48, row)
-        digits += alive
-    col = np.where(letters > 3, _HUGE, col)  # beyond column XFD
-    row = np.where(digits > 7, _HUGE, row)  # beyond row 9,999,999
-    cells = letters > 0
-    return int(row.max()), int(col.max()), int(cells.sum()), int((~cells).sum())
+    digits = _run_length(a, start, 8, lambda ch: ch - 48 < 10)
+    if digits.max() > 7:
+        return _HUGE, _max_column(a, at, letters), cells, len(at) - cells  # beyond 9,999,999
+    row = np.zeros(len(at), dtype=np.int32)
+    for k in range(int(digits.max())):
+        row = np.where(digits > k, row * 10 + (a[start + k] - 48), row)
+    return int(row.max()), _max_column(a, at, letters), cells, len(at) - cells
+
+
+def _run_length(a: np.ndarray, at: np.ndarray, most: int, accept) -> np.ndarray:
+    """How many bytes from each position ``accept`` takes in a row, up to ``most``."""
+    alive = np.ones(len(at), dtype=bool)
+    length = np.zeros(len(at), dtype=np.intp)
+    for k in range(most):
+        alive &= accept(a[at + k])
+        if not alive.any():
+            break
+        length += alive
+    return length
+
+
+def _max_column(a: np.ndarray, at: np.ndarray, letters: np.ndarray) -> int:
+    """The largest column named by the refs: a longer name is a larger one (Z = 26 < AA)."""
+    most = int(letters.max())
+    if most > 3:
+        return _HUGE  # beyond column XFD
+    top = at[letters == most]
+    col = np.zeros(len(top), dtype=np.int64)
+    for k in range(most):
+        col = col * 26 + ((a[top + k] | 0x20) - 96)
+    return int(col.max())
 
 
 def _column_name(col: int) -> str:
@@ -692,11 +809,9 @@ def _scan_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, b
         r, c, cells, rows = _cell_refs(buf, limit)
         max_row, max_col = max(max_row, r), max(max_col, c)
         cell_refs, row_refs = cell_refs + cells, row_refs + rows
-        a = np.frombuffer(buf, dtype=np.uint8)
-        lt = np.flatnonzero(a[:limit] == ord("<"))
-        cell_tags += _start_tags(a, lt, p + b"c")
-        row_tags += _start_tags(a, lt, p + b"row")
-        if not uncached and _start_tags(a, lt, p + b"f"):
+        c_tags, r_tags, f_tags = _start_tags(buf, limit, p + b"c", p + b"row", p + b"f")
+        cell_tags, row_tags = cell_tags + c_tags, row_tags + r_tags
+        if not uncached and f_tags:
             uncached = _uncached_formula(buf, limit, p)
     # Cells and rows without a position continue from the previous one.
     columns = max_col + max(0, cell_tags - cell_refs)
@@ -714,8 +829,7 @@ def _shared_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int
             start = re.search(rb"<(?:\w+:)?sst\b[^>]*>", buf)
             counts = re.search(rb"\buniqueCount=[\"'](\d+)", start.group()) if start else None
             declared = int(counts.group(1)) if counts else 0
-        a = np.frombuffer(buf, dtype=np.uint8)
-        held += _start_tags(a, np.flatnonzero(a[:limit] == ord("<")), p + b"si")
+        held += _start_tags(buf, limit, p + b"si")[0]
     return declared, held
 
 
@@ -840,7 +954,48 @@ def _to_text(column: pd.Series) -> pd.Series:
     # Text columns (the common case) pass untouched; only mixed ones are converted cell by cell.
     if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
         return column.astype(object)
-    return column.map(_cell_text)
+    if column.dtype != object and column.dtype != np.float64:
+        return column.map(_cell_text)  # int, bool, datetime64...: as map hands them over
+    # What map would hand _cell_text: the objects, or a float column's values as floats.
+    text = _cells_text(column.to_numpy(dtype=object))
+    return pd.Series(text, index=column.index, name=column.name)
+
+
+_INT, _FLOAT, _DATE = -1, 1, 2
+_KINDS = {float: _FLOAT, dt.date: _DATE}  # exact types: not bool, not datetime
+
+
+def _cells_text(values: np.ndarray):
+    """``_cell_text`` of each value, as the str array map would give. Numbers come as floats
+    (order and tracking numbers): those holding an integer are written by Arrow at once;
+    dates once per distinct day; the rest one by one."""
+    import pyarrow as pa
+
+    kind = np.array(list(map(_KINDS.get, map(type, values), itertools.repeat(0))), np.int8)
+    floats = np.flatnonzero(kind == _FLOAT)
+    numbers = values[floats].astype(np.float64)
+    # v.is_integer(), and within int64 so that the cast is exact.
+    whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**63)
+    ints = floats[whole]
+    kind[ints] = _INT
+    rest = np.flatnonzero(kind != _INT)
+    dates = values[kind == _DATE].tolist()
+    once = {d: d.isoformat() for d in set(dates)}  # a date column holds a few days, repeated
+    texts = [
+        once[v] if k == _DATE else _cell_text(v)
+        for v, k in zip(values[rest].tolist(), kind[rest].tolist(), strict=True)
+    ]
+    text = pa.concat_arrays(
+        [
+            pa.array(numbers[whole].astype(np.int64)).cast(pa.large_string()),
+            pa.array(texts, pa.large_string()),
+        ]
+    )
+    if len(ints) and len(rest):  # back in row order
+        order = np.empty(len(values), dtype=np.intp)
+        order[np.concatenate([ints, rest])] = np.arange(len(values))
+        text = text.take(order)
+    return pd.api.types.pandas_dtype(str).__from_arrow__(text)
 
 
 def _fill_merged(path: Path, body: pd.DataFrame, merged, first_row: int) -> None:
@@ -934,7 +1089,7 @@ def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
         header = max(heads, key=lambda h: formats.recognised(h, kind)) if heads else []
         raise _no_profile_error(path, header, kind, profile, records)
     sheets = [(c, _sheet_from(path, c)) for c in fitting]
-    with_rows = [(c, s) for c, s in sheets if s.cells.ne("").any(axis=None)]
+    with_rows = [(c, s) for c, s in sheets if _has_cells(s.cells)]
     if len(with_rows) > 1:
         listed = ", ".join(repr(c.name) for c, _ in with_rows)
         raise InputError(
@@ -946,6 +1101,11 @@ def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
     chosen, sheet = (with_rows or sheets)[0]
     _not_orders(path, chosen.head[chosen.index : chosen.index + 1], kind, profile)
     return sheet, chosen.fit
+
+
+def _has_cells(cells: pd.DataFrame) -> bool:
+    """cells.ne("").any(axis=None), column by column: it stops at the first one with text."""
+    return any(cells[c].ne("").any() for c in cells.columns)
 
 
 def _sheet_from(path: Path, c: _Candidate) -> Sheet:
@@ -1027,7 +1187,7 @@ def read_sheet(
                 "See `qoo10-dispatch formats`.",
             )
     data = _read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # as not data.strip(), without copying the file
         raise InputError(path, "is empty", EXPORT_AGAIN)
     suffix = path.suffix.lower()
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)):
@@ -1084,9 +1244,10 @@ def canonical(sheet: Sheet, profile: Profile) -> Table:
         frame["extra_cells"] = sheet.extra_cells
         blank &= ~frame["extra_cells"]
     keep = ~blank.to_numpy()
-    sheet.cells = sheet.cells[keep]
-    sheet.rows = sheet.rows[keep]
-    frame = frame[keep]
+    if not keep.all():  # else the filter would only copy every column (the index stays a range)
+        sheet.cells = sheet.cells[keep]
+        sheet.rows = sheet.rows[keep]
+        frame = frame[keep]
     return Table(sheet=sheet, profile=profile, frame=frame, positions=positions)
 
 
