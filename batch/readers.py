@@ -514,7 +514,12 @@ def _pandas_csv(path: Path, body, delimiter: str, width: int, first_line: int):
                 skip_blank_lines=False,
                 engine="c",
             )
-            return cells
+            if isinstance(cells.index, pd.RangeIndex):
+                return cells
+            # The first record was wider than ``names``: pandas made its leading cells the
+            # index. Read again as wide as that record.
+            columns = min(MAX_COLUMNS, columns + cells.index.nlevels)
+            continue
         except pd.errors.EmptyDataError:
             return pd.DataFrame(columns=range(columns), dtype=str)
         except pd.errors.ParserError as exc:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from batch.errors import InputError
@@ -227,3 +228,21 @@ def test_a_repeated_order_number_is_an_invalid_row_not_a_crash(tmp_path):
     assert loaded.invalid["source_row"].tolist() == [3]
     assert loaded.invalid["message"].str.contains("earlier row").all()
     assert loaded.frame["order_no"].tolist() == ["104600001"]
+
+
+@pytest.mark.parametrize("extra", [1, 5, 30])
+def test_a_first_record_wider_than_the_header_is_an_invalid_row_not_an_index(tmp_path, extra):
+    """pandas makes the leading cells of such a record the index; found by the fuzz test."""
+    head = "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,発送予定日\r\n"
+    wide = "配送要請,104600001,90000001,ヤマト宅急便,,,2026/11/27" + ",x" * extra
+    good = [f"配送要請,10460{i:04d},9000{i:04d},ヤマト宅急便,,,2026/11/27" for i in range(2, 5)]
+    path = write(tmp_path, "o.csv", head + "\r\n".join([wide, *good]) + "\r\n", "cp932")
+    table = read_table(path, "orders")
+    assert table.frame.index.equals(pd.RangeIndex(4))
+    assert table.frame["order_no"].tolist() == [
+        "104600001",
+        *(f"10460{i:04d}" for i in range(2, 5)),
+    ]
+    loaded = load_orders(path)
+    assert (loaded.rows, loaded.invalid_rows, len(loaded.frame)) == (4, 1, 3)
+    assert loaded.invalid["source_row"].tolist() == [2]
