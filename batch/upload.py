@@ -147,7 +147,7 @@ def render(sheet: Sheet, cells: pd.DataFrame) -> str:
 def fill(sheet: Sheet, positions: dict[str, int], rows: pd.DataFrame) -> pd.DataFrame:
     """The export's cells of ``rows`` (indexed like sheet.cells), with each canonical column
     of ``rows`` that the export has (送り状番号, 配送会社, 発送日, 発送予定日...) filled in."""
-    cells = sheet.cells.loc[rows.index].copy()
+    cells = sheet.cells.loc[rows.index]  # a new frame: setting its columns leaves the sheet alone
     for canon in rows.columns:
         if canon in positions:
             cells[positions[canon]] = rows[canon].to_numpy()
