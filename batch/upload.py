@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from batch.readers import Sheet
 
 MAX_ROWS = 500
+FILES_PER_BATCH = 100  # files rendered together (50,000 rows)
 # Encodings QSM itself uses per screen language, for orders that came as .xlsx.
 SCREEN_ENCODING = {"ja": "cp932", "ko": "utf-8-sig"}
 
@@ -167,19 +168,22 @@ def write(
 
     Returns each file written with the row labels it holds.
     """
-    cells = fill(sheet, positions, rows)
-    # Every record is rendered once, column-wise; each file takes its slice of the text.
-    lines = _csv_lines(sheet, cells) if len(cells) else None
     head = header_text(sheet) + _newline(sheet)
     written = []
-    for n, start in enumerate(range(0, len(cells), max_rows), start=1):
-        stop = min(start + max_rows, len(cells))
-        path = out_dir / f"{prefix}-{n:03d}.csv"
-        if lines is not None:
-            text = head + _joined(lines, start, stop)
-        else:
-            text = render(sheet, cells.iloc[start:stop])
-        data = encode(text, sheet, language)
-        path.write_bytes(data)
-        written.append((path, cells.index[start:stop]))
+    # A batch of files at a time: the filled cells of 770k rows and their text would add
+    # about a gigabyte at once.
+    batch = max_rows * FILES_PER_BATCH
+    for first in range(0, len(rows), batch):
+        cells = fill(sheet, positions, rows.iloc[first : first + batch])
+        # Every record is rendered once, column-wise; each file takes its slice of the text.
+        lines = _csv_lines(sheet, cells)
+        for start in range(0, len(cells), max_rows):
+            stop = min(start + max_rows, len(cells))
+            path = out_dir / f"{prefix}-{len(written) + 1:03d}.csv"
+            if lines is not None:
+                text = head + _joined(lines, start, stop)
+            else:
+                text = render(sheet, cells.iloc[start:stop])
+            path.write_bytes(encode(text, sheet, language))
+            written.append((path, cells.index[start:stop]))
     return written

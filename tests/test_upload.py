@@ -1,0 +1,37 @@
+"""Upload files written a batch at a time are the same files as written all at once."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from batch import upload
+from batch.readers import read_table
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize("case", ["cp932-detail", "utf8-lf-detail", "bom-ko-brief", "xlsx-detail"])
+def test_batches_do_not_change_the_files(tmp_path, monkeypatch, case):
+    orders = next((GOLDEN / case).glob("orders.*"))
+    table = read_table(orders, "orders")
+    n = len(table.sheet.cells)
+    rows = pd.DataFrame(
+        {
+            "tracking_no": [f"3897110740{i:02d}" for i in range(n)],
+            "carrier": ["ヤマト運輸"] * n,
+            "ship_date": ["2026/11/26"] * n,
+        },
+        index=table.sheet.cells.index,
+    )
+    outputs = {}
+    for files_per_batch in (1, 2, 100):
+        monkeypatch.setattr(upload, "FILES_PER_BATCH", files_per_batch)
+        out = tmp_path / str(files_per_batch)
+        out.mkdir()
+        written = upload.write(table.sheet, table.positions, rows, out, "ja", max_rows=2)
+        assert [len(index) for _, index in written] == [2] * (n // 2) + [1] * (n % 2)
+        assert pd.Index([]).append([index for _, index in written]).equals(rows.index)
+        outputs[files_per_batch] = {p.name: p.read_bytes() for p, _ in written}
+    assert outputs[1] == outputs[2] == outputs[100]
+    assert len(outputs[1]) == (n + 1) // 2
