@@ -140,8 +140,8 @@ TREE = ROOT  # the checkout whose `batch` package is measured (--tree)
 def timed_process(cmd: list[str]) -> dict:
     """Wall seconds, peak RSS (MB), exit code, stdout and stderr of one child process."""
     env = dict(os.environ)
-    if TREE != ROOT:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE), env.get("PYTHONPATH")]))
+    # The checkout measured is this one (or --tree), never whatever `batch` is installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE), env.get("PYTHONPATH")]))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=TREE, stdout=out, stderr=err, env=env)
