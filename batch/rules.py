@@ -40,41 +40,45 @@ def row_problems(dispatch: pd.DataFrame) -> pd.DataFrame:
     problem found is the one reported: a damaged number hides everything else.
     """
     reason = carriers.validate_tracking(dispatch["tracking_no"], dispatch["number_rule"])
-    code = pd.Series("", index=dispatch.index, dtype=object)
-    message = pd.Series("", index=dispatch.index, dtype=object)
+    company = dispatch["company"]
+    # Each message is built for the rows its check hits only (a string per row of a 600k-row
+    # sheet, four times over, was ~0.5 GB of garbage).
     checks = [
         (
             "TRACKING_INVALID",
-            reason.ne("") & dispatch["company"].ne(""),
-            "tracking number '"
-            + dispatch["tracking_no"]
-            + "' for "
-            + dispatch["carrier"]
-            + ": "
-            + reason,
+            reason.ne("") & company.ne(""),
+            lambda d, why: "tracking number '" + d["tracking_no"] + "' for " + d["carrier"]
+            + ": " + why,
         ),
         (
             "CARRIER_UNTRACKABLE",
-            dispatch["company"].ne("") & ~dispatch["trackable"].astype(bool),
-            "shipped by " + dispatch["carrier"] + ", which has no tracking; Qoo10 does not allow "
-            "switching to an untrackable method",
+            company.ne("") & ~dispatch["trackable"].astype(bool),
+            lambda d, why: "shipped by " + d["carrier"] + ", which has no tracking; Qoo10 does "
+            "not allow switching to an untrackable method",
         ),
         (
             "CARRIER_UNKNOWN",
-            dispatch["company"].eq(""),
-            "carrier '" + dispatch["carrier"] + "' is not recognised",
+            company.eq(""),
+            lambda d, why: "carrier '" + d["carrier"] + "' is not recognised",
         ),
         (
             "TRACKING_MANGLED",
             dispatch["mangled"].astype(bool),
-            "tracking number '" + dispatch["tracking_raw"] + "' was damaged by a spreadsheet "
-            "(scientific notation, digits lost); get the original file from the courier",
+            lambda d, why: "tracking number '" + d["tracking_raw"] + "' was damaged by a "
+            "spreadsheet (scientific notation, digits lost); get the original file from the "
+            "courier",
         ),
-    ]
+    ]  # fmt: skip
+    code = np.full(len(dispatch), "", dtype=object)
+    message = np.full(len(dispatch), "", dtype=object)
     # Later checks take precedence, so the most fundamental one is applied last.
     for name, mask, text in checks:
-        code = code.mask(mask, name)
-        message = message.mask(mask, text)
+        hit = mask.to_numpy(dtype=bool)
+        if hit.any():
+            code[hit] = name
+            message[hit] = text(dispatch[hit], reason[hit]).to_numpy(dtype=object)
+    code = pd.Series(code, index=dispatch.index, dtype=object)
+    message = pd.Series(message, index=dispatch.index, dtype=object)
     return pd.DataFrame({"dispatch_id": dispatch["dispatch_id"], "code": code, "message": message})
 
 
@@ -336,21 +340,30 @@ def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame)
     cart_of = o["cart_no"]
     waiting = bucket.eq(UNSHIPPED).to_numpy()
     partial_carts = cart_of[waiting & isin(cart_of, upload["cart_no"])].unique()
+    lines = upload[isin(upload["cart_no"], split_carts)]
+    line_pos = positions(lines["order_no"], o.index)
+    members = np.flatnonzero(isin(cart_of, partial_carts))  # positions in o, ascending
     # Order facts by position in o; each cart below reads its few rows from these arrays
-    # (a filter of the whole table per cart would make this quadratic).
-    order_no = o.index.to_numpy()
-    carrier_expected = o["carrier_expected"].to_numpy()
-    recipient = o["recipient_name"].to_numpy()
+    # (a filter of the whole table per cart would make this quadratic). Only the rows of
+    # these carts are filled: Python strings for all 1M orders would be ~0.3 GB.
+    need = np.union1d(line_pos, members)
+
+    def facts(values) -> np.ndarray:
+        out = np.empty(len(o), dtype=object)
+        out[need] = np.asarray(values[need], dtype=object)
+        return out
+
+    order_no = facts(o.index)
+    carrier_expected = facts(o["carrier_expected"].array)
+    recipient = facts(o["recipient_name"].array)
     amount = o["amount"].to_numpy()
-    source_file = o["source_file"].to_numpy()
+    source_file = facts(o["source_file"].array)
     source_row = o["source_row"].to_numpy()
     rows = []
-    lines = upload[isin(upload["cart_no"], split_carts)]
     by_cart = lines.groupby("cart_no", sort=False).indices
     line_order = lines["order_no"].to_numpy()
     line_tracking = lines["tracking_no"].to_numpy()
     line_carrier = lines["carrier"].to_numpy()
-    line_pos = positions(lines["order_no"], o.index)
     for cart_no in split_carts:  # carts with problems only
         at = by_cart[cart_no]
         orders, numbers = line_order[at].tolist(), line_tracking[at].tolist()
@@ -374,8 +387,7 @@ def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame)
                 "customer_message": messages.split_cart(recipient[first], carrier, pairs),
             }
         )
-    members = np.flatnonzero(isin(cart_of, partial_carts))  # positions in o, ascending
-    member_cart = cart_of.to_numpy()[members]
+    member_cart = cart_of.iloc[members].to_numpy()
     by_cart = pd.Series(members).groupby(member_cart, sort=False).indices
     up_pos = positions(order_no[members], upload["order_no"])
     up_tracking = upload["tracking_no"].to_numpy()
