@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from batch.errors import UsageError
@@ -44,3 +46,23 @@ def publish(staging: Path, out: Path) -> None:
     os.replace(staging, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged(out: Path, run_id: str) -> Iterator[Path]:
+    """A staging folder for one run's outputs; removed when the run fails before publishing."""
+    staging = staging_dir(out, run_id)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def publish_and_commit(staging: Path, out: Path, book) -> None:
+    """Outputs first, then the ledger's commit (``book`` None: nothing to record): a run
+    killed in between leaves its rows unrecorded (produced again next time), never recorded
+    but unwritten."""
+    publish(staging, out)
+    if book is not None:
+        book.commit()

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -170,8 +169,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
         language = orders.table.profile.language or "ja"
 
     run_id = new_run_id()
-    staging = outputs.staging_dir(out, run_id)
-    try:
+    with outputs.staged(out, run_id) as staging:
         uploaded = _write_uploads(orders, decision, options.today, staging, language)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
         summary = _summary(run_id, options, orders, sheets, decision, matches, found, uploaded)
@@ -196,14 +194,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
         if record:
             inputs = [orders.path, *(s.path for s in sheets)]
             book.record(run_id, options.today, inputs, out, uploaded)
-        # Outputs first, then the commit: a run killed in between leaves its rows
-        # unrecorded (produced again next time), never recorded but unwritten.
-        outputs.publish(staging, out)
-        if record:
-            book.commit()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        outputs.publish_and_commit(staging, out, book if record else None)
     return result
 
 
@@ -244,9 +235,7 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
     ).sort_index()
     filled = rows[["tracking_no", "carrier", "ship_date"]]
     files = upload.write(orders.table.sheet, orders.table.positions, filled, staging, language)
-    # The files hold consecutive runs of rows, in order.
-    name = np.repeat([path.name for path, _ in files], [len(index) for _, index in files])
-    return rows.assign(file=name.astype(object))
+    return rows.assign(file=upload.file_of_rows(files))
 
 
 def _ymd(dates: pd.Series) -> np.ndarray:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,8 +162,7 @@ def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) 
     )
 
     run_id = new_run_id()
-    staging = outputs.staging_dir(out, run_id)
-    try:
+    with outputs.staged(out, run_id) as staging:
         rows = pd.DataFrame(
             {"est_ship_date": dated["est_ship_date"].dt.strftime("%Y/%m/%d")}, index=dated.index
         ).sort_index()
@@ -177,9 +175,7 @@ def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) 
             language,
             prefix="qsm-shipdate",
         )
-        name = pd.Series("", index=rows.index, dtype=object)
-        for path, index in files:
-            name[index] = path.name
+        name = pd.Series(upload.file_of_rows(files), index=rows.index)
         dated = dated.assign(file=name.reindex(dated.index).to_numpy())
         summary = _summary(run_id, options, orders, bucket, dated, files)
         outputs.write_json(staging / "summary.json", summary)
@@ -194,12 +190,7 @@ def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) 
                 out,
                 dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
             )
-        outputs.publish(staging, out)
-        if record:
-            book.commit()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        outputs.publish_and_commit(staging, out, book if record else None)
     return result
 
 

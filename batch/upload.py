@@ -187,3 +187,11 @@ def write(
             path.write_bytes(encode(text, sheet, language))
             written.append((path, cells.index[start:stop]))
     return written
+
+
+def file_of_rows(written: list[tuple[Path, pd.Index]]) -> np.ndarray:
+    """The file name of each row ``write`` wrote, in the rows' order (each file holds the
+    next run of rows)."""
+    names = [path.name for path, _ in written]
+    counts = np.array([len(index) for _, index in written], dtype=np.int64)
+    return np.repeat(np.array(names, dtype=object), counts)

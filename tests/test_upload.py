@@ -33,5 +33,7 @@ def test_batches_do_not_change_the_files(tmp_path, monkeypatch, case):
         assert [len(index) for _, index in written] == [2] * (n // 2) + [1] * (n % 2)
         assert pd.Index([]).append([index for _, index in written]).equals(rows.index)
         outputs[files_per_batch] = {p.name: p.read_bytes() for p, _ in written}
+        names = upload.file_of_rows(written)
+        assert names.tolist() == [f"qsm-upload-{i // 2 + 1:03d}.csv" for i in range(n)]
     assert outputs[1] == outputs[2] == outputs[100]
     assert len(outputs[1]) == (n + 1) // 2
