@@ -14,7 +14,6 @@ Never a traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -34,11 +33,11 @@ CORPUS = HERE / "bad_inputs"
 SAMPLES = HERE.parent / "samples"
 sys.path.insert(0, str(CORPUS))
 import make_bad_inputs  # noqa: E402
+from outcome import assert_complete, assert_nothing_written, assert_refused  # noqa: E402
 
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
 GOOD = {"orders": SAMPLES / "qsm-detail-ja.csv", "dispatch": SAMPLES / "yamato-b2.csv"}
 TODAY = "2026-11-26"
-OUTPUTS = {"summary.json", "exceptions.jsonl", "exceptions.xlsx"}
 
 
 def _case_id(case: dict) -> str:
@@ -75,16 +74,6 @@ def materialise(case: dict, tmp_path: Path) -> Path:
     return path
 
 
-def assert_one_clean_message(code: int, out: str, err: str, path: Path) -> None:
-    assert code == 2, f"expected exit 2, got {code}\nstdout: {out}\nstderr: {err}"
-    assert "Traceback" not in out + err
-    assert out == "", f"nothing on stdout on exit 2, got {out!r}"
-    lines = [line for line in err.splitlines() if line.strip()]
-    errors = [line for line in lines if line.lower().startswith("error")]
-    assert len(errors) == 1, f"one message on stderr, got:\n{err}"
-    assert path.name in err, f"the message names the file:\n{err}"
-
-
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_run(case, tmp_path, capsys):
     path = materialise(case, tmp_path)
@@ -113,20 +102,15 @@ def test_run(case, tmp_path, capsys):
         assert secret not in stdout + stderr, "the password is never printed"
 
     if case["expect"] == "exit 2":
-        assert_one_clean_message(code, stdout, stderr, path)
+        assert_refused(code, stdout, stderr, [path])
         for fragment in case["message"]:
             assert fragment.casefold() in stderr.casefold(), f"{fragment!r} not in:\n{stderr}"
-        assert not out.exists(), "nothing written to --out"
-        assert list(work.iterdir()) == [], "no staging folder left beside --out"
+        assert_nothing_written(work)
         return
 
     assert case["expect"] == "reads"
     assert code == 0, f"expected exit 0, got {code}\nstderr: {stderr}"
-    assert sorted(p.name for p in work.iterdir()) == ["out"], "no staging folder left over"
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    uploads = {f["path"] for f in summary["upload_files"]}
-    assert {p.name for p in out.iterdir()} == OUTPUTS | uploads, "a complete output set"
-    assert summary["reconciled"] is True
+    summary = assert_complete(work, out)
     entry = summary["inputs"]["orders"] if role == "orders" else summary["inputs"]["dispatch"][0]
     assert Path(entry["path"]).name == path.name
     if "rows" in case:
@@ -141,7 +125,7 @@ def test_validate(case, tmp_path, capsys):
     code, stdout, stderr = cli(capsys, ["validate", str(path), *case.get("args", [])])
     assert "Traceback" not in stdout + stderr
     if case.get("validate", case["expect"]) == "exit 2":
-        assert_one_clean_message(code, stdout, stderr, path)
+        assert_refused(code, stdout, stderr, [path])
         return
     assert code == 0, f"expected exit 0, got {code}\nstderr: {stderr}"
     assert stderr == ""

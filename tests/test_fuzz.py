@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -30,13 +29,13 @@ from pathlib import Path
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from outcome import assert_complete, assert_nothing_written, assert_refused
 
 from batch.cli import main
 from batch.errors import InputError
 from batch.inputs import load
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-OUTPUTS = {"summary.json", "exceptions.jsonl", "exceptions.xlsx"}
 SCALE = float(os.environ.get("QOO10_FUZZ_SCALE", "1"))
 FUZZ = settings(
     deadline=None,
@@ -112,17 +111,10 @@ def run(orders: tuple[str, bytes], dispatch: tuple[str, bytes]) -> None:
         assert "Traceback" not in text + err, err
         assert code in (0, 2), f"exit {code}:\n{err}"
         if code == 2:
-            assert text == ""
-            lines = [line for line in err.splitlines() if line.strip()]
-            assert sum(line.lower().startswith("error") for line in lines) == 1, err
-            assert any(p.name in err for p in paths.values()), err
-            assert list(work.iterdir()) == [], "nothing written on exit 2"
+            assert_refused(code, text, err, list(paths.values()))
+            assert_nothing_written(work)
             return
-        assert [p.name for p in work.iterdir()] == ["out"], "no staging folder left over"
-        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        uploads = {f["path"] for f in summary["upload_files"]}
-        assert {p.name for p in out.iterdir()} == OUTPUTS | uploads
-        assert summary["reconciled"] is True
+        assert_complete(work, out)
 
 
 # --- byte mutations ------------------------------------------------------------------------

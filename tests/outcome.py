@@ -1,0 +1,41 @@
+"""The two ways a whole run may end, checked the same way by every whole-program test.
+
+- exit 0: beside --out nothing but --out; in it the complete output set (summary.json,
+  exceptions.jsonl, exceptions.xlsx and the upload files summary.json lists) and a
+  reconciled summary;
+- exit 2: one "error" line on stderr naming one of ``paths``, nothing on stdout, nothing
+  written beside --out.
+Never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+OUTPUTS = {"summary.json", "exceptions.jsonl", "exceptions.xlsx"}
+
+
+def assert_refused(code: int, out: str, err: str, paths: list[Path]) -> None:
+    assert code == 2, f"expected exit 2, got {code}\nstdout: {out}\nstderr: {err}"
+    assert "Traceback" not in out + err
+    assert out == "", f"nothing on stdout on exit 2, got {out!r}"
+    lines = [line for line in err.splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith("error")]
+    assert len(errors) == 1, f"one message on stderr, got:\n{err}"
+    assert any(p.name in err for p in paths), f"the message names the file:\n{err}"
+
+
+def assert_nothing_written(work: Path) -> None:
+    """``work`` is the folder --out was to be made in."""
+    assert list(work.iterdir()) == [], "nothing written to --out, no staging folder beside it"
+
+
+def assert_complete(work: Path, out: Path) -> dict:
+    """The outputs of a finished run; returns its summary."""
+    assert sorted(p.name for p in work.iterdir()) == [out.name], "no staging folder left over"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    uploads = {f["path"] for f in summary["upload_files"]}
+    assert {p.name for p in out.iterdir()} == OUTPUTS | uploads, "a complete output set"
+    assert summary["reconciled"] is True
+    return summary
