@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from batch import formats, ledger, pipeline
+from batch import formats, interrupts, ledger, pipeline
 from batch import labels as labels_module
 from batch import plan as plan_module
 from batch.errors import DispatchError
 from batch.inputs import load
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STRICT = 0, 1, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STRICT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _date(ctx, param, value):
@@ -42,6 +42,15 @@ orders_option = click.option(
     required=True,
     type=click.Path(dir_okay=False),
     help="The QSM 配送要請 download (detail or brief; .csv or .xlsx).",
+)
+
+
+replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="When --out already holds an earlier run's outputs, move them into "
+    "OUT/replaced-<RUN_ID>/ first (nothing is deleted). Without it such a run stops. "
+    "A --dry-run never moves a real run's files.",
 )
 
 
@@ -100,7 +109,13 @@ def cli():
 @click.option(
     "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
 )
-@click.option("--strict", is_flag=True, help="Exit 3 when any error or warning exists.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 3 when any error or warning exists; the outputs are written for review but "
+    "nothing is recorded in the ledger.",
+)
+@replace_option
 @click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
 @click.option("--profile", "show_profile", is_flag=True, help="Print the time spent per stage.")
 @click.option(
@@ -120,11 +135,15 @@ def run(
     password,
     dry_run,
     strict,
+    replace,
     quiet,
     show_profile,
     show_personal_data,
 ):
-    """Match the courier sheets to the orders and write the QSM upload."""
+    """Match the courier sheets to the orders and write the QSM upload.
+
+    The outputs are added to --out, which may hold other files (they are never touched).
+    When it already holds an earlier run's outputs the run stops, unless --replace."""
     book = _ledger_for(ledger_path, no_ledger, out)
     options = pipeline.Options(
         progress=_show_progress if not quiet and sys.stderr.isatty() else None,
@@ -134,6 +153,8 @@ def run(
         dispatch_format=dispatch_format,
         password=password,
         dry_run=dry_run,
+        strict=strict,
+        replace=replace,
         show_personal_data=show_personal_data,
     )
     result = pipeline.run(orders, dispatch, out, options)
@@ -158,7 +179,7 @@ def _print_summary(result: pipeline.RunResult) -> None:
     click.echo(f"qoo10-dispatch run {s['run_id']} (today {s['today']})")
     click.echo(
         f"  orders   {o['total']:>6}: uploaded {o['uploaded']}, held {o['held']}, "
-        f"unshipped {o['unshipped']}, not eligible {o['not_eligible']}, "
+        f"unshipped {o['unshipped']}, pending {o['pending']}, not eligible {o['not_eligible']}, "
         f"already dispatched {o['already_dispatched']}, invalid {o['invalid']}"
     )
     click.echo(
@@ -171,8 +192,16 @@ def _print_summary(result: pipeline.RunResult) -> None:
     files = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in s["upload_files"]) or "none"
     click.echo(f"  upload files: {files}")
     click.echo(f"  written to {result.out}/ (exceptions.xlsx, summary.json)")
+    if result.replaced is not None:
+        click.echo(f"  the earlier outputs were moved into {result.replaced}/")
     if result.dry_run:
         click.echo("  dry run: nothing recorded in the ledger")
+    elif not result.recorded and s["ledger"]["path"]:
+        click.secho(
+            "  --strict: errors or warnings exist, so nothing was recorded in the ledger; "
+            "fix them and run again (with --replace, or another --out)",
+            fg="yellow",
+        )
     if not s["reconciled"]:
         click.secho("  WARNING: the buckets do not add up to the input rows", fg="red")
     rows = o["total"] + d["total"]
@@ -228,6 +257,7 @@ def _time(ctx, param, value):
 @click.option(
     "--dry-run", is_flag=True, help="Write every output but record nothing in the ledger."
 )
+@replace_option
 @click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
 def plan(
     orders,
@@ -242,6 +272,7 @@ def plan(
     no_ledger,
     password,
     dry_run,
+    replace,
     quiet,
 ):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
@@ -258,6 +289,7 @@ def plan(
         password=password,
         ledger=book,
         dry_run=dry_run,
+        replace=replace,
     )
     result = plan_module.plan(orders, out, options)
     if quiet:
@@ -281,6 +313,8 @@ def plan(
     files = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in s["shipdate_files"]) or "none"
     click.echo(f"  ship-date files: {files}")
     click.echo(f"  written to {result.out}/ (plan.xlsx, summary.json)")
+    if result.replaced is not None:
+        click.echo(f"  the earlier outputs were moved into {result.replaced}/")
     if s["shipdate_files"]:
         click.secho(
             "  A ship date cannot be changed once uploaded, and QSM mails it to the "
@@ -321,8 +355,11 @@ def plan(
     "--merge-same-address", is_flag=True, help="One label for carts to the same recipient."
 )
 @password_option
+@replace_option
 @click.option("--quiet", is_flag=True, help="No console summary (errors still shown).")
-def labels(orders, carrier, out, sender_file, ship_date, merge_same_address, password, quiet):
+def labels(
+    orders, carrier, out, sender_file, ship_date, merge_same_address, password, replace, quiet
+):
     """Write the courier's label import file, with the カート番号 as reference."""
     options = labels_module.LabelOptions(
         carrier=carrier,
@@ -331,6 +368,7 @@ def labels(orders, carrier, out, sender_file, ship_date, merge_same_address, pas
         merge_same_address=merge_same_address,
         password=password,
         ledger=ledger.default_path(Path(out)),
+        replace=replace,
     )
     result = labels_module.labels(orders, out, options)
     if quiet:
@@ -344,6 +382,8 @@ def labels(orders, carrier, out, sender_file, ship_date, merge_same_address, pas
         f"invalid {o['invalid']}"
     )
     click.echo(f"  {s['labels']['rows']} labels in {result.out}/{s['labels']['path']}")
+    if result.replaced is not None:
+        click.echo(f"  the earlier outputs were moved into {result.replaced}/")
     if s["warnings"]:
         click.secho(f"  {len(s['warnings'])} warnings: see summary.json", fg="yellow")
 
@@ -411,16 +451,48 @@ def ledger_group():
 @ledger_group.command("list")
 @ledger_option
 def ledger_list(ledger_path):
-    """Show the runs recorded in the ledger."""
+    """Show the runs recorded in the ledger, newest first, and what became of their rows."""
     with _open_ledger(ledger_path) as book:
         runs = book.runs()
     if runs.empty:
         click.echo("no runs recorded")
-    for r in runs.itertuples(index=False):
-        state = f"undone {r.undone_at}" if r.undone_at else "active"
-        click.echo(
-            f"{r.run_id}  {r.command:<4}  today {r.today}  {r.rows:>6} rows  {state}  {r.out_dir}"
+        return
+    click.echo(_runs_table(runs))
+
+
+def _runs_table(runs) -> str:
+    """The runs as aligned columns with a header; times in Japan time."""
+    from batch.upload_life import jst
+
+    def count(r, col):
+        return str(r[col]) if r["command"] == "run" else "-"
+
+    header = ("#", "RUN", "COMMAND", "RECORDED (JST)", "TODAY", "WRITTEN", "CONFIRMED",
+              "PENDING", "OFFERED AGAIN", "UNDONE (JST)", "OUT")  # fmt: skip
+    lines = [header]
+    for r in runs.to_dict("records"):
+        lines.append(
+            (
+                str(r["seq"]),
+                r["run_id"],
+                r["command"],
+                jst(r["started_at"]),
+                r["today"],
+                str(r["rows"]),
+                count(r, "confirmed"),
+                count(r, "pending"),
+                count(r, "not_confirmed"),
+                jst(r["undone_at"]) if r["undone_at"] else "",
+                r["files_dir"] or r["out_dir"],
+            )
         )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    right = {0, 5, 6, 7, 8}
+    return "\n".join(
+        "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in
+                  enumerate(zip(line, widths, strict=True))).rstrip()
+        for line in lines
+    )  # fmt: skip
 
 
 @ledger_group.command("undo")
@@ -436,15 +508,29 @@ def ledger_undo(run_id, ledger_path):
 def main(argv=None) -> None:
     """Entry point: our own errors become one line and exit 2, never a traceback."""
     try:
-        cli.main(args=argv, prog_name="qoo10-dispatch", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(EXIT_INTERNAL)
+        with interrupts.command():
+            cli.main(args=argv, prog_name="qoo10-dispatch", standalone_mode=False)
+            if interrupts.received():
+                click.echo(
+                    "Ctrl-C came after the outputs were written: the run was completed.", err=True
+                )
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo(
+            "interrupted: nothing was written to --out and nothing recorded in the ledger.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_INPUT)
     except DispatchError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
+        where = exc.filename or "a file"
+        click.echo(
+            f"error: {where}: {exc.strerror or exc}. Check the path and run again.", err=True
+        )
         sys.exit(EXIT_INPUT)
     except SystemExit:
         raise

@@ -126,6 +126,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "入金済みで送り状番号なし（未発送シート参照）。",
         "입금 완료, 송장번호 없음 (미발송 시트 참조).",
     ),
+    "orders.pending": ("Pending upload", "アップロード待ち", "업로드 대기"),
+    "orders.pending.meaning": (
+        "In an earlier run's upload file that this export predates (UPLOAD_PENDING).",
+        "この注文データより後に作成された、以前のアップロード用ファイルに記載済み（UPLOAD_PENDING）。",
+        "이 주문 데이터보다 나중에 만든 이전 업로드용 파일에 기재됨 (UPLOAD_PENDING).",
+    ),
     "orders.not_eligible": ("Not eligible", "対象外", "대상 아님"),
     "orders.not_eligible.meaning": (
         "Awaiting payment or cancelled, no tracking number.",
@@ -376,6 +382,19 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "発送データに既知の配送会社名を記入して再実行してください。",
         "발송 데이터에 알려진 택배사명을 입력한 후 다시 실행하세요.",
     ),
+    "reason.UPLOAD_NOT_CONFIRMED": (
+        "An earlier upload file held this order, but an export downloaded later still shows it "
+        "without a tracking number: that file was not uploaded, or QSM refused it.",
+        "以前のアップロード用ファイルに記載した注文ですが、その後にダウンロードした注文データでも"
+        "送り状番号がありません。そのファイルが未アップロードか、QSMで受け付けられなかったものです。",
+        "이전 업로드용 파일에 기재한 주문이지만, 그 후에 다운로드한 주문 데이터에도 "
+        "송장번호가 없습니다. 그 파일이 업로드되지 않았거나 QSM에서 거부된 것입니다.",
+    ),
+    "action.UPLOAD_NOT_CONFIRMED": (
+        "It is in this run's upload file again: upload that file, and check QSM's result screen.",
+        "今回のアップロード用ファイルに再度記載しています。アップロード後、QSMの処理結果を確認してください。",
+        "이번 업로드용 파일에 다시 기재했습니다. 업로드 후 QSM의 처리 결과를 확인하세요.",
+    ),
     "reason.CARRIER_MISMATCH": (
         "Shipped with another trackable carrier than the order's; uploaded with the one used.",
         "注文とは別の（追跡可能な）配送会社で発送されました。実際の配送会社で登録しています。",
@@ -455,6 +474,21 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Enter an estimated ship date in QSM (the plan command prepares the file).",
         "QSMで発送予定日を入力してください（plan コマンドでファイルを作成できます）。",
         "QSM에서 발송예정일을 입력하세요 (plan 명령으로 파일을 만들 수 있습니다).",
+    ),
+    "reason.UPLOAD_PENDING": (
+        "In an earlier run's upload file; this export was downloaded before that file was "
+        "written, so it cannot show it yet.",
+        "以前の処理のアップロード用ファイルに記載済みです。今回の注文データはそのファイルより前に"
+        "ダウンロードされたため、まだ反映されていません。",
+        "이전 처리의 업로드용 파일에 기재되어 있습니다. 이번 주문 데이터는 그 파일보다 먼저 "
+        "다운로드되어 아직 반영되지 않았습니다.",
+    ),
+    "action.UPLOAD_PENDING": (
+        "Upload the file named in the details if not done yet; tomorrow's export will confirm it.",
+        "詳細に記載のファイルが未アップロードならアップロードしてください。"
+        "次回の注文データで確認されます。",
+        "상세에 기재된 파일을 아직 업로드하지 않았다면 업로드하세요. "
+        "다음 주문 데이터에서 확인됩니다.",
     ),
     "reason.ALREADY_DISPATCHED": (
         "Already dispatched with this tracking number (in QSM or an earlier run).",

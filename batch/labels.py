@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 import sys
 import time
 import unicodedata
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import carriers, formats, normalize, outputs
+from batch import carriers, formats, interrupts, normalize, outputs
 from batch.errors import UsageError
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, Loaded, load_orders
 from batch.ledger import Ledger
@@ -78,6 +77,7 @@ class LabelOptions:
     orders_format: str | None = None
     password: str | None = None
     ledger: Path | None = None  # read only: orders it holds are already dispatched
+    replace: bool = False  # move an earlier run's outputs in --out aside (never delete them)
 
 
 @dataclass
@@ -87,6 +87,7 @@ class LabelResult:
     summary: dict
     labels: pd.DataFrame  # one row per label: reference, carts, orders, and the written cells
     seconds: float = 0.0
+    replaced: Path | None = None  # where --replace moved the earlier run's files
 
 
 # --- characters and widths -----------------------------------------------------------------
@@ -308,6 +309,7 @@ def labels(
     if options.carrier not in CARRIERS:
         raise UsageError(f"--carrier must be one of {', '.join(CARRIERS)}.")
     sender = read_sender(options.sender_file)
+    folder, earlier = outputs.prepare(Path(out), "labels", options.ledger, options.replace, False)
     orders = load_orders(orders_path, options.orders_format, options.password)
     if "address" not in orders.table.positions:
         raise UsageError(
@@ -318,12 +320,13 @@ def labels(
     if options.ledger and Path(options.ledger).is_file():
         with Ledger(Path(options.ledger)) as book:
             held = book.recorded(orders.frame["order_no"]).index
-    result = _labels(orders, Path(out), options, sender, held)
+    result = _labels(orders, Path(out), folder, earlier, options, sender, held)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _labels(orders: Loaded, out: Path, options: LabelOptions, sender, held) -> LabelResult:
+def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOptions, sender,
+            held) -> LabelResult:  # fmt: skip
     profile = formats.get(CARRIERS[options.carrier])
     writer = profile.writer
     o = orders.frame
@@ -361,8 +364,8 @@ def _labels(orders: Loaded, out: Path, options: LabelOptions, sender, held) -> L
             )
 
     run_id = new_run_id()
-    staging = outputs.staging_dir(out, run_id)
-    try:
+    with outputs.staged(folder, run_id, None, False) as stage:
+        staging = stage.path
         name = writer["file"]
         (staging / name).write_bytes(render(writer["header"], records))
         counts = bucket.value_counts()
@@ -386,8 +389,6 @@ def _labels(orders: Loaded, out: Path, options: LabelOptions, sender, held) -> L
             "reconciled": total == sum(order_counts.values()),
         }
         outputs.write_json(staging / "summary.json", summary)
-        outputs.publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return LabelResult(run_id, out, summary, pd.DataFrame(label_rows))
+        with interrupts.finishing():
+            replaced = stage.publish(earlier if options.replace else None)
+    return LabelResult(run_id, out, summary, pd.DataFrame(label_rows), replaced=replaced)

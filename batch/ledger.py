@@ -1,7 +1,11 @@
-"""The ledger: an SQLite file remembering every row put in an upload file.
+"""The ledger: an SQLite file remembering every row put in an upload file, and what
+became of it.
 
-A later run skips orders recorded with the same tracking number and holds those recorded
-with another, so running the same inputs twice uploads nothing the second time. A run
+Each upload row is *written* (in an upload file of a run), then *confirmed* (a later export
+shows that tracking number on the order, or Qoo10 accepted it through `send`) or *not
+confirmed* (an export downloaded after the file was written still shows the order waiting:
+the file was not uploaded, or QSM refused it; the order is offered again). A later run skips
+orders recorded with the same tracking number and holds those recorded with another. A run
 holds a write transaction from the moment it reads the ledger until its outputs are in
 place, so two runs on one ledger cannot both upload the same order.
 """
@@ -12,7 +16,8 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +25,7 @@ import pandas as pd
 from batch.errors import DispatchError
 
 APP = "qoo10-dispatch"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_NAME = "qoo10-dispatch-ledger.sqlite3"
 BUSY_SECONDS = 15.0
 
@@ -35,7 +40,10 @@ CREATE TABLE IF NOT EXISTS runs (
     out_dir TEXT NOT NULL,
     rows INTEGER NOT NULL,
     undone_at TEXT,
-    command TEXT NOT NULL DEFAULT 'run'
+    command TEXT NOT NULL DEFAULT 'run',
+    seq INTEGER,                   -- the order runs were recorded in (times may tie)
+    files_dir TEXT,                -- where its files are now, when --replace moved them
+    exported_at TEXT               -- when the orders export it read was downloaded
 );
 CREATE TABLE IF NOT EXISTS dispatched (
     run_id TEXT NOT NULL REFERENCES runs(run_id),
@@ -44,6 +52,11 @@ CREATE TABLE IF NOT EXISTS dispatched (
     carrier TEXT NOT NULL,
     tracking_no TEXT NOT NULL,
     upload_file TEXT NOT NULL,
+    ship_date TEXT,                -- YYYY-MM-DD written into the upload file
+    confirmed_at TEXT,             -- seen on the order in a later export, or accepted by Qoo10
+    confirmed_by TEXT,
+    not_confirmed_at TEXT,         -- a later export still showed the order waiting
+    not_confirmed_by TEXT,         -- the run that found it so and offered it again
     PRIMARY KEY (order_no, run_id)
 );
 CREATE INDEX IF NOT EXISTS dispatched_order ON dispatched(order_no);
@@ -71,11 +84,22 @@ MIGRATIONS = {
         );
         CREATE INDEX dated_order ON dated(order_no);
     """,
+    2: """
+        ALTER TABLE runs ADD COLUMN seq INTEGER;
+        ALTER TABLE runs ADD COLUMN files_dir TEXT;
+        ALTER TABLE runs ADD COLUMN exported_at TEXT;
+        UPDATE runs SET seq = rowid;
+        ALTER TABLE dispatched ADD COLUMN ship_date TEXT;
+        ALTER TABLE dispatched ADD COLUMN confirmed_at TEXT;
+        ALTER TABLE dispatched ADD COLUMN confirmed_by TEXT;
+        ALTER TABLE dispatched ADD COLUMN not_confirmed_at TEXT;
+        ALTER TABLE dispatched ADD COLUMN not_confirmed_by TEXT;
+    """,
 }
 
 
 class LedgerError(DispatchError):
-    """The ledger cannot be used: corrupt, foreign, newer, or busy."""
+    """The ledger cannot be used: corrupt, foreign, newer, busy, or its disk refuses."""
 
 
 def default_path(out: Path) -> Path:
@@ -90,23 +114,28 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 class Ledger:
     """An open ledger. Use as a context manager; ``begin`` takes the write lock."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        with self._errors("opened"):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(
+                    f"{self.path.parent}: cannot create the ledger's folder ({exc.strerror}). "
+                    "Pass a --ledger path in a folder you can write to."
+                ) from None
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             # Only an empty database becomes a ledger; anything else must already be one.
             if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
                 self._create()
             self._check()
-        except sqlite3.DatabaseError as exc:
-            raise LedgerError(
-                f"{self.path}: not a qoo10-dispatch ledger or damaged ({exc}). It was left "
-                "untouched; move it away or pass another --ledger."
-            ) from None
 
     def __enter__(self) -> Ledger:
         return self
@@ -114,10 +143,41 @@ class Ledger:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """SQLite's errors as one message naming the file and the fix (exit 2, never 1)."""
+        try:
+            yield
+        except LedgerError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            text = str(exc)
+            if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+                raise LedgerError(
+                    f"{self.path}: another qoo10-dispatch run is using this ledger. Wait for it "
+                    "to finish and run again."
+                ) from None
+            machine = ("disk I/O", "readonly", "read-only", "unable to open", "full")
+            if isinstance(exc, sqlite3.OperationalError) and any(m in text for m in machine):
+                raise LedgerError(
+                    f"{self.path}: the ledger could not be {doing} ({text}). Check that its "
+                    "folder is writable and the disk is not full; nothing was recorded."
+                ) from None
+            raise LedgerError(
+                f"{self.path}: not a qoo10-dispatch ledger or damaged ({text}). It was left "
+                "untouched; move it away or pass another --ledger."
+            ) from None
+
     def close(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
-        self.db.close()
+        db = getattr(self, "db", None)
+        if db is None:
+            return
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the rollback happens anyway when the connection closes
+        db.close()
 
     def _create(self) -> None:
         self.db.executescript(
@@ -136,11 +196,22 @@ class Ledger:
                 f"{self.path}: this SQLite file is not a qoo10-dispatch ledger. It was left "
                 "untouched; pass another --ledger path."
             )
-        version = int(meta.get("schema_version", 0))
+        try:
+            version = int(meta.get("schema_version", 0))
+        except ValueError:
+            raise LedgerError(
+                f"{self.path}: damaged (its schema version is {meta['schema_version']!r}). It "
+                "was left untouched; restore a backup or pass another --ledger."
+            ) from None
         if version > SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.path}: made by a newer qoo10-dispatch (ledger version {version}); "
                 "upgrade qoo10-dispatch to use it."
+            )
+        if version < 1:
+            raise LedgerError(
+                f"{self.path}: damaged (schema version {version}). It was left untouched; "
+                "restore a backup or pass another --ledger."
             )
         if version < SCHEMA_VERSION:
             self._migrate(version)
@@ -167,113 +238,193 @@ class Ledger:
 
     def begin(self) -> None:
         """Take the write lock for a whole run; a second run waits, then stops clearly."""
-        try:
+        with self._errors("locked for this run"):
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise LedgerError(
-                    f"{self.path}: another qoo10-dispatch run is using this ledger. Wait for it "
-                    "to finish and run again."
-                ) from None
-            raise
 
-    def _newest(self, table: str, value: str, order_nos: Iterable[str]) -> pd.DataFrame:
-        """order_no -> value, run_id of the newest record in ``table`` of a run not undone."""
+    def _newest(self, table: str, columns: str, order_nos: Iterable[str]) -> pd.DataFrame:
+        """order_no -> ``columns`` and run facts of the newest record in ``table`` of a run
+        not undone."""
         query = f"""
-            SELECT t.order_no, t.{value}, t.run_id FROM {table} t
+            SELECT t.order_no, {columns}, t.run_id, r.started_at AS written_at,
+                   coalesce(r.files_dir, r.out_dir) AS files_dir
+            FROM {table} t
             JOIN runs r ON r.run_id = t.run_id AND r.undone_at IS NULL
-            ORDER BY r.started_at
+            ORDER BY r.seq
         """
-        rows = pd.read_sql_query(query, self.db, dtype=str)
+        with self._errors("read"):
+            rows = pd.read_sql_query(query, self.db, dtype=object)
         rows = rows[rows["order_no"].isin(set(order_nos))]
         return rows.drop_duplicates("order_no", keep="last").set_index("order_no")
 
     def recorded(self, order_nos: Iterable[str]) -> pd.DataFrame:
-        """order_no -> tracking_no, run_id of the orders an earlier run uploaded."""
-        return self._newest("dispatched", "tracking_no", order_nos)
+        """order_no -> the newest upload row an earlier run wrote for it, with its life:
+        tracking_no, carrier, cart_no, upload_file, ship_date, confirmed_at,
+        not_confirmed_at, run_id, written_at (UTC ISO), files_dir."""
+        return self._newest(
+            "dispatched",
+            "t.tracking_no, t.carrier, t.cart_no, t.upload_file, t.ship_date, t.confirmed_at, "
+            "t.not_confirmed_at",
+            order_nos,
+        )
 
     def dated(self, order_nos: Iterable[str]) -> pd.DataFrame:
         """order_no -> est_ship_date, run_id of the orders an earlier plan dated."""
-        return self._newest("dated", "est_ship_date", order_nos)
+        return self._newest("dated", "t.est_ship_date", order_nos)
 
-    def _add_run(self, run_id, today, inputs, out_dir, rows: int, command: str) -> None:
+    def _add_run(self, run_id, today, inputs, out_dir, rows: int, command: str,
+                 exported_at: str | None = None) -> None:  # fmt: skip
         meta = [{"path": str(p), "sha256": file_sha256(p)} for p in inputs]
         self.db.execute(
-            "INSERT INTO runs (run_id, started_at, today, inputs, out_dir, rows, command) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (run_id, started_at, today, inputs, out_dir, rows, command, seq, "
+            "exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT coalesce(max(seq), 0) + 1 FROM runs), ?)",
             (
                 run_id,
-                dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                utc_now(),
                 today.isoformat(),
                 json.dumps(meta, ensure_ascii=False),
                 str(out_dir),
                 rows,
                 command,
+                exported_at,
             ),
         )
 
     def record(
-        self, run_id: str, today: dt.date, inputs: list[Path], out_dir: Path, uploaded: pd.DataFrame
+        self,
+        run_id: str,
+        today: dt.date,
+        inputs: list[Path],
+        out_dir: Path,
+        uploaded: pd.DataFrame,
+        exported_at: str | None = None,
     ) -> None:
-        """Record a run's upload rows (columns order_no, cart_no, carrier, tracking_no, file)."""
-        self._add_run(run_id, today, inputs, out_dir, len(uploaded), "run")
-        self.db.executemany(
-            "INSERT INTO dispatched VALUES (?, ?, ?, ?, ?, ?)",
-            zip(
-                [run_id] * len(uploaded),
-                uploaded["order_no"],
-                uploaded["cart_no"],
-                uploaded["carrier"],
-                uploaded["tracking_no"],
-                uploaded["file"],
-                strict=True,
-            ),
-        )
+        """Record a run's upload rows (columns order_no, cart_no, carrier, tracking_no, file,
+        and ship_date as YYYY-MM-DD when known)."""
+        ship = uploaded["ship_date"] if "ship_date" in uploaded else [None] * len(uploaded)
+        with self._errors("written"):
+            self._add_run(run_id, today, inputs, out_dir, len(uploaded), "run", exported_at)
+            self.db.executemany(
+                "INSERT INTO dispatched (run_id, order_no, cart_no, carrier, tracking_no, "
+                "upload_file, ship_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                zip(
+                    [run_id] * len(uploaded),
+                    uploaded["order_no"],
+                    uploaded["cart_no"],
+                    uploaded["carrier"],
+                    uploaded["tracking_no"],
+                    uploaded["file"],
+                    ship,
+                    strict=True,
+                ),
+            )
 
     def record_dates(
         self, run_id: str, today: dt.date, inputs: list[Path], out_dir: Path, dated: pd.DataFrame
     ) -> None:
         """Record a plan's dated orders (columns order_no, cart_no, est_ship_date, file)."""
-        self._add_run(run_id, today, inputs, out_dir, len(dated), "plan")
-        self.db.executemany(
-            "INSERT INTO dated VALUES (?, ?, ?, ?, ?)",
-            zip(
-                [run_id] * len(dated),
-                dated["order_no"],
-                dated["cart_no"],
-                dated["est_ship_date"],
-                dated["file"],
-                strict=True,
-            ),
-        )
+        with self._errors("written"):
+            self._add_run(run_id, today, inputs, out_dir, len(dated), "plan")
+            self.db.executemany(
+                "INSERT INTO dated VALUES (?, ?, ?, ?, ?)",
+                zip(
+                    [run_id] * len(dated),
+                    dated["order_no"],
+                    dated["cart_no"],
+                    dated["est_ship_date"],
+                    dated["file"],
+                    strict=True,
+                ),
+            )
+
+    def _mark(self, rows: pd.DataFrame, columns: tuple[str, str], by: str) -> None:
+        at, who = columns
+        keys = zip(rows["order_no"], rows["run_id"], strict=True)
+        with self._errors("written"):
+            self.db.executemany(
+                f"UPDATE dispatched SET {at} = ?, {who} = ? "
+                f"WHERE order_no = ? AND run_id = ? AND {at} IS NULL",
+                ((utc_now(), by, order_no, run_id) for order_no, run_id in keys),
+            )
+
+    def confirm(self, rows: pd.DataFrame, by: str) -> None:
+        """Mark upload rows (columns order_no, run_id) as confirmed ``by`` (what showed it)."""
+        self._mark(rows, ("confirmed_at", "confirmed_by"), by)
+
+    def not_confirmed(self, rows: pd.DataFrame, by_run: str) -> None:
+        """Mark upload rows (order_no, run_id) as not confirmed, found so by run ``by_run``."""
+        self._mark(rows, ("not_confirmed_at", "not_confirmed_by"), by_run)
+
+    def moved(self, run_id: str, files_dir: Path) -> None:
+        """The files of ``run_id`` now live in ``files_dir`` (moved aside by --replace)."""
+        with self._errors("written"):
+            self.db.execute("UPDATE runs SET files_dir = ? WHERE run_id = ?",
+                            (str(files_dir), run_id))  # fmt: skip
 
     def commit(self) -> None:
-        self.db.execute("COMMIT")
+        with self._errors("written"):
+            self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        with self._errors("written"):
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
 
     # --- the ledger commands -------------------------------------------------------------
 
     def runs(self) -> pd.DataFrame:
-        return pd.read_sql_query(
-            "SELECT run_id, command, started_at, today, rows, out_dir, undone_at FROM runs "
-            "ORDER BY started_at, run_id",
-            self.db,
-        )
+        """Every run, newest first, with what became of its rows: written, confirmed,
+        not_confirmed (offered again by a later run) and pending (neither yet)."""
+        query = """
+            SELECT r.seq, r.run_id, r.command, r.started_at, r.today, r.rows, r.out_dir,
+                   r.files_dir, r.undone_at,
+                   (SELECT count(*) FROM dispatched d WHERE d.run_id = r.run_id
+                      AND d.confirmed_at IS NOT NULL) AS confirmed,
+                   (SELECT count(*) FROM dispatched d WHERE d.run_id = r.run_id
+                      AND d.confirmed_at IS NULL AND d.not_confirmed_at IS NOT NULL)
+                      AS not_confirmed
+            FROM runs r ORDER BY r.seq DESC
+        """
+        with self._errors("read"):
+            runs = pd.read_sql_query(query, self.db, dtype=object)
+        runs = runs.astype(object).where(runs.notna(), None)  # absent stays None, not NaN
+        for col in ("seq", "rows", "confirmed", "not_confirmed"):
+            runs[col] = runs[col].astype("int64")
+        is_run = runs["command"].eq("run")
+        pending = runs["rows"] - runs["confirmed"] - runs["not_confirmed"]
+        return runs.assign(pending=pending.where(is_run, 0))
+
+    def run_state(self, run_id: str) -> dict | None:
+        """What the ledger says of one run (None: it never recorded it)."""
+        runs = self.runs()
+        row = runs[runs["run_id"].eq(run_id)]
+        return None if row.empty else row.iloc[0].to_dict()
 
     def undo(self, run_id: str) -> int:
         """Forget a run (its QSM upload failed): its orders are uploaded again next time."""
         self.begin()
-        row = self.db.execute(
-            "SELECT rows, undone_at FROM runs WHERE run_id = ?", (run_id,)
-        ).fetchone()
-        if row is None:
-            self.db.execute("ROLLBACK")
-            raise LedgerError(f"{self.path}: no run {run_id!r}; see `qoo10-dispatch ledger list`.")
-        if row[1] is not None:
-            self.db.execute("ROLLBACK")
-            raise LedgerError(f"{self.path}: run {run_id!r} was already undone on {row[1]}.")
-        self.db.execute(
-            "UPDATE runs SET undone_at = ? WHERE run_id = ?",
-            (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), run_id),
-        )
-        self.db.execute("COMMIT")
+        with self._errors("written"):
+            row = self.db.execute(
+                "SELECT rows, undone_at FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            if row is None:
+                self.db.execute("ROLLBACK")
+                raise LedgerError(
+                    f"{self.path}: no run {run_id!r}; see `qoo10-dispatch ledger list`."
+                )
+            if row[1] is not None:
+                self.db.execute("ROLLBACK")
+                raise LedgerError(f"{self.path}: run {run_id!r} was already undone on {row[1]}.")
+            self.db.execute("UPDATE runs SET undone_at = ? WHERE run_id = ?", (utc_now(), run_id))
+            self.db.execute("COMMIT")
         return int(row[0])
+
+
+def has_run(path: str | Path | None, run_id: str) -> bool:
+    """Did the ledger at ``path`` record ``run_id``? Read only; no file: no."""
+    if not path or not Path(path).is_file():
+        return False
+    with Ledger(Path(path)) as book, book._errors("read"):
+        return (
+            book.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is not None
+        )

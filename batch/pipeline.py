@@ -15,13 +15,25 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from batch import exceptions, matching, outputs, rules, upload, watch, workbook
+from batch import (
+    exceptions,
+    interrupts,
+    matching,
+    outputs,
+    rules,
+    upload,
+    upload_life,
+    watch,
+    workbook,
+)
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.ledger import Ledger
 from batch.normalize import positions
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-ORDER_BUCKETS = ("uploaded", "held", "unshipped", "not_eligible", "already_dispatched", "invalid")
+ORDER_BUCKETS = (
+    "uploaded", "held", "unshipped", "pending", "not_eligible", "already_dispatched", "invalid"
+)  # fmt: skip
 DISPATCH_BUCKETS = ("matched", "unmatched", "invalid", "duplicate")
 
 
@@ -37,6 +49,8 @@ class Options:
     dispatch_format: str | None = None
     password: str | None = None
     dry_run: bool = False
+    strict: bool = False  # errors or warnings: outputs written for review, nothing recorded
+    replace: bool = False  # move an earlier run's outputs in --out aside (never delete them)
     show_personal_data: bool = False  # full phone and address in the workbook
     ledger: Path | None = None  # None: no ledger (--no-ledger)
     progress: Progress | None = None
@@ -54,6 +68,8 @@ class RunResult:
     language: str
     dry_run: bool = False
     show_personal_data: bool = False  # full phone and address in the workbook
+    recorded: bool = False  # the ledger holds this run's rows
+    replaced: Path | None = None  # where --replace moved the earlier run's files
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -96,10 +112,13 @@ def run(
     out: str | os.PathLike,
     options: Options | None = None,
 ) -> RunResult:
-    """Run the whole job and write every output into ``out`` (atomically)."""
+    """Run the whole job and add every output to ``out`` (atomically, never deleting)."""
     options = options or Options()
     started = time.perf_counter()
     clock = _Clock(options.progress)
+    folder, earlier = outputs.prepare(
+        Path(out), "run", options.ledger, options.replace, options.dry_run
+    )
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
@@ -116,7 +135,7 @@ def run(
     try:
         if book is not None:
             book.begin()
-        result = _run(orders, sheets, d, book, Path(out), options, clock)
+        result = _run(orders, sheets, d, book, Path(out), folder, earlier, options, clock)
     finally:
         if book is not None:
             book.close()
@@ -125,29 +144,13 @@ def run(
     return result
 
 
-def _with_ledger(o: pd.DataFrame, book: Ledger | None) -> pd.DataFrame:
-    """Orders the ledger holds from an earlier run count as carrying that number."""
-    source = pd.Series("export", index=o.index).where(o["existing_tracking"].ne(""), "")
-    o = o.assign(existing_source=source)
-    if book is None:
-        return o
-    held = book.recorded(o["order_no"])
-    if held.empty:
-        return o
-    from_ledger = o["order_no"].map(held["tracking_no"]).fillna("")
-    use = o["existing_tracking"].eq("") & from_ledger.ne("")
-    run_ids = o["order_no"].map(held["run_id"]).fillna("")
-    return o.assign(
-        existing_tracking=o["existing_tracking"].where(~use, from_ledger),
-        existing_source=source.where(~use, "ledger (run " + run_ids + ")"),
-    )
-
-
-def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) -> RunResult:
-    o = _with_ledger(orders.frame, book)
+def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Options, clock):
+    when = upload_life.exported_at(orders.path)
+    o, earlier_rows = upload_life.assess(orders.frame, book, when)
     matches = matching.match(d, o)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs)
+    decision = upload_life.apply(decision, o, earlier_rows, options.today)
     bucket = decision.bucket.to_numpy()  # aligned with o's rows
     waiting = o[bucket == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)
@@ -168,11 +171,24 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
     if language == "auto":
         language = orders.table.profile.language or "ja"
 
+    serious = bool(found["severity"].isin([exceptions.ERROR, exceptions.WARNING]).any())
+    # --strict with errors or warnings: the outputs are for review; the seller fixes the
+    # inputs and runs again, so nothing may count as written.
+    record = book is not None and not options.dry_run and not (options.strict and serious)
     run_id = new_run_id()
-    with outputs.staged(out, run_id) as staging:
+    with outputs.staged(folder, run_id, options.ledger if record else None, record) as stage:
+        staging = stage.path
         uploaded = _write_uploads(orders, decision, options.today, staging, language)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
         summary = _summary(run_id, options, orders, sheets, decision, matches, found, uploaded)
+        summary["inputs"]["orders"].update(
+            downloaded_at=when[0].isoformat(timespec="minutes"), downloaded_at_from=when[1]
+        )
+        summary["ledger"] = {
+            "path": str(options.ledger) if book is not None else None,
+            "recorded": record,
+            **earlier_rows.counts(),
+        }
         unshipped = _unshipped_table(waiting, options.today)
         result = RunResult(
             run_id=run_id,
@@ -185,16 +201,24 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
             language=language,
             dry_run=options.dry_run,
             show_personal_data=options.show_personal_data,
+            recorded=record,
         )
         outputs.write_json(staging / "summary.json", summary)
         _write_jsonl(staging / "exceptions.jsonl", found)
         workbook.write(staging / "exceptions.xlsx", result)
         clock.lap("workbook", f"{len(found):,} exceptions")
-        record = book is not None and not options.dry_run
         if record:
             inputs = [orders.path, *(s.path for s in sheets)]
-            book.record(run_id, options.today, inputs, out, uploaded)
-        outputs.publish_and_commit(staging, out, book if record else None)
+            as_iso = uploaded.assign(ship_date=uploaded["ship_date"].str.replace("/", "-"))
+            downloaded = when[0].isoformat(timespec="minutes")
+            book.record(run_id, options.today, inputs, folder, as_iso, downloaded)
+            upload_life.record(book, run_id, earlier_rows)
+        with interrupts.finishing():
+            result.replaced = stage.publish(earlier if options.replace else None)
+            if record:
+                if result.replaced is not None and earlier.run_id:
+                    book.moved(earlier.run_id, result.replaced)
+                book.commit()
     return result
 
 

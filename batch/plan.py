@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import jpcalendar, outputs, upload, workbook
+from batch import interrupts, jpcalendar, outputs, upload, workbook
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED, Loaded, load_orders
 from batch.ledger import Ledger
 from batch.pipeline import new_run_id, today_in_tokyo
@@ -48,6 +48,7 @@ class PlanOptions:
     password: str | None = None
     ledger: Path | None = None
     dry_run: bool = False
+    replace: bool = False  # move an earlier run's outputs in --out aside (never delete them)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class PlanResult:
     language: str = "ja"
     dry_run: bool = False
     seconds: float = 0.0
+    replaced: Path | None = None  # where --replace moved the earlier run's files
 
 
 def propose(orders: pd.DataFrame, options: PlanOptions) -> pd.DataFrame:
@@ -132,13 +134,16 @@ def plan(
     """Propose estimated ship dates and write the QSM file(s) into ``out`` atomically."""
     options = options or PlanOptions()
     started = time.perf_counter()
+    folder, earlier = outputs.prepare(
+        Path(out), "plan", options.ledger, options.replace, options.dry_run
+    )
     orders = load_orders(orders_path, options.orders_format, options.password)
     use = options.ledger and not (options.dry_run and not Path(options.ledger).exists())
     book = Ledger(options.ledger) if use else None
     try:
         if book is not None:
             book.begin()
-        result = _plan(orders, Path(out), options, book)
+        result = _plan(orders, Path(out), folder, earlier, options, book)
     finally:
         if book is not None:
             book.close()
@@ -146,7 +151,9 @@ def plan(
     return result
 
 
-def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) -> PlanResult:
+def _plan(
+    orders: Loaded, out: Path, folder: Path, earlier, options: PlanOptions, book
+) -> PlanResult:
     o = orders.frame
     empty = pd.DataFrame(columns=["est_ship_date", "tracking_no"], dtype=str)
     ledger_dated = book.dated(o["order_no"]) if book else empty
@@ -162,7 +169,9 @@ def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) 
     )
 
     run_id = new_run_id()
-    with outputs.staged(out, run_id) as staging:
+    record = book is not None and not options.dry_run
+    with outputs.staged(folder, run_id, options.ledger if record else None, record) as stage:
+        staging = stage.path
         rows = pd.DataFrame(
             {"est_ship_date": dated["est_ship_date"].dt.strftime("%Y/%m/%d")}, index=dated.index
         ).sort_index()
@@ -178,19 +187,24 @@ def _plan(orders: Loaded, out: Path, options: PlanOptions, book: Ledger | None) 
         name = pd.Series(upload.file_of_rows(files), index=rows.index)
         dated = dated.assign(file=name.reindex(dated.index).to_numpy())
         summary = _summary(run_id, options, orders, bucket, dated, files)
+        summary["dry_run"] = options.dry_run
         outputs.write_json(staging / "summary.json", summary)
         result = PlanResult(run_id, out, summary, dated, left, language, options.dry_run)
         workbook.write_plan(staging / "plan.xlsx", result)
-        record = book is not None and not options.dry_run
         if record:
             book.record_dates(
                 run_id,
                 options.today,
                 [orders.path],
-                out,
+                folder,
                 dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
             )
-        outputs.publish_and_commit(staging, out, book if record else None)
+        with interrupts.finishing():
+            result.replaced = stage.publish(earlier if options.replace else None)
+            if record:
+                if result.replaced is not None and earlier.run_id:
+                    book.moved(earlier.run_id, result.replaced)
+                book.commit()
     return result
 
 

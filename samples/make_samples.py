@@ -2089,9 +2089,8 @@ def _line_bucket(cart: Cart, i: int, buckets: dict[str, str | list[str]]) -> str
 
 def build_expected() -> dict:
     orders = []
-    counts = dict.fromkeys(
-        ["uploaded", "held", "unshipped", "not_eligible", "already_dispatched", "invalid"], 0
-    )
+    buckets = ["uploaded", "held", "unshipped", "pending", "not_eligible", "already_dispatched"]
+    counts = dict.fromkeys([*buckets, "invalid"], 0)
     for cart in sorted(CARTS, key=lambda c: c.ordered):
         for i, line in enumerate(cart.lines):
             bucket = _line_bucket(cart, i, MAIN_BUCKET)

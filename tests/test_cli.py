@@ -154,19 +154,24 @@ def test_second_run_uploads_nothing_and_undo_brings_the_rows_back(tmp_path, caps
     uploaded = _summary(first)["orders"]["uploaded"]
     assert uploaded > 0
 
+    # The same export again: it was downloaded before the upload file was written, so it
+    # cannot show those numbers yet; they are pending, not uploaded twice.
     second = tmp_path / "day1-again"
     assert invoke(run_args(second, "--ledger", str(ledger), "--quiet"), capsys)[0] == 0
     again = _summary(second)
     assert again["orders"]["uploaded"] == 0
+    assert again["orders"]["pending"] == uploaded
     assert again["upload_files"] == []
-    assert again["exceptions"]["ALREADY_DISPATCHED"] >= uploaded
+    assert again["exceptions"]["UPLOAD_PENDING"] == uploaded
     assert again["reconciled"] is True
 
     code, out, _ = invoke(["ledger", "list", "--ledger", str(ledger)], capsys)
-    run_ids = [line.split()[0] for line in out.splitlines()]
-    assert code == 0 and run_ids[0] == _summary(first)["run_id"] and len(run_ids) == 2
+    header, *lines = out.splitlines()
+    assert code == 0 and header.split()[:3] == ["#", "RUN", "COMMAND"]
+    run_ids = [line.split()[1] for line in lines]  # newest first
+    assert run_ids == [_summary(second)["run_id"], _summary(first)["run_id"]]
 
-    code, out, _ = invoke(["ledger", "undo", run_ids[0], "--ledger", str(ledger)], capsys)
+    code, out, _ = invoke(["ledger", "undo", run_ids[1], "--ledger", str(ledger)], capsys)
     assert code == 0 and f"its {uploaded} rows" in out
     third = tmp_path / "day1-retry"
     assert invoke(run_args(third, "--ledger", str(ledger), "--quiet"), capsys)[0] == 0
@@ -187,11 +192,15 @@ def test_dry_run_records_nothing(tmp_path, capsys):
     assert not ledger.exists()
     invoke(run_args(tmp_path / "b", "--ledger", str(ledger), "--quiet"), capsys)
     invoke(run_args(tmp_path / "c", "--ledger", str(ledger), "--dry-run", "--quiet"), capsys)
-    # The preview reads the ledger: the second day's rows show as already dispatched...
+    # The preview reads the ledger: b's rows show as pending...
     assert _summary(tmp_path / "c")["orders"]["uploaded"] == 0
-    # ...but records nothing, so only one run is listed.
+    assert (
+        _summary(tmp_path / "c")["orders"]["pending"]
+        == _summary(tmp_path / "b")["orders"]["uploaded"]
+    )
+    # ...but records nothing, so only one run is listed (below the header).
     _, out, _ = invoke(["ledger", "list", "--ledger", str(ledger)], capsys)
-    assert len(out.splitlines()) == 1
+    assert len(out.splitlines()) == 2
 
 
 def test_default_ledger_sits_beside_out(tmp_path, capsys):
@@ -216,44 +225,70 @@ def test_ledger_and_no_ledger_together_is_a_usage_error(tmp_path, capsys):
 # --- atomic outputs --------------------------------------------------------------------
 
 
-def test_new_outputs_replace_old_ones_without_mixing(tmp_path, capsys):
+def test_a_file_named_like_an_output_is_never_overwritten(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "qsm-upload-007.csv").write_text("yesterday")
-    code, _, _ = invoke(run_args(out, "--no-ledger", "--quiet"), capsys)
-    assert code == 0
-    assert {p.name for p in out.iterdir()} == OUTPUTS
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # nothing left beside it
+    (out / "qsm-upload-007.csv").write_text("the seller's own file")
+    code, stdout, err = invoke(run_args(out, "--no-ledger", "--quiet"), capsys)
+    assert code == 2 and "qsm-upload-007.csv" in err and "--replace" in err
+    assert [p.name for p in out.iterdir()] == ["qsm-upload-007.csv"]
+    # --replace moves it aside, never deletes it.
+    assert invoke(run_args(out, "--no-ledger", "--quiet", "--replace"), capsys)[0] == 0
+    aside = [p for p in out.iterdir() if p.name.startswith("replaced-")]
+    assert len(aside) == 1 and (aside[0] / "qsm-upload-007.csv").read_text() == (
+        "the seller's own file"
+    )
+    assert {p.name for p in out.iterdir()} == OUTPUTS | {aside[0].name}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_run_killed_at_any_moment_leaves_old_or_complete_outputs(tmp_path):
+    """Kill `run --replace` at moments across the whole run, again and again into one DIR
+    that holds the seller's files. After each kill DIR holds the seller's files untouched
+    and either the last complete set or the new complete one (once the next run has taken
+    back a half-done publish); the ledger never records a run whose files are not there."""
     from batch.ledger import Ledger
 
     ledger = tmp_path / "ledger.sqlite3"
     out = tmp_path / "out"
-    published = set()  # every run whose outputs were ever seen in --out
+    out.mkdir()
+    (out / "orders.csv").write_bytes(Path(ORDERS).read_bytes())
+    (out / "notes.pdf").write_bytes(b"%PDF-1.4 the seller's")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    seen = set()  # every run whose complete outputs were seen in --out
     for delay in (0.2, 0.5, 0.8, 1.1, 1.5, 2.0, 2.6, 3.5, 6.0):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "batch", *run_args(out, "--ledger", str(ledger), "--quiet")],
-            stderr=subprocess.DEVNULL,
-        )
+        args = run_args(out, "--ledger", str(ledger), "--quiet", "--replace")
+        proc = subprocess.Popen([sys.executable, "-m", "batch", *args], stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if out.exists():
+        # What the next run sees first: the killed run's staging folder taken back.
+        from batch import outputs
+        from batch.ledger import has_run
+
+        outputs.recover(out, has_run)
+        for name, data in before.items():
+            assert (out / name).read_bytes() == data, name
+        names = {p.name for p in out.iterdir() if p.is_file()} - set(before)
+        assert not [p for p in out.iterdir() if p.name.startswith(".qoo10-dispatch-")]
+        if names:
             summary = _summary(out)
-            files = {p.name for p in out.iterdir()}
             expected = {"exceptions.xlsx", "exceptions.jsonl", "summary.json"}
             expected |= {f["path"] for f in summary["upload_files"]}
-            assert files == expected  # complete, and nothing from another run
-            published.add(summary["run_id"])
+            assert names == expected  # complete, and nothing from another run
+            seen.add(summary["run_id"])
+        for aside in out.glob("replaced-*"):  # every earlier set is kept whole
+            summary = _summary(aside)
+            expected = {"exceptions.xlsx", "exceptions.jsonl", "summary.json"}
+            expected |= {f["path"] for f in summary["upload_files"]}
+            assert {p.name for p in aside.iterdir()} == expected
+            seen.add(summary["run_id"])
         if ledger.exists():
             with Ledger(ledger) as book:
                 recorded = set(book.runs()["run_id"])
             # Outputs are published before the ledger commits: nothing recorded unseen.
-            assert recorded <= published
-    assert published, "no run finished: make the last delay longer"
+            assert recorded <= seen
+    assert seen, "no run finished: make the last delay longer"
 
 
 def _unshipped_rows(out):

@@ -34,7 +34,14 @@ def test_records_and_reads_back(tmp_path):
     with Ledger(tmp_path / "l.sqlite3") as book:
         _record(book, "r1", ("1001", "389711074012"), ("1002", "444413758703"), inputs=[inp])
         got = book.recorded(["1001", "1003"])
-    assert got.to_dict("index") == {"1001": {"tracking_no": "389711074012", "run_id": "r1"}}
+    assert list(got.index) == ["1001"]
+    row = got.loc["1001"]
+    assert (row["tracking_no"], row["run_id"], row["upload_file"]) == (
+        "389711074012",
+        "r1",
+        "qsm-upload-001.csv",
+    )
+    assert row["confirmed_at"] is None and row["not_confirmed_at"] is None
 
 
 def test_undo_forgets_a_run(tmp_path):
@@ -158,9 +165,10 @@ def test_an_older_ledger_is_migrated_and_keeps_its_rows(tmp_path):
         )  # fmt: skip
         book.commit()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
     with Ledger(path) as book:
-        assert book.dated(["1002", "1001"]).to_dict("index") == {
+        dated = book.dated(["1002", "1001"])
+        assert dated[["est_ship_date", "run_id"]].to_dict("index") == {
             "1002": {"est_ship_date": "2026-11-30", "run_id": "p1"}
         }
-        assert book.runs()["command"].tolist() == ["run", "plan"]
+        assert book.runs()["command"].tolist() == ["plan", "run"]  # newest first

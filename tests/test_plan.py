@@ -70,7 +70,7 @@ def test_dates_across_a_weekend_a_holiday_and_today(tmp_path):
 def test_cutoff_moves_late_payments_to_the_next_business_day(tmp_path):
     rows = [row("104700001", "78400001", "2026/11/26 16:30:00")]
     assert dates_of(run_plan(tmp_path, rows)) == {"104700001": "2026-11-30"}
-    late = run_plan(tmp_path, rows, cutoff=dt.time(15, 0))
+    late = run_plan(tmp_path, rows, cutoff=dt.time(15, 0), replace=True)
     assert dates_of(late) == {"104700001": "2026-12-01"}  # from Fri 11/27: Mon +1, Tue +2
     assert late.dated.iloc[0]["why"] == "cutoff"
 

@@ -1,0 +1,64 @@
+"""Ctrl-C: before a run publishes its outputs it stops the run (nothing written, nothing
+recorded, exit 130); from the publish on it is noted and the run finishes as it would have,
+so a run never ends with its files in DIR and its ledger rows half-committed."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class _Shield:
+    def __init__(self) -> None:
+        self.depth = 0  # nested command() scopes
+        self.holding = False
+        self.received = False
+        self._previous = None
+
+    def _note(self, signum, frame) -> None:
+        self.received = True
+
+    def hold(self) -> None:
+        if self.holding or threading.current_thread() is not threading.main_thread():
+            return  # signals reach the main thread only; elsewhere there is nothing to hold
+        self._previous = signal.signal(signal.SIGINT, self._note)
+        self.holding = True
+
+    def let_go(self) -> None:
+        if self.holding:
+            signal.signal(signal.SIGINT, self._previous)
+            self.holding = False
+
+
+_shield = _Shield()
+
+
+@contextmanager
+def finishing() -> Iterator[None]:
+    """From here the work is finished whatever Ctrl-C says. Inside a ``command()`` scope the
+    hold lasts until that scope ends (the console summary is part of the run)."""
+    _shield.hold()
+    try:
+        yield
+    finally:
+        if _shield.depth == 0:
+            _shield.let_go()
+
+
+@contextmanager
+def command() -> Iterator[None]:
+    """One command of the CLI; ``received()`` then says whether Ctrl-C came while held."""
+    _shield.depth += 1
+    _shield.received = False
+    try:
+        yield
+    finally:
+        _shield.depth -= 1
+        if _shield.depth == 0:
+            _shield.let_go()
+
+
+def received() -> bool:
+    return _shield.received

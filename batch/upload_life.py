@@ -1,0 +1,240 @@
+"""What became of the rows earlier runs put in upload files, told by today's export.
+
+For every order the ledger holds an upload row for (the newest, of a run not undone):
+- the export shows that tracking number on the order, or QSM says it is in delivery:
+  *confirmed* (recorded), and the order is already dispatched;
+- the export shows the order still waiting, and was downloaded *before* the upload file was
+  written: it cannot know yet. The order is *pending* (UPLOAD_PENDING names the file);
+- the export shows it still waiting and was downloaded *after* the file: the file was not
+  uploaded, or QSM refused it. *Not confirmed* (recorded); the order is offered again
+  (UPLOAD_NOT_CONFIRMED), in this run's upload.
+
+When the export was downloaded comes from QSM's file name
+(DeliveryManagement_detail_YYYYMMDD_HHMM.csv, Japan time), else from the file's
+modification time; summary.json says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from batch import exceptions
+from batch.inputs import DELAYED, PAID, SHIPPED
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+PENDING = "pending"
+# States in which an order offered again is uploaded; in any other it is not eligible now.
+_OFFERABLE = (PAID, DELAYED)
+_QSM_FILE_NAME = re.compile(r"DeliveryManagement_(?:detail|brief)_(\d{8})_(\d{4})")
+FROM_NAME, FROM_MTIME = "file name", "file modified time"
+
+
+def exported_at(path: str | Path) -> tuple[dt.datetime, str]:
+    """When the orders export was downloaded, and how that is known."""
+    m = _QSM_FILE_NAME.search(Path(path).name)
+    if m:
+        try:
+            when = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M")
+            return when.replace(tzinfo=TOKYO), FROM_NAME
+        except ValueError:
+            pass  # not a real time: the file's own clock says more
+    mtime = Path(path).stat().st_mtime
+    return dt.datetime.fromtimestamp(mtime, dt.timezone.utc).astimezone(TOKYO), FROM_MTIME
+
+
+def jst(text: str | dt.datetime) -> str:
+    when = pd.Timestamp(text)
+    if when.tzinfo is None:
+        when = when.tz_localize("UTC")
+    return when.tz_convert(TOKYO).strftime("%Y-%m-%d %H:%M JST")
+
+
+@dataclass
+class Assessment:
+    """The ledger's earlier upload rows, judged against today's export."""
+
+    exported_at: dt.datetime
+    exported_from: str
+    confirmed: pd.DataFrame = field(default_factory=pd.DataFrame)  # order_no, run_id
+    pending: pd.DataFrame = field(default_factory=pd.DataFrame)  # ledger rows, by order_no
+    not_confirmed: pd.DataFrame = field(default_factory=pd.DataFrame)  # likewise
+
+    def counts(self) -> dict:
+        return {
+            "confirmed": len(self.confirmed),
+            "pending": len(self.pending),
+            "not_confirmed": len(self.not_confirmed),
+        }
+
+
+def assess(o: pd.DataFrame, book, when: tuple[dt.datetime, str]) -> tuple[pd.DataFrame, Assessment]:
+    """The orders with ``existing_tracking``/``existing_source`` as the rules should see
+    them, and the assessment of the ledger's earlier rows. ``book`` may be None."""
+    source = pd.Series("export", index=o.index).where(o["existing_tracking"].ne(""), "")
+    o = o.assign(existing_source=source)
+    found = Assessment(*when)
+    if book is None:
+        return o, found
+    held = book.recorded(o["order_no"])
+    if held.empty:
+        return o, found
+    rec = held.reindex(o["order_no"].to_numpy())
+    rec.index = o.index
+    has = rec["tracking_no"].notna().to_numpy()
+    number = rec["tracking_no"].fillna("").to_numpy(dtype=object)
+    shown = o["existing_tracking"].to_numpy(dtype=object)
+    shows_number = shown != ""
+    in_delivery = ~shows_number & o["state"].eq(SHIPPED).to_numpy()
+    confirmed_before = rec["confirmed_at"].notna().to_numpy()
+    waiting = has & ~shows_number & ~in_delivery
+    written = pd.to_datetime(rec["written_at"], utc=True, errors="coerce")
+    older = (written > pd.Timestamp(found.exported_at)).to_numpy()
+    once_found_waiting = rec["not_confirmed_at"].notna().to_numpy()
+
+    confirm = has & ((shows_number & (shown == number)) | in_delivery) & ~confirmed_before
+    pending = waiting & ~confirmed_before & older & ~once_found_waiting
+    not_confirmed = waiting & ~confirmed_before & ~pending
+    # The rules treat a ledger number as the order's own unless an export showed it waiting
+    # after its file was written: that one is judged again below, after the rules.
+    from_ledger = waiting & (confirmed_before | pending | not_confirmed)
+    run_ids = rec["run_id"].fillna("").astype(str)
+    label = np.where(
+        confirmed_before, ", confirmed", np.where(not_confirmed, ", never confirmed", "")
+    )
+    o = o.assign(
+        existing_tracking=o["existing_tracking"].where(~from_ledger, rec["tracking_no"]),
+        existing_source=source.where(~from_ledger, "ledger (run " + run_ids + label + ")"),
+    )
+    keep = ["order_no", "run_id"]
+    found.confirmed = pd.DataFrame(
+        {"order_no": o["order_no"][confirm], "run_id": run_ids[confirm]}
+    )[keep]
+    found.pending = rec[pending].set_index(o["order_no"][pending])
+    found.not_confirmed = rec[not_confirmed].set_index(o["order_no"][not_confirmed])
+    return o, found
+
+
+def apply(decision, o: pd.DataFrame, found: Assessment, today: dt.date):
+    """The rules' decision with pending orders in their bucket and not-confirmed orders
+    offered again from the ledger's row. ``o`` is the orders as assessed (order_no column,
+    aligned with ``decision.bucket``)."""
+    if found.pending.empty and found.not_confirmed.empty:
+        return decision
+    from batch.rules import ALREADY, NOT_ELIGIBLE, UPLOADED
+
+    bucket = decision.bucket.to_numpy(dtype=object).copy()
+    order_no = o["order_no"].to_numpy(dtype=object)
+    is_pending = np.isin(order_no, found.pending.index.to_numpy()) & (bucket == ALREADY)
+    is_again = np.isin(order_no, found.not_confirmed.index.to_numpy()) & (bucket == ALREADY)
+    offerable = o["state"].isin(_OFFERABLE).to_numpy()
+    bucket[is_pending] = PENDING
+    bucket[is_again & offerable] = UPLOADED
+    bucket[is_again & ~offerable] = NOT_ELIGIBLE
+
+    changed = set(order_no[is_pending | is_again])
+    rows = decision.exceptions
+    drop = rows["code"].eq("ALREADY_DISPATCHED") & rows["order_no"].isin(changed)
+    pending_rows = o[is_pending]
+    again_rows = o[is_again & offerable]
+    new = [
+        rows[~drop.to_numpy()],
+        _pending_exceptions(pending_rows, found),
+        _again_exceptions(again_rows, found),
+    ]
+    rec = found.not_confirmed.loc[again_rows["order_no"].to_numpy()]
+    ship = pd.to_datetime(rec["ship_date"], errors="coerce")
+    ship = ship.fillna(pd.Timestamp(today))
+    offered = pd.DataFrame(
+        {
+            "order_no": again_rows["order_no"].to_numpy(),
+            "cart_no": again_rows["cart_no"].to_numpy(),
+            "tracking_no": rec["tracking_no"].to_numpy(),
+            "carrier": rec["carrier"].to_numpy(),
+            "ship_date": ship.to_numpy(),
+            "dispatch_id": -1,  # from the ledger, not from a courier sheet's row
+        }
+    )
+    upload = pd.concat([decision.upload, offered], ignore_index=True)
+    return type(decision)(
+        bucket=pd.Series(bucket, index=decision.bucket.index, dtype=object),
+        upload=upload,
+        exceptions=exceptions.concat(new),
+    )
+
+
+def _file_of(rec: pd.DataFrame) -> pd.Series:
+    return rec["files_dir"].fillna("").astype(str).map(lambda d: d.rstrip("/\\") + "/") + rec[
+        "upload_file"
+    ].astype(str)
+
+
+def _order_facts(rows: pd.DataFrame) -> dict:
+    return {
+        "order_no": rows["order_no"],
+        "cart_no": rows["cart_no"],
+        "carrier_expected": rows["carrier_expected"],
+        "recipient": rows["recipient_name"],
+        "amount": rows["amount"],
+        "source_file": rows["source_file"],
+        "source_row": rows["source_row"],
+    }
+
+
+def _pending_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
+    if rows.empty:
+        return exceptions.empty()
+    rec = found.pending.loc[rows["order_no"].to_numpy()]
+    rec.index = rows.index
+    downloaded = f"{jst(found.exported_at)}, from its {found.exported_from}"
+    message = (
+        "in " + _file_of(rec) + " of run " + rec["run_id"] + " (written "
+        + rec["written_at"].map(jst) + "); this export was downloaded " + downloaded
+        + ", before that file: upload it in QSM if not done yet"
+    )  # fmt: skip
+    return exceptions.make(
+        "UPLOAD_PENDING",
+        rows,
+        message,
+        tracking_no=rec["tracking_no"],
+        carrier=rec["carrier"],
+        **_order_facts(rows),
+    )
+
+
+def _again_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
+    if rows.empty:
+        return exceptions.empty()
+    rec = found.not_confirmed.loc[rows["order_no"].to_numpy()]
+    rec.index = rows.index
+    message = (
+        "run " + rec["run_id"] + " put it in " + _file_of(rec) + " (written "
+        + rec["written_at"].map(jst) + "), but this export, downloaded "
+        + jst(found.exported_at) + ", still shows it without a tracking number: that file was "
+        "not uploaded or QSM refused it. It is in this run's upload again"
+    )  # fmt: skip
+    return exceptions.make(
+        "UPLOAD_NOT_CONFIRMED",
+        rows,
+        message,
+        tracking_no=rec["tracking_no"],
+        carrier=rec["carrier"],
+        **_order_facts(rows),
+    )
+
+
+def record(book, run_id: str, found: Assessment) -> None:
+    """What this run learnt of earlier rows, in the run's (uncommitted) transaction."""
+    if len(found.confirmed):
+        book.confirm(found.confirmed, f"export downloaded {jst(found.exported_at)}")
+    if len(found.not_confirmed):
+        rows = pd.DataFrame(
+            {"order_no": found.not_confirmed.index, "run_id": found.not_confirmed["run_id"]}
+        )
+        book.not_confirmed(rows, run_id)
