@@ -1,3 +1,3 @@
-from batch.cli import main
+from batch.console import entry
 
-main()
+entry()

@@ -505,6 +505,13 @@ def ledger_undo(run_id, ledger_path):
     click.echo(f"run {run_id} undone: its {rows} rows will be uploaded again by the next run")
 
 
+def _interrupted():
+    click.echo(
+        "interrupted: nothing was written to --out and nothing recorded in the ledger.", err=True
+    )
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def main(argv=None) -> None:
     """Entry point: our own errors become one line and exit 2, never a traceback."""
     try:
@@ -515,11 +522,7 @@ def main(argv=None) -> None:
                     "Ctrl-C came after the outputs were written: the run was completed.", err=True
                 )
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo(
-            "interrupted: nothing was written to --out and nothing recorded in the ledger.",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_INPUT)
@@ -535,6 +538,8 @@ def main(argv=None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug: say so briefly; the traceback only on request
+        if interrupts.caused_by_ctrl_c(exc):
+            _interrupted()
         if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
             traceback.print_exc()
         click.echo(

@@ -16,6 +16,10 @@ class _Shield:
         self.holding = False
         self.received = False
         self._previous = None
+        # The console process: once a run has published, Ctrl-C is only noted until the
+        # process is gone (its exit included). In-process callers get their handler back.
+        self.hold_until_exit = False
+        self.finished = False
 
     def _note(self, signum, frame) -> None:
         self.received = True
@@ -27,7 +31,7 @@ class _Shield:
         self.holding = True
 
     def let_go(self) -> None:
-        if self.holding:
+        if self.holding and not (self.hold_until_exit and self.finished):
             signal.signal(signal.SIGINT, self._previous)
             self.holding = False
 
@@ -40,6 +44,7 @@ def finishing() -> Iterator[None]:
     """From here the work is finished whatever Ctrl-C says. Inside a ``command()`` scope the
     hold lasts until that scope ends (the console summary is part of the run)."""
     _shield.hold()
+    _shield.finished = True
     try:
         yield
     finally:
@@ -62,3 +67,20 @@ def command() -> Iterator[None]:
 
 def received() -> bool:
     return _shield.received
+
+
+def hold_until_exit() -> None:
+    """Called by the console entry point (see ``_Shield.hold_until_exit``)."""
+    _shield.hold_until_exit = True
+
+
+def caused_by_ctrl_c(exc: BaseException | None) -> bool:
+    """Is a KeyboardInterrupt behind ``exc``? One raised inside class creation or a lazy
+    import comes out wrapped (RuntimeError, ImportError)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -115,7 +115,9 @@ def file_sha256(path: Path) -> str:
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    # To the microsecond: an export saved in the same second as a run's files must still
+    # compare as older or newer than them.
+    return dt.datetime.now(dt.timezone.utc).isoformat()
 
 
 class Ledger:

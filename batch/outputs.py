@@ -329,6 +329,9 @@ class Staging:
         except OSError as exc:
             self._undo_publish(names)
             raise machine_problem(self.folder, exc, "write into") from None
+        except BaseException:
+            self._undo_publish(names)
+            raise
         self.published = True
         return aside
 

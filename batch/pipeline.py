@@ -146,7 +146,10 @@ def run(
 
 def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Options, clock):
     when = upload_life.exported_at(orders.path)
-    o, earlier_rows = upload_life.assess(orders.frame, book, when)
+    moving = {}
+    if options.replace and earlier is not None and earlier.run_id:
+        moving = {earlier.run_id: earlier.replaced_folder}
+    o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs)
@@ -184,6 +187,7 @@ def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Opt
         summary["inputs"]["orders"].update(
             downloaded_at=when[0].isoformat(timespec="minutes"), downloaded_at_from=when[1]
         )
+        summary["dry_run"] = options.dry_run
         summary["ledger"] = {
             "path": str(options.ledger) if book is not None else None,
             "recorded": record,

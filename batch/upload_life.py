@@ -74,9 +74,12 @@ class Assessment:
         }
 
 
-def assess(o: pd.DataFrame, book, when: tuple[dt.datetime, str]) -> tuple[pd.DataFrame, Assessment]:
+def assess(
+    o: pd.DataFrame, book, when: tuple[dt.datetime, str], moving: dict[str, Path] | None = None
+) -> tuple[pd.DataFrame, Assessment]:
     """The orders with ``existing_tracking``/``existing_source`` as the rules should see
-    them, and the assessment of the ledger's earlier rows. ``book`` may be None."""
+    them, and the assessment of the ledger's earlier rows. ``book`` may be None;
+    ``moving``: run_id -> the folder this run's --replace moves that run's files into."""
     source = pd.Series("export", index=o.index).where(o["existing_tracking"].ne(""), "")
     o = o.assign(existing_source=source)
     found = Assessment(*when)
@@ -87,6 +90,8 @@ def assess(o: pd.DataFrame, book, when: tuple[dt.datetime, str]) -> tuple[pd.Dat
         return o, found
     rec = held.reindex(o["order_no"].to_numpy())
     rec.index = o.index
+    for run_id, folder in (moving or {}).items():
+        rec.loc[rec["run_id"].eq(run_id), "files_dir"] = str(folder)
     has = rec["tracking_no"].notna().to_numpy()
     number = rec["tracking_no"].fillna("").to_numpy(dtype=object)
     shown = o["existing_tracking"].to_numpy(dtype=object)

@@ -1,0 +1,492 @@
+"""The --out folder: a run adds its own files and never deletes, moves or changes another's
+(issue "Nothing the seller has is ever lost", items 1-5 and --strict)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from batch import interrupts, ledger, outputs, workbook
+from batch.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TODAY = "2026-11-26"
+RUN_OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
+
+
+def invoke(args, capsys):
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def seller_folder(path: Path) -> dict[str, bytes]:
+    """A folder as a seller has it: the day's export, the courier's sheet, an unrelated PDF."""
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLES / "qsm-detail-ja.csv", path / "orders.csv")
+    shutil.copy(SAMPLES / "yamato-b2.csv", path / "yamato.csv")
+    (path / "invoice.pdf").write_bytes(b"%PDF-1.4 not ours")
+    return snapshot(path)
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in path.iterdir() if p.is_file()}
+
+
+def run_args(orders, out, *extra, dispatch=None):
+    dispatch = dispatch or SAMPLES / "yamato-b2.csv"
+    return ["run", "--orders", str(orders), "--dispatch", str(dispatch), "--out", str(out),
+            "--today", TODAY, "--quiet", *extra]  # fmt: skip
+
+
+def summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text("utf-8"))
+
+
+# --- item 1: other files in --out survive ----------------------------------------------
+
+
+def test_run_into_the_folder_holding_its_inputs_keeps_them(tmp_path, capsys):
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    args = ["run", "--orders", str(work / "orders.csv"), "--dispatch", str(work / "yamato.csv"),
+            "--out", str(work), "--today", TODAY, "--quiet"]  # fmt: skip
+    assert invoke(args, capsys)[0] == 0
+    after = snapshot(work)
+    assert {k: after[k] for k in before} == before  # every file of the seller, unchanged
+    assert set(after) == set(before) | RUN_OUTPUTS
+
+
+def test_plan_and_labels_keep_other_files_too(tmp_path, capsys):
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    plan = ["plan", "--orders", str(work / "orders.csv"), "--out", str(work / "p"),
+            "--today", TODAY, "--quiet"]  # fmt: skip
+    shutil.copy(work / "invoice.pdf", work / "p-invoice.pdf")
+    (work / "p").mkdir()
+    (work / "p" / "invoice.pdf").write_bytes(b"keep me")
+    assert invoke(plan, capsys)[0] == 0
+    assert (work / "p" / "invoice.pdf").read_bytes() == b"keep me"
+    labels = ["labels", "--orders", str(work / "orders.csv"), "--carrier", "yamato",
+              "--out", str(work), "--quiet"]  # fmt: skip
+    assert invoke(labels, capsys)[0] == 0
+    after = snapshot(work)
+    assert {k: after[k] for k in before} == before
+    assert "yamato-b2-import.csv" in after
+
+
+# --- item 2: a second run never deletes the first run's files ---------------------------
+
+
+def test_a_rerun_stops_and_names_the_earlier_run(tmp_path, capsys):
+    work = tmp_path / "work"
+    seller_folder(work)
+    args = run_args(work / "orders.csv", work)
+    assert invoke(args, capsys)[0] == 0
+    first = summary(work)
+    before = snapshot(work)
+    code, out, err = invoke(args, capsys)
+    assert code == 2 and out == ""
+    assert first["run_id"] in err
+    assert f"hold {first['orders']['uploaded']} rows" in err
+    assert "awaiting upload" in err  # what the ledger says of them
+    assert "--replace" in err and "another --out" in err
+    assert snapshot(work) == before  # nothing changed
+
+
+def test_replace_moves_the_earlier_outputs_aside_and_deletes_nothing(tmp_path, capsys):
+    work = tmp_path / "work"
+    seller = seller_folder(work)
+    assert invoke(run_args(work / "orders.csv", work), capsys)[0] == 0
+    first = snapshot(work)
+    first_id = summary(work)["run_id"]
+    assert invoke(run_args(work / "orders.csv", work, "--replace"), capsys)[0] == 0
+    aside = work / f"replaced-{first_id}"
+    assert {p.name: p.read_bytes() for p in aside.iterdir()} == {
+        k: v for k, v in first.items() if k not in seller
+    }
+    assert summary(work)["run_id"] != first_id
+    assert {k: v for k, v in snapshot(work).items() if k in seller} == seller
+    # The ledger knows where the earlier files went: the pending message names them.
+    jsonl = (work / "exceptions.jsonl").read_text("utf-8")
+    assert f"replaced-{first_id}/qsm-upload-001.csv" in jsonl
+
+
+def test_a_dry_run_never_touches_a_real_runs_files(tmp_path, capsys):
+    work = tmp_path / "work"
+    seller_folder(work)
+    assert invoke(run_args(work / "orders.csv", work), capsys)[0] == 0
+    before = snapshot(work)
+    for extra in (["--dry-run"], ["--dry-run", "--replace"]):
+        code, _, err = invoke(run_args(work / "orders.csv", work, *extra), capsys)
+        assert code == 2 and "dry run" in err
+        assert snapshot(work) == before
+    # A dry run may replace an earlier dry run (a preview of a preview).
+    preview = tmp_path / "preview"
+    assert invoke(run_args(work / "orders.csv", preview, "--dry-run"), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", preview, "--dry-run", "--replace"), capsys)[0] == 0
+    assert len(list(preview.glob("replaced-*"))) == 1
+
+
+def test_two_runs_at_once_into_one_folder_leave_one_complete_set(tmp_path):
+    work = tmp_path / "work"
+    seller = seller_folder(work)
+    args = run_args(work / "orders.csv", work, "--no-ledger")
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "batch", *args], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    codes = [p.wait(timeout=120) for p in procs]
+    errors = [p.stderr.read().decode() for p in procs]
+    assert 0 in codes and set(codes) <= {0, 2}, errors
+    assert all("Traceback" not in e for e in errors)
+    files = snapshot(work)
+    assert {k: files[k] for k in seller} == seller
+    assert set(files) - set(seller) == RUN_OUTPUTS  # one complete set, nothing of the other
+
+
+# --- item 3: Ctrl-C ----------------------------------------------------------------------
+
+
+@contextmanager
+def ctrl_c_during(obj, name):
+    """Press Ctrl-C (a real SIGINT to this process) when ``obj.name`` is called."""
+    real = getattr(obj, name)
+
+    def pressed(*a, **k):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # let the signal arrive where it would
+        return real(*a, **k)
+
+    setattr(obj, name, pressed)
+    try:
+        yield
+    finally:
+        setattr(obj, name, real)
+
+
+def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path, capsys):
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    book = tmp_path / "ledger.sqlite3"
+    with ctrl_c_during(workbook, "write"):
+        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    assert code == 130 and "nothing was written" in err
+    assert snapshot(work) == before
+    assert [p.name for p in work.iterdir() if p.is_dir()] == []  # no staging folder left
+    with ledger.Ledger(book) as b:
+        assert b.runs().empty
+
+
+def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path, capsys):
+    work = tmp_path / "work"
+    seller_folder(work)
+    book = tmp_path / "ledger.sqlite3"
+    with ctrl_c_during(ledger.Ledger, "commit"):
+        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    assert code == 0, err
+    assert "the run was completed" in err
+    assert set(snapshot(work)) >= RUN_OUTPUTS
+    with ledger.Ledger(book) as b:
+        assert b.runs()["run_id"].tolist() == [summary(work)["run_id"]]
+    # The natural rerun stops instead of deleting what that run wrote.
+    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    assert code == 2 and (work / "qsm-upload-001.csv").exists()
+
+
+def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
+    """A real Ctrl-C to the process at moments through the run."""
+    book = tmp_path / "ledger.sqlite3"
+
+    def runs() -> list[str]:
+        if not book.exists():
+            return []
+        with ledger.Ledger(book) as b:
+            return b.runs()["run_id"].tolist()
+
+    for i, delay in enumerate((0.3, 0.7, 1.0, 1.3, 1.8, 3.0)):
+        work = tmp_path / f"work{i}"
+        before = seller_folder(work)
+        args = run_args(work / "orders.csv", work, "--ledger", str(book))
+        recorded = runs()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "batch", *args], stderr=subprocess.PIPE, text=True
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=120)
+        err = proc.stderr.read()
+        assert code in (0, 130), (delay, err)
+        assert "Traceback" not in err
+        names = set(snapshot(work))
+        if code == 130:
+            assert snapshot(work) == before
+            assert runs() == recorded
+        else:
+            assert names == set(before) | RUN_OUTPUTS
+            assert ledger.has_run(book, summary(work)["run_id"])
+        assert not [p for p in work.iterdir() if p.name.startswith(".qoo10-dispatch-")]
+
+
+# --- item 4: a ledger inside --out -------------------------------------------------------
+
+
+def test_a_ledger_inside_out_survives_every_run(tmp_path, capsys):
+    work = tmp_path / "work"
+    seller_folder(work)
+    book = work / "ledger.sqlite3"
+    args = run_args(work / "orders.csv", work, "--ledger", str(book))
+    assert invoke(args, capsys)[0] == 0
+    uploaded = summary(work)["orders"]["uploaded"]
+    code, _, err = invoke([*args, "--replace"], capsys)
+    assert code == 0, err
+    assert book.exists()
+    again = summary(work)
+    assert again["orders"]["uploaded"] == 0  # not the same orders every day
+    assert again["orders"]["pending"] == uploaded
+
+
+# --- item 5: machine problems, odd --out values -----------------------------------------
+
+
+def test_out_dot_and_a_path_through_dotdot(tmp_path, capsys, monkeypatch):
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    (work / "sub").mkdir()
+    monkeypatch.chdir(work)
+    assert invoke(run_args("orders.csv", ".", "--no-ledger"), capsys)[0] == 0
+    assert set(snapshot(work)) == set(before) | RUN_OUTPUTS
+    assert invoke(run_args("orders.csv", "sub/..", "--no-ledger", "--replace"), capsys)[0] == 0
+    assert {k: v for k, v in snapshot(work).items() if k in before} == before
+
+
+def test_a_symlinked_out_is_written_through(tmp_path, capsys):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("mine")
+    link = tmp_path / "today"
+    link.symlink_to(real, target_is_directory=True)
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", link, "--no-ledger"), capsys)[0] == 0
+    assert link.is_symlink()
+    assert {p.name for p in real.iterdir()} == RUN_OUTPUTS | {"keep.txt"}
+
+
+@contextmanager
+def unwritable(path: Path):
+    """A folder nobody may write in: immutable for root (who ignores modes), else 0555."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not supported here")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        path.chmod(0o555)
+        try:
+            yield
+        finally:
+            path.chmod(0o755)
+
+
+def test_a_read_only_parent_is_exit_2_naming_the_path(tmp_path, capsys):
+    parent = tmp_path / "locked"
+    parent.mkdir()
+    with unwritable(parent):
+        code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", parent / "out",
+                                       "--no-ledger"), capsys)  # fmt: skip
+    assert code == 2, err
+    assert str(parent) in err and "internal error" not in err
+    assert list(parent.iterdir()) == []
+
+
+def test_an_immutable_out_is_exit_2_and_left_as_it_was(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with unwritable(out):
+        code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"), capsys)
+    assert code == 2, err
+    assert str(out) in err and "internal error" not in err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_a_ledger_with_a_text_schema_version_is_refused_untouched(tmp_path, capsys):
+    import sqlite3
+
+    book = tmp_path / "ledger.sqlite3"
+    with sqlite3.connect(book) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('app', 'qoo10-dispatch'), ('schema_version', 'two')")
+    data = book.read_bytes()
+    code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out",
+                                   "--ledger", str(book)), capsys)  # fmt: skip
+    assert code == 2 and "ledger.sqlite3" in err and "internal error" not in err
+    assert book.read_bytes() == data
+    assert not (tmp_path / "out").exists()
+
+
+def test_disk_full_and_busy_files_say_what_to_do():
+    import errno
+
+    for number, words in ((errno.ENOSPC, "free some disk space"), (errno.EBUSY, "close it")):
+        err = outputs.machine_problem("out", OSError(number, os.strerror(number), "out/x"), "write")
+        assert "out/x" in str(err) and words in str(err).lower()
+
+
+def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    stale.mkdir()
+    (stale / "qsm-upload-001.csv").write_text("half")
+    legacy = tmp_path / ".out.20261125-093012-0a0b0c.partial"  # left by versions before 0.2
+    legacy.mkdir()
+    (legacy / "summary.json").write_text("{}")
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"), capsys)[0] == 0
+    assert not stale.exists() and not legacy.exists()
+    assert {p.name for p in out.iterdir()} == RUN_OUTPUTS
+
+
+def test_a_live_runs_staging_folder_is_left_alone(tmp_path):
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    live = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    live.mkdir(parents=True)
+    lock = FileLock(live / ".lock")
+    lock.acquire()
+    # Another process (not this one: a lock is re-entrant within a process) looks.
+    code = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from batch import outputs; "
+         "print(outputs.recover(Path(sys.argv[1]), lambda *a: False))", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    lock.release()
+    assert code.stdout.strip() == "[]", code.stderr
+    assert live.exists()
+
+
+def test_an_exception_half_way_through_the_publish_leaves_out_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text('{"run_id": "20261125-093012-0a0b0c", "upload_files": '
+                                      '[{"path": "qsm-upload-001.csv", "rows": 1}]}')  # fmt: skip
+    (out / "qsm-upload-001.csv").write_text("yesterday")
+    (out / "exceptions.xlsx").write_text("yesterday's book")
+    before = snapshot(out)
+    earlier = outputs.earlier_outputs(out)
+    real_place = outputs._place
+    calls = []
+
+    def fails_on_the_second(src, dst):
+        calls.append(dst.name)
+        if len(calls) == 2:
+            raise MemoryError("as if anything went wrong here")
+        real_place(src, dst)
+
+    staging = outputs.staged(out, "20261126-093012-1a2b3c", None, False)
+    with pytest.raises(MemoryError), staging as st:
+        (st.path / "qsm-upload-001.csv").write_text("today")
+        (st.path / "exceptions.xlsx").write_text("today's book")
+        (st.path / "summary.json").write_text("{}")
+        outputs._place = fails_on_the_second
+        try:
+            st.publish(earlier)
+        finally:
+            outputs._place = real_place
+    assert len(calls) == 2
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_recovery_rolls_back_an_uncommitted_publish(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    staging.mkdir()
+    aside = out / "replaced-20261125-093012-0a0b0c"
+    aside.mkdir()
+    (aside / "summary.json").write_text("old summary")  # moved aside before the kill
+    (out / "qsm-upload-001.csv").write_text("old rows")  # not yet moved
+    (staging / "exceptions.xlsx").write_text("new")
+    os.link(staging / "exceptions.xlsx", out / "exceptions.xlsx")  # published before the kill
+    (staging / "summary.json").write_text("new summary")
+    journal = {
+        "run_id": "20261126-093012-1a2b3c",
+        "ledger": str(tmp_path / "l.sqlite3"),
+        "record": True,
+        "files": ["exceptions.xlsx", "summary.json"],
+        "replaced": {"folder": aside.name, "files": ["summary.json", "qsm-upload-001.csv"]},
+    }
+    (staging / "journal.json").write_text(json.dumps(journal))
+    assert outputs.recover(out, lambda path, run_id: False) == ["20261126-093012-1a2b3c"]
+    assert snapshot(out) == {
+        "keep.txt": b"mine",
+        "summary.json": b"old summary",
+        "qsm-upload-001.csv": b"old rows",
+    }
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "qsm-upload-001.csv",
+                                                     "summary.json"]  # fmt: skip
+
+
+def test_recovery_keeps_a_publish_the_ledger_committed(tmp_path):
+    out = tmp_path / "out"
+    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    staging.mkdir(parents=True)
+    for name in ("exceptions.xlsx", "summary.json"):
+        (staging / name).write_text("new")
+        os.link(staging / name, out / name)
+    journal = {"run_id": "20261126-093012-1a2b3c", "ledger": "l", "record": True,
+               "files": ["exceptions.xlsx", "summary.json"]}  # fmt: skip
+    (staging / "journal.json").write_text(json.dumps(journal))
+    outputs.recover(out, lambda path, run_id: run_id == "20261126-093012-1a2b3c")
+    assert sorted(p.name for p in out.iterdir()) == ["exceptions.xlsx", "summary.json"]
+
+
+# --- --strict ---------------------------------------------------------------------------
+
+
+def test_strict_with_exit_3_records_nothing(tmp_path, capsys):
+    book = tmp_path / "ledger.sqlite3"
+    code, _, _ = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out", "--strict",
+                                 "--ledger", str(book)), capsys)  # fmt: skip
+    assert code == 3
+    assert summary(tmp_path / "out")["ledger"]["recorded"] is False
+    with ledger.Ledger(book) as b:
+        assert b.runs().empty
+    # Fixed and run again: the same orders are uploaded, not skipped.
+    code, _, _ = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out2",
+                                 "--ledger", str(book)), capsys)  # fmt: skip
+    assert code == 0 and summary(tmp_path / "out2")["orders"]["uploaded"] == 11
+
+
+def test_the_help_of_run_explains_replace():
+    from click.testing import CliRunner
+
+    from batch.cli import cli
+
+    text = CliRunner().invoke(cli, ["run", "--help"]).output
+    assert "--replace" in text and "replaced-" in text and "never" in text.lower()
+
+
+def test_interrupt_shield_is_released_outside_a_command():
+    before = signal.getsignal(signal.SIGINT)
+    with interrupts.finishing():
+        assert signal.getsignal(signal.SIGINT) is not before
+    assert signal.getsignal(signal.SIGINT) is before
