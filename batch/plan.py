@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import interrupts, jpcalendar, outputs, upload, workbook
+from batch import interrupts, jpcalendar, outputs, upload, upload_life, workbook
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED, Loaded, load_orders
 from batch.ledger import Ledger
 from batch.pipeline import new_run_id, today_in_tokyo
@@ -157,6 +157,13 @@ def _plan(
     o = orders.frame
     empty = pd.DataFrame(columns=["est_ship_date", "tracking_no"], dtype=str)
     ledger_dated = book.dated(o["order_no"]) if book else empty
+    if len(ledger_dated):
+        # A date the ledger remembers counts only while this export may predate its file: an
+        # export downloaded after it that still shows no 発送予定日 says the file was never
+        # uploaded (or QSM refused it), and the order is proposed again.
+        exported = pd.Timestamp(upload_life.exported_at(orders.path)[0])
+        written = pd.to_datetime(ledger_dated["written_at"], utc=True, errors="coerce")
+        ledger_dated = ledger_dated[(written > exported).to_numpy()]
     ledger_tracking = book.recorded(o["order_no"]) if book else empty
     bucket = buckets(o, ledger_dated["est_ship_date"], ledger_tracking["tracking_no"])
     todo = o[bucket.eq(DATED).to_numpy()]

@@ -159,3 +159,25 @@ def test_the_ledger_remembers_dated_orders(tmp_path, capsys):
     second = invoke("b")
     assert second["orders"]["dated"] == 0 and second["orders"]["already_dated"] == 1
     assert second["shipdate_files"] == []
+
+
+def test_a_ship_date_file_never_uploaded_is_proposed_again_by_a_newer_export(tmp_path):
+    """The ledger's memory of a dated order holds only until an export downloaded after the
+    ship-date file still shows no 発送予定日: then that file was not uploaded (or refused),
+    and the order must not drop out of planning for good."""
+    from batch.upload_life import TOKYO
+
+    rows = [row("104700001", "78400001", "2026/11/25 09:00:00")]
+    ledger = tmp_path / "ledger.sqlite3"
+    older = export(tmp_path, rows, name="DeliveryManagement_detail_20261126_0700.csv")
+    first = plan(older, tmp_path / "a", PlanOptions(today=TODAY, ledger=ledger))
+    assert first.summary["orders"]["dated"] == 1
+    # The same download again: the file may still be on its way to QSM.
+    again = plan(older, tmp_path / "b", PlanOptions(today=TODAY, ledger=ledger))
+    assert again.summary["orders"]["already_dated"] == 1
+    # A download made after the file, still without the date: propose it again.
+    later = dt.datetime.now(TOKYO) + dt.timedelta(minutes=5)
+    newer = export(tmp_path, rows, name=f"DeliveryManagement_detail_{later:%Y%m%d_%H%M}.csv")
+    third = plan(newer, tmp_path / "c", PlanOptions(today=TODAY, ledger=ledger))
+    assert third.summary["orders"]["dated"] == 1
+    assert third.summary["shipdate_files"][0]["rows"] == 1
