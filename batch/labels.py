@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import carriers, formats, interrupts, normalize, outputs
+from batch import carriers, formats, normalize, outputs
 from batch.errors import UsageError
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, Loaded, load_orders
 from batch.ledger import Ledger
@@ -389,6 +389,5 @@ def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOpti
             "reconciled": total == sum(order_counts.values()),
         }
         outputs.write_json(staging / "summary.json", summary)
-        with interrupts.finishing():
-            replaced = stage.publish(earlier if options.replace else None)
+        replaced = outputs.publish_and_commit(stage, earlier, options.replace, None)
     return LabelResult(run_id, out, summary, pd.DataFrame(label_rows), replaced=replaced)

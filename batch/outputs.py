@@ -409,6 +409,21 @@ def staged(folder: Path, run_id: str, ledger: Path | None, record: bool) -> Iter
         stage.close()
 
 
+def publish_and_commit(stage: Staging, earlier: Earlier | None, replace: bool, book) -> Path | None:
+    """Publish the staged outputs (moving ``earlier`` aside with --replace), then commit the
+    ledger's transaction (``book`` None: nothing to record), Ctrl-C held from here on: a run
+    killed in between is taken back by the next one. Returns where --replace moved files."""
+    from batch import interrupts
+
+    with interrupts.finishing():
+        aside = stage.publish(earlier if replace else None)
+        if book is not None:
+            if aside is not None and earlier.run_id:
+                book.moved(earlier.run_id, aside)
+            book.commit()
+    return aside
+
+
 def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool) -> UsageError:
     """The message for a DIR that already holds an earlier run's outputs."""
     aside = earlier.replaced_folder

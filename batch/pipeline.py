@@ -17,7 +17,6 @@ import pandas as pd
 
 from batch import (
     exceptions,
-    interrupts,
     matching,
     outputs,
     rules,
@@ -217,12 +216,9 @@ def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Opt
             downloaded = when[0].isoformat(timespec="minutes")
             book.record(run_id, options.today, inputs, folder, as_iso, downloaded)
             upload_life.record(book, run_id, earlier_rows)
-        with interrupts.finishing():
-            result.replaced = stage.publish(earlier if options.replace else None)
-            if record:
-                if result.replaced is not None and earlier.run_id:
-                    book.moved(earlier.run_id, result.replaced)
-                book.commit()
+        result.replaced = outputs.publish_and_commit(
+            stage, earlier, options.replace, book if record else None
+        )
     return result
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import interrupts, jpcalendar, outputs, upload, upload_life, workbook
+from batch import jpcalendar, outputs, upload, upload_life, workbook
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED, Loaded, load_orders
 from batch.ledger import Ledger
 from batch.pipeline import new_run_id, today_in_tokyo
@@ -206,12 +206,9 @@ def _plan(
                 folder,
                 dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
             )
-        with interrupts.finishing():
-            result.replaced = stage.publish(earlier if options.replace else None)
-            if record:
-                if result.replaced is not None and earlier.run_id:
-                    book.moved(earlier.run_id, result.replaced)
-                book.commit()
+        result.replaced = outputs.publish_and_commit(
+            stage, earlier, options.replace, book if record else None
+        )
     return result
 
 

@@ -180,58 +180,45 @@ def _file_of(rec: pd.DataFrame) -> pd.Series:
     ].astype(str)
 
 
-def _order_facts(rows: pd.DataFrame) -> dict:
-    return {
-        "order_no": rows["order_no"],
-        "cart_no": rows["cart_no"],
-        "carrier_expected": rows["carrier_expected"],
-        "recipient": rows["recipient_name"],
-        "amount": rows["amount"],
-        "source_file": rows["source_file"],
-        "source_row": rows["source_row"],
-    }
-
-
-def _pending_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
+def _exceptions(code: str, rows: pd.DataFrame, ledger_rows: pd.DataFrame, say) -> pd.DataFrame:
+    """One ``code`` exception per order of ``rows``, about its ledger row; ``say(rec)``
+    writes the messages from the ledger rows (aligned with ``rows``)."""
     if rows.empty:
         return exceptions.empty()
-    rec = found.pending.loc[rows["order_no"].to_numpy()]
+    rec = ledger_rows.loc[rows["order_no"].to_numpy()]
     rec.index = rows.index
-    downloaded = f"{jst(found.exported_at)}, from its {found.exported_from}"
-    message = (
-        "in " + _file_of(rec) + " of run " + rec["run_id"] + " (written "
-        + rec["written_at"].map(jst) + "); this export was downloaded " + downloaded
-        + ", before that file: upload it in QSM if not done yet"
-    )  # fmt: skip
     return exceptions.make(
-        "UPLOAD_PENDING",
+        code,
         rows,
-        message,
+        say(rec),
         tracking_no=rec["tracking_no"],
         carrier=rec["carrier"],
-        **_order_facts(rows),
+        order_no=rows["order_no"],
+        cart_no=rows["cart_no"],
+        carrier_expected=rows["carrier_expected"],
+        recipient=rows["recipient_name"],
+        amount=rows["amount"],
+        source_file=rows["source_file"],
+        source_row=rows["source_row"],
     )
 
 
+def _pending_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
+    downloaded = f"{jst(found.exported_at)}, from its {found.exported_from}"
+    return _exceptions("UPLOAD_PENDING", rows, found.pending, lambda rec: (
+        "in " + _file_of(rec) + " of run " + rec["run_id"] + " (written "
+        + rec["written_at"].map(jst) + "); this export was downloaded " + downloaded
+        + ", before that file: upload it in QSM if not done yet"
+    ))  # fmt: skip
+
+
 def _again_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
-    if rows.empty:
-        return exceptions.empty()
-    rec = found.not_confirmed.loc[rows["order_no"].to_numpy()]
-    rec.index = rows.index
-    message = (
+    return _exceptions("UPLOAD_NOT_CONFIRMED", rows, found.not_confirmed, lambda rec: (
         "run " + rec["run_id"] + " put it in " + _file_of(rec) + " (written "
         + rec["written_at"].map(jst) + "), but this export, downloaded "
         + jst(found.exported_at) + ", still shows it without a tracking number: that file was "
         "not uploaded or QSM refused it. It is in this run's upload again"
-    )  # fmt: skip
-    return exceptions.make(
-        "UPLOAD_NOT_CONFIRMED",
-        rows,
-        message,
-        tracking_no=rec["tracking_no"],
-        carrier=rec["carrier"],
-        **_order_facts(rows),
-    )
+    ))  # fmt: skip
 
 
 def record(book, run_id: str, found: Assessment) -> None:

@@ -16,6 +16,20 @@ from pathlib import Path
 OUTPUTS = {"summary.json", "exceptions.jsonl", "exceptions.xlsx"}
 
 
+def invoke(args: list[str], capsys) -> tuple[int, str, str]:
+    """The real entry point, as a user meets it (our errors become exit 2 there): the exit
+    code, stdout and stderr."""
+    from batch.cli import main
+
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def assert_refused(code: int, out: str, err: str, paths: list[Path]) -> None:
     assert code == 2, f"expected exit 2, got {code}\nstdout: {out}\nstderr: {err}"
     assert "Traceback" not in out + err

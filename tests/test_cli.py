@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from outcome import invoke
 
 from batch import formats
-from batch.cli import cli, main
+from batch.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -19,17 +20,6 @@ ORDERS = str(SAMPLES / "qsm-detail-ja.csv")
 B2 = str(SAMPLES / "yamato-b2.csv")
 PASSWORD = json.loads((SAMPLES / "expected.json").read_text("utf-8"))["password"]
 OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
-
-
-def invoke(args, capsys):
-    """Run the real entry point (our errors become exit 2 there) and capture its output."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_args(out, *extra):

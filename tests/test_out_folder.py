@@ -14,24 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from outcome import invoke
 
 from batch import interrupts, ledger, outputs, workbook
-from batch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TODAY = "2026-11-26"
 RUN_OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
-
-
-def invoke(args, capsys):
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def seller_folder(path: Path) -> dict[str, bytes]:

@@ -13,24 +13,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from outcome import invoke
 
 from batch import upload_life
-from batch.cli import main
 from batch.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def invoke(args, capsys):
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def qsm_name(minutes_from_now: int) -> str:
