@@ -287,9 +287,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "운송장이나 택배사 사이트에서 번호를 확인하고 발송 데이터를 수정한 후 다시 실행하세요.",
     ),
     "reason.TRACKING_MANGLED": (
-        "The tracking number was damaged by a spreadsheet (e.g. 3.89711E+11); digits are lost.",
-        "表計算ソフトで送り状番号が壊れています（例：3.89711E+11）。桁が失われています。",
-        "스프레드시트에서 송장번호가 손상되었습니다 (예: 3.89711E+11). 자릿수가 사라졌습니다.",
+        "The tracking number was damaged by a spreadsheet (e.g. 3.89711E+11, or 439628000000 "
+        "with its last digits turned to zeros); digits are lost.",
+        "表計算ソフトで送り状番号が壊れています（例：3.89711E+11、末尾が0に丸められた"
+        "439628000000）。桁が失われています。",
+        "스프레드시트에서 송장번호가 손상되었습니다 (예: 3.89711E+11, 끝자리가 0으로 바뀐 "
+        "439628000000). 자릿수가 사라졌습니다.",
     ),
     "action.TRACKING_MANGLED": (
         "Download the original file from the courier again and use it without opening it in Excel.",

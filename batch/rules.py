@@ -65,8 +65,13 @@ def row_problems(dispatch: pd.DataFrame) -> pd.DataFrame:
             "TRACKING_MANGLED",
             dispatch["mangled"].astype(bool),
             lambda d, why: "tracking number '" + d["tracking_raw"] + "' was damaged by a "
-            "spreadsheet (scientific notation, digits lost); get the original file from the "
-            "courier",
+            "spreadsheet ("
+            + np.where(
+                d["tracking_raw"].str.contains("[Ee]", regex=True).to_numpy(dtype=bool),
+                "scientific notation, digits lost",
+                "rounded: its last digits became zeros",
+            )
+            + "); get the original file from the courier",
         ),
     ]  # fmt: skip
     code = np.full(len(dispatch), "", dtype=object)

@@ -68,6 +68,13 @@ def test_tracking_of_a_float_column():
         (" 1E+11 ", True),
         ("389711074012", False),
         ("389711074012.0", False),
+        # What 4.39628E+11 becomes when the sheet is saved again as a number: digits lost.
+        ("439628000000", True),
+        ("439628000000.0", True),
+        ("'４３９６２８１０００００", True),  # five zeros, full-width, text prefix
+        ("439628110000", False),  # four zeros: a number like any other
+        ("4396-2800-0000", False),  # typed from the label: Excel writes no hyphens
+        ("1234500000", False),  # 10 digits (Seino): not what Excel rounds a 12-digit to
         ("12E34", False),  # alphanumeric, no "+"
         ("EF719215461JP", False),
         ("", False),

@@ -1,0 +1,108 @@
+"""What a run does with what it cannot fully trust: it holds the order with a code that says
+why, never uploads it on a guess and never fills in a default.
+
+Each test writes a small QSM detail export (CP932, as the Japanese screen gives it) and a
+courier sheet (UTF-8 with BOM, as Excel's 「CSV UTF-8」 saves it), runs the pipeline and looks
+at the buckets, the exceptions and the upload rows. Today is Thu 2026-11-26.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from batch import pipeline
+
+TODAY = dt.date(2026, 11, 26)
+ORDER_HEADER = [
+    "配送状態", "注文番号", "カート番号", "配送会社", "送り状番号", "発送日", "注文日", "入金日",
+    "発送予定日", "受取人名", "受取人電話番号", "受取人携帯電話番号", "住所", "郵便番号",
+    "注文金額の合計",
+]  # fmt: skip
+DISPATCH_HEADER = ["注文番号", "送り状番号", "配送会社", "発送日"]
+
+
+def mod7(body: str) -> str:
+    """A 12-digit Yamato / Sagawa / Japan Post number with its check digit."""
+    return body + str(int(body) % 7)
+
+
+def order(
+    order_no: str,
+    cart_no: str,
+    status: str = "配送要請",
+    *,
+    carrier: str = "ヤマト宅急便",
+    ordered: str = "2026/11/24 09:58:12",
+    paid: str = "2026/11/24 09:58:40",
+    est: str = "",
+    tracking: str = "",
+    name: str = "山田 太郎",
+    phone: str = "090-1111-2222",
+) -> list[str]:
+    return [status, order_no, cart_no, carrier, tracking, "", ordered, paid, est, name, phone,
+            "-", "東京都渋谷区神南1-1-1", "'150-0041", "1,980"]  # fmt: skip
+
+
+def _csv(rows: list[list[str]], encoding: str) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+def run(
+    tmp_path: Path,
+    orders: list[list[str]],
+    dispatch: list[list[str]],
+    *,
+    order_header: list[str] = ORDER_HEADER,
+    dispatch_header: list[str] = DISPATCH_HEADER,
+    today: dt.date = TODAY,
+) -> pipeline.RunResult:
+    (tmp_path / "orders.csv").write_bytes(_csv([order_header, *orders], "cp932"))
+    (tmp_path / "dispatch.csv").write_bytes(_csv([dispatch_header, *dispatch], "utf-8-sig"))
+    options = pipeline.Options(today=today, ledger=None)
+    result = pipeline.run(
+        tmp_path / "orders.csv", [tmp_path / "dispatch.csv"], tmp_path / "out", options
+    )
+    assert result.summary["reconciled"] is True
+    return result
+
+
+def bucket_of(result: pipeline.RunResult) -> dict[str, str]:
+    return dict(zip(result.orders["order_no"], result.orders["bucket"], strict=True))
+
+
+def codes_of(result: pipeline.RunResult, order_no: str) -> list[str]:
+    found = result.exceptions
+    mine = found["order_no"].fillna("").str.split(", ").map(lambda nos: order_no in nos)
+    return sorted(found.loc[mine, "code"])
+
+
+def exception(result: pipeline.RunResult, code: str) -> dict:
+    rows = result.exceptions[result.exceptions["code"].eq(code)]
+    assert len(rows) == 1, rows[["code", "order_no", "message"]]
+    return rows.iloc[0].to_dict()
+
+
+# --- TRACKING_MANGLED ----------------------------------------------------------------------
+
+
+def test_a_twelve_digit_number_ending_in_five_zeros_is_mangled_not_uploaded(tmp_path):
+    # 4.39628E+11 saved back as a number gives 439628000000, which passes mod 7 by chance.
+    assert mod7("43962800000") == "439628000000"
+    result = run(
+        tmp_path,
+        [order("104700001", "78400001"), order("104700002", "78400002")],
+        [
+            ["104700001", "439628000000", "ヤマト運輸", "2026/11/26"],
+            ["104700002", mod7("43962811401"), "ヤマト運輸", "2026/11/26"],
+        ],
+    )
+    assert bucket_of(result) == {"104700001": "held", "104700002": "uploaded"}
+    assert codes_of(result, "104700001") == ["TRACKING_MANGLED"]
+    mangled = exception(result, "TRACKING_MANGLED")
+    assert "439628000000" in mangled["message"] and "rounded" in mangled["message"]
+    assert result.uploaded["order_no"].tolist() == ["104700002"]
