@@ -130,6 +130,7 @@ def prepare_orders(table: Table) -> Loaded:
         {
             "order_no": _ids(raw["order_no"]),
             "cart_no": _ids(raw["cart_no"]),
+            "order_date": normalize.nfkc(raw["order_date"]),
             "paid_at": normalize.nfkc(raw["paid_at"]),
             "est_ship_date": normalize.nfkc(raw["est_ship_date"]),
             "amount": normalize.without_spaces(normalize.nfkc(raw["amount"])),

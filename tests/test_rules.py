@@ -106,3 +106,28 @@ def test_a_twelve_digit_number_ending_in_five_zeros_is_mangled_not_uploaded(tmp_
     mangled = exception(result, "TRACKING_MANGLED")
     assert "439628000000" in mangled["message"] and "rounded" in mangled["message"]
     assert result.uploaded["order_no"].tolist() == ["104700002"]
+
+
+# --- impossible dates in the export ---------------------------------------------------------
+
+
+def test_impossible_dates_in_the_export_are_invalid_rows_not_blanks(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            order("104700001", "78400001", paid="2026/02/30 10:00:00"),
+            order("104700002", "78400002", est="2026/13/01"),
+            order("104700003", "78400003", ordered="2026/11/24 25:61:00"),
+            order("104700004", "78400004", paid="２０２６／１１／２４　１０：００：００"),
+        ],
+        [],
+    )
+    assert result.summary["orders"]["invalid"] == 3
+    assert bucket_of(result) == {"104700004": "unshipped"}
+    invalid = result.exceptions[result.exceptions["code"].eq("INVALID_ROW")]
+    by_row = dict(zip(invalid["source_row"], invalid["message"], strict=True))
+    assert by_row == {
+        2: "入金日: 入金日 is not a real date or time (value: '2026/02/30 10:00:00')",
+        3: "発送予定日: 発送予定日 is not a real date (value: '2026/13/01')",
+        4: "注文日: 注文日 is not a real date or time (value: '2026/11/24 25:61:00')",
+    }
