@@ -221,6 +221,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "plan.already_dated": ("already has a ship date", "発送予定日入力済み", "발송예정일 입력됨"),
     "plan.already_dispatched": ("already dispatched", "発送済み", "발송됨"),
     "plan.not_eligible": ("awaiting payment or cancelled", "入金待ち・キャンセル", "입금대기·취소"),
+    "plan.unknown_status": (
+        "status unknown to the tool: not dated",
+        "配送状態が不明のため対象外",
+        "배송상태를 알 수 없어 대상 외",
+    ),
     "col.cart_no": ("Cart no.", "カート番号", "장바구니번호"),
     "col.tracking_no": ("Tracking no.", "送り状番号", "송장번호"),
     "col.carrier": ("Carrier", "配送会社", "택배사"),
@@ -378,6 +383,22 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Write a known carrier name in the sheet and run again.",
         "発送データに既知の配送会社名を記入して再実行してください。",
         "발송 데이터에 알려진 택배사명을 입력한 후 다시 실행하세요.",
+    ),
+    "reason.UNKNOWN_STATUS": (
+        "The order's status (配送状態) is none the tool knows, e.g. a new wording: it is not "
+        "treated as paid.",
+        "注文の配送状態が、このツールの知らない表示です（新しい表記など）。"
+        "入金済みとしては扱っていません。",
+        "주문의 배송상태가 이 도구가 모르는 표시입니다 (새 표기 등). "
+        "입금 완료로 취급하지 않았습니다.",
+    ),
+    "action.UNKNOWN_STATUS": (
+        "Check the order in QSM; if it is to ship, register the dispatch there by hand. Report "
+        "a new wording so it can be added to the tool.",
+        "QSMで注文の状態を確認し、発送してよい注文ならQSMで手動で発送処理してください。"
+        "新しい表記の場合は、ツールに追加できるようお知らせください。",
+        "QSM에서 주문 상태를 확인하고, 발송해도 되는 주문이면 QSM에서 직접 발송 처리하세요. "
+        "새 표기라면 도구에 추가할 수 있도록 알려 주세요.",
     ),
     "reason.CARRIER_MISMATCH": (
         "Shipped with another trackable carrier than the order's; uploaded with the one used.",

@@ -7,30 +7,22 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from batch import carriers, exceptions, normalize
+from batch import carriers, exceptions, formats, normalize
 from batch.readers import Table, read_table
 from schemas import dispatch as dispatch_schema
 from schemas import orders as orders_schema
 
-# Order states, from the 配送状態 text of the Japanese or Korean screen.
-PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = (
-    "paid",
-    "awaiting_payment",
-    "cancelled",
-    "delayed",
-    "shipped",
-)
-_STATE_PATTERNS = (
-    (CANCELLED, r"キャンセル|取消|取り消|취소|cancel"),
-    (AWAITING_PAYMENT, r"入金待|決済待|입금\s*대기|결제\s*대기|awaiting\s*payment"),
-    (DELAYED, r"配送遅延|遅延|배송\s*지연|delay"),
-    (SHIPPED, r"配送中|配送完了|発送済|배송\s*중|배송\s*완료|발송\s*완료|shipped|delivered"),
-)
+# Order states, from the 配送状態 text of the Japanese or Korean screen: the [statuses] table
+# of the orders profile (schemas/formats/qsm-*.toml). A text no table lists is UNKNOWN.
+PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = formats.STATES
+UNKNOWN = "unknown"
 
 
 @dataclass
@@ -58,16 +50,27 @@ class Loaded:
         return self.table.sheet.path
 
 
-def order_state(status: pd.Series) -> pd.Series:
-    """paid / awaiting_payment / cancelled / delayed / shipped from the 配送状態 text."""
-    # A day has a handful of distinct statuses: match those, then spread to the rows.
+def order_state(
+    status: pd.Series, statuses: Mapping[str, Sequence[str]] | None = None
+) -> pd.Series:
+    """paid / awaiting_payment / cancelled / delayed / shipped / unknown from the 配送状態 text.
+
+    ``statuses`` is a profile's [statuses] table (state -> texts); None or empty: the list
+    every QSM profile shares. A text matches only as a whole, after NFKC and whitespace
+    folding: a new wording (未入金, 返品要請) is unknown, never paid by default.
+    """
+    table = formats.status_table(dict(statuses or formats.shared_statuses()))
+    # A day has a handful of distinct statuses: look those up, then spread to the rows.
     codes, distinct = pd.factorize(normalize.as_text(status), use_na_sentinel=False)
-    text = normalize.nfkc(pd.Series(distinct, dtype=object)).str.casefold()
-    state = pd.Series(PAID, index=text.index, dtype=object)
-    # Later patterns win, so the first (cancelled) is applied last and overrides the rest.
-    for name, pattern in reversed(_STATE_PATTERNS):
-        state = state.mask(text.str.contains(pattern, regex=True), name)
-    return pd.Series(state.to_numpy()[codes], index=status.index, dtype=object)
+    state = np.array([table.get(formats.status_key(t), UNKNOWN) for t in distinct], dtype=object)
+    return pd.Series(state[codes], index=status.index, dtype=object)
+
+
+def unknown_statuses(orders: pd.DataFrame) -> dict[str, list[str]]:
+    """The order numbers of each 配送状態 text the tool does not know, in file order."""
+    unknown = orders[orders["state"].eq(UNKNOWN).to_numpy()]
+    by_status = unknown.groupby("status", sort=False)["order_no"]
+    return {status: list(nos) for status, nos in by_status}
 
 
 def _ids(s: pd.Series) -> pd.Series:
@@ -147,7 +150,7 @@ def prepare_orders(table: Table) -> Loaded:
             "order_no": checked["order_no"],
             "cart_no": checked["cart_no"],
             "status": normalize.nfkc(raw["status"]),
-            "state": order_state(raw["status"]),
+            "state": order_state(raw["status"], table.profile.statuses),
             "carrier_expected": normalize.nfkc(raw["carrier"]),
             "expected_company": listing["company"],
             "expected_trackable": listing["trackable"],

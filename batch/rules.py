@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from batch import carriers, exceptions, messages
-from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
+from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, UNKNOWN
 from batch.normalize import distinct_per_group, first_seen, isin, positions, sort_positions
 
 # Order buckets of summary.json, in the order the accountant reads them.
@@ -167,6 +167,7 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     )
     unpaid = f["state"].eq(AWAITING_PAYMENT)
     cancelled = f["state"].eq(CANCELLED)
+    unknown = f["state"].eq(UNKNOWN)  # UNKNOWN_STATUS (below, with the orders without rows)
     # QSM's status may say it is in delivery even when the export shows no number: it was
     # registered once already, so it is not registered again.
     already = (existing.ne("") & known) | (existing.eq("") & f["state"].eq(SHIPPED))
@@ -200,7 +201,9 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             "contact the courier to stop the parcel, or the buyer",
         )
     )
-    conflict_rows = f_rows[mask(conflict & ~unpaid & ~cancelled)]
+    # An order whose status says it is not to ship, or says nothing known, reports that alone.
+    not_to_ship = unpaid | cancelled | unknown
+    conflict_rows = f_rows[mask(conflict & ~not_to_ship)]
     found.append(
         exceptions.make(
             "TRACKING_CONFLICT",
@@ -214,7 +217,7 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             + ": find out which parcel is right",
         )
     )
-    dup_rows = f_rows[mask(dup_tracking & ~unpaid & ~cancelled & ~conflict)]
+    dup_rows = f_rows[mask(dup_tracking & ~not_to_ship & ~conflict)]
     found.append(
         exceptions.make(
             "DUPLICATE_TRACKING",
@@ -223,7 +226,7 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             "recipients: " + dup_rows["tracking_no"].map(carts),
         )
     )
-    already_rows = f_rows[mask(already & ~unpaid & ~cancelled)]
+    already_rows = f_rows[mask(already & ~not_to_ship)]
     found.append(
         exceptions.make(
             "ALREADY_DISPATCHED",
@@ -236,7 +239,7 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
         )
     )
 
-    held = unpaid | cancelled | conflict | dup_tracking
+    held = not_to_ship | conflict | dup_tracking
     bucket_values[f_pos[mask(held)]] = HELD
     bucket_values[f_pos[mask(already & ~held)]] = ALREADY
     go = ~held & ~already
@@ -271,9 +274,13 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
         }
     )
 
-    # 3. Orders with no tracking number from any sheet.
-    rest = bucket_values == ""
+    # 3. Orders with no tracking number from any sheet. One whose status is unknown is held
+    # all the same: counting it unshipped (paid) or not eligible would be a guess.
     state = o["state"].to_numpy()
+    unknown_pos = np.flatnonzero(state == UNKNOWN)
+    bucket_values[unknown_pos] = HELD
+    found.append(_unknown_status(o, unknown_pos, first))
+    rest = bucket_values == ""
     has_existing = o["existing_tracking"].ne("").to_numpy()
     bucket_values[rest & has_existing] = ALREADY
     bucket_values[rest & ~has_existing & (state == SHIPPED)] = ALREADY
@@ -287,6 +294,30 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     found.append(_multi_package(uploaded_extra, upload, o))
     found.append(_split_and_partial(upload, bucket, o))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
+
+
+def _unknown_status(o: pd.DataFrame, pos: np.ndarray, first: pd.DataFrame) -> pd.DataFrame:
+    """One UNKNOWN_STATUS per order at positions ``pos`` of ``o``, naming its status text."""
+    if not len(pos):
+        return exceptions.empty()
+    rows = o.iloc[pos].reset_index()
+    at = positions(rows["order_no"], first.index)
+    # An order with no usable number from any sheet takes the "" appended last (at = -1).
+    number = np.append(first["tracking_no"].to_numpy(dtype=object), "")[at]
+    status = rows["status"]
+    message = (
+        np.where(status.eq(""), "配送状態 is blank", "配送状態 '" + status + "' is not a status "
+                 "the tool knows")
+        + np.where(number != "", "; tracking number " + number + " not uploaded", "")
+        + ": held, never treated as paid; check the order in QSM"
+    )  # fmt: skip
+    return exceptions.make(
+        "UNKNOWN_STATUS",
+        rows,
+        pd.Series(message),
+        tracking_no=pd.Series(number).where(number != "", None),
+        recipient=rows["recipient_name"],
+    )
 
 
 def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:

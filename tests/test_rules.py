@@ -60,8 +60,9 @@ def run(
     order_header: list[str] = ORDER_HEADER,
     dispatch_header: list[str] = DISPATCH_HEADER,
     today: dt.date = TODAY,
+    encoding: str = "cp932",
 ) -> pipeline.RunResult:
-    (tmp_path / "orders.csv").write_bytes(_csv([order_header, *orders], "cp932"))
+    (tmp_path / "orders.csv").write_bytes(_csv([order_header, *orders], encoding))
     (tmp_path / "dispatch.csv").write_bytes(_csv([dispatch_header, *dispatch], "utf-8-sig"))
     options = pipeline.Options(today=today, ledger=None)
     result = pipeline.run(
@@ -131,3 +132,66 @@ def test_impossible_dates_in_the_export_are_invalid_rows_not_blanks(tmp_path):
         3: "発送予定日: 発送予定日 is not a real date (value: '2026/13/01')",
         4: "注文日: 注文日 is not a real date or time (value: '2026/11/24 25:61:00')",
     }
+
+
+# --- UNKNOWN_STATUS -------------------------------------------------------------------------
+
+UNKNOWN = ["未入金", "入金確認中", "返品要請", "取引完了"]
+
+
+def test_an_unknown_status_is_held_never_uploaded_nor_watched(tmp_path):
+    # Paid 11/10 with no estimated ship date: as a paid order it would be OVERDUE,
+    # PENALTY_RISK and NO_SHIP_DATE. With a status the tool does not know it is none of them.
+    old = "2026/11/10 09:58:40"
+    orders = [
+        order(f"10470000{i}", f"7840000{i}", status, paid=old) for i, status in enumerate(UNKNOWN)
+    ]
+    orders.append(order("104700009", "78400009", paid=old))
+    dispatch = [
+        ["104700000", mod7("43962811400"), "ヤマト運輸", "2026/11/26"],
+        ["78400001", mod7("43962811401"), "ヤマト運輸", "2026/11/26"],  # by cart number
+        ["104700009", mod7("43962811409"), "ヤマト運輸", "2026/11/26"],
+    ]
+    result = run(tmp_path, orders, dispatch)
+    buckets = bucket_of(result)
+    assert [buckets[f"10470000{i}"] for i in range(4)] == ["held"] * 4
+    assert buckets["104700009"] == "uploaded"
+    assert result.uploaded["order_no"].tolist() == ["104700009"]
+    assert result.summary["dispatch"]["matched"] == 3
+    for i, status in enumerate(UNKNOWN):
+        assert codes_of(result, f"10470000{i}") == ["UNKNOWN_STATUS"], status
+    found = result.exceptions.set_index("order_no")
+    for i, status in enumerate(UNKNOWN):
+        message = found.loc[f"10470000{i}", "message"]
+        assert f"'{status}'" in message and "held" in message
+    assert found.loc["104700000", "tracking_no"] == mod7("43962811400")
+    assert (found.loc[found["code"].eq("UNKNOWN_STATUS"), "severity"] == "error").all()
+    assert result.summary["exceptions"]["UNKNOWN_STATUS"] == 4
+
+
+def test_every_documented_status_is_known_spaced_or_in_full_width_forms_too(tmp_path):
+    statuses = [
+        "配送要請", "新規注文", "配送準備", "配送準備中", "配送遅延", "配送遅延（要対応）",
+        "配送遅延 (要対応)", " 配送要請 ", "入金待ち", "決済待ち", "キャンセル", "ｷｬﾝｾﾙ",
+        "配送中", "配送完了", "発送済み",
+    ]  # fmt: skip
+    orders = [order(f"1047000{i:02d}", f"784000{i:02d}", s) for i, s in enumerate(statuses)]
+    result = run(tmp_path, orders, [])
+    assert "UNKNOWN_STATUS" not in result.summary["exceptions"]
+    assert result.summary["orders"]["held"] == 0
+
+
+def test_korean_screen_statuses_are_known_and_an_unknown_one_is_held(tmp_path):
+    header = [
+        "배송상태", "주문번호", "장바구니번호", "택배사", "송장번호", "발송일", "주문일",
+        "입금일", "발송예정일", "수취인명", "수취인전화번호", "수취인핸드폰번호", "주소",
+        "우편번호", "총주문액",
+    ]  # fmt: skip
+    statuses = ["배송요청", "신규주문", "배송준비중", "배송 지연", "입금대기", "결제대기", "취소",
+                "배송중", "배송완료", "미입금"]  # fmt: skip
+    orders = [order(f"1047000{i:02d}", f"784000{i:02d}", s) for i, s in enumerate(statuses)]
+    # The Korean screen's download is UTF-8 with a BOM (qsm.md §1.5).
+    result = run(tmp_path, orders, [], order_header=header, encoding="utf-8-sig")
+    assert result.summary["exceptions"]["UNKNOWN_STATUS"] == 1
+    assert exception(result, "UNKNOWN_STATUS")["order_no"] == "104700009"
+    assert bucket_of(result)["104700009"] == "held"
