@@ -400,6 +400,22 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "QSM에서 주문 상태를 확인하고, 발송해도 되는 주문이면 QSM에서 직접 발송 처리하세요. "
         "새 표기라면 도구에 추가할 수 있도록 알려 주세요.",
     ),
+    "reason.SHIP_DATE_INVALID": (
+        "The courier's ship date is not a real date, is after today, or is before the order "
+        "was paid; it is never replaced by another date.",
+        "配送会社の発送日が、存在しない日付か、今日より後か、入金日より前です。"
+        "別の日付に置き換えることはしません。",
+        "택배사의 발송일이 존재하지 않는 날짜이거나, 오늘 이후이거나, 입금일 이전입니다. "
+        "다른 날짜로 바꾸지 않습니다.",
+    ),
+    "action.SHIP_DATE_INVALID": (
+        "Correct the date in the courier's sheet and run again. For a label printed ahead, run "
+        "again on its ship date, once the parcel has left.",
+        "発送データの日付を修正して再実行してください。先に印刷した伝票の場合は、"
+        "荷物が出荷された発送日当日に再実行してください。",
+        "발송 데이터의 날짜를 수정한 후 다시 실행하세요. 미리 출력한 운송장이면 "
+        "택배가 출고된 발송일 당일에 다시 실행하세요.",
+    ),
     "reason.CARRIER_MISMATCH": (
         "Shipped with another trackable carrier than the order's; uploaded with the one used.",
         "注文とは別の（追跡可能な）配送会社で発送されました。実際の配送会社で登録しています。",

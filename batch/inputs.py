@@ -155,6 +155,7 @@ def prepare_orders(table: Table) -> Loaded:
             "expected_company": listing["company"],
             "expected_trackable": listing["trackable"],
             "existing_tracking": tracking.where(~tracking.str.startswith("UMN"), ""),
+            "ordered_at": normalize.dates(checked["order_date"]),
             "paid_at": normalize.dates(checked["paid_at"]),
             "est_ship_date": normalize.dates(checked["est_ship_date"]),
             "amount": normalize.money(checked["amount"]),
@@ -224,6 +225,9 @@ def prepare_dispatch(table: Table) -> Loaded:
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
     carrier_text, used = carrier_text[valid], used[valid]
     reference = _ids(raw["reference"]).str.lstrip("#")
+    ship_date = normalize.dates(checked["ship_date"])
+    # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.
+    unreadable = checked["ship_date"].where(ship_date.isna() & checked["ship_date"].ne(""), "")
     frame = pd.DataFrame(
         {
             "reference": reference,
@@ -236,7 +240,8 @@ def prepare_dispatch(table: Table) -> Loaded:
             "qsm_name": used["qsm_name"],
             "trackable": used["trackable"],
             "number_rule": used["number_rule"],
-            "ship_date": normalize.dates(checked["ship_date"]),
+            "ship_date": ship_date,
+            "ship_date_unreadable": unreadable,
             "recipient_name": raw["recipient_name"],
             "name_key": normalize.person_name(raw["recipient_name"]),
             "phone": normalize.phone(raw["recipient_phone"]),

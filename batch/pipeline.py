@@ -147,7 +147,7 @@ def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) ->
     o = _with_ledger(orders.frame, book)
     matches = matching.match(d, o)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
-    decision = rules.decide(o, d, matches.pairs)
+    decision = rules.decide(o, d, matches.pairs, options.today)
     bucket = decision.bucket.to_numpy()  # aligned with o's rows
     waiting = o[bucket == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)

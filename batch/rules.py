@@ -6,6 +6,7 @@ exception rows. The order of precedence between rules is in ``decide``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,14 @@ UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
 )
 
 
+# A ship date is checked against the order's payment day, else its order day. A brief export
+# has neither: then a date more than this many days before the run is refused. No order waits
+# that long in 配送要請 (it turns 配送遅延 after 14 days and buyers cancel), while a dispatch
+# registered a few weeks late is still plausible; a wrong year (2025 for 2026) or Excel's
+# day 1 (1900/01/01) is caught.
+NO_DATE_FLOOR_DAYS = 90
+
+
 @dataclass
 class Decision:
     bucket: pd.Series  # order_no -> bucket (valid orders only), in the orders' row order
@@ -33,17 +42,34 @@ class Decision:
     exceptions: pd.DataFrame
 
 
-def row_problems(dispatch: pd.DataFrame) -> pd.DataFrame:
-    """Problems of a dispatch row on its own: damaged number, unknown or untrackable carrier.
+def row_problems(dispatch: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Problems of a dispatch row on its own: damaged number, unknown or untrackable carrier,
+    a ship date that is no real date or lies after ``today``.
 
     Returns code and message per dispatch_id ("" code when the row is fine). The first
     problem found is the one reported: a damaged number hides everything else.
     """
     reason = carriers.validate_tracking(dispatch["tracking_no"], dispatch["number_rule"])
     company = dispatch["company"]
+    day = pd.Timestamp(today)
+    ymd = today.strftime("%Y/%m/%d")
     # Each message is built for the rows its check hits only (a string per row of a 600k-row
     # sheet, four times over, was ~0.5 GB of garbage).
     checks = [
+        (
+            "SHIP_DATE_INVALID",
+            dispatch["ship_date_unreadable"].ne(""),
+            lambda d, why: "ship date '" + d["ship_date_unreadable"] + "' is not a real date "
+            "or time: held, never given another date; correct the sheet",
+        ),
+        (
+            # Qoo10 wants a dispatch registered once the parcel has left, not before.
+            "SHIP_DATE_INVALID",
+            dispatch["ship_date"].dt.normalize() > day,
+            lambda d, why: "ship date " + d["ship_date"].dt.strftime("%Y/%m/%d") + " is after "
+            f"today ({ymd}): a label printed ahead; the order will be offered on the "
+            + d["ship_date"].dt.strftime("%Y/%m/%d") + " run, once the parcel has left",
+        ),
         (
             "TRACKING_INVALID",
             reason.ne("") & company.ne(""),
@@ -91,15 +117,18 @@ def _join(values: pd.Series) -> str:
     return ", ".join(dict.fromkeys(v for v in values if v))
 
 
-def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) -> Decision:
-    """Buckets, upload rows and exceptions from the matched pairs."""
+def decide(
+    orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame, today: dt.date
+) -> Decision:
+    """Buckets, upload rows and exceptions from the matched pairs; ``today`` is the run's."""
     found: list[pd.DataFrame] = []
-    problems = row_problems(dispatch)
+    problems = row_problems(dispatch, today)
     # Text columns nothing below reads stay out of the merged table: every filter, sort and
     # de-duplication of it copies each column it holds (most of this stage at 1M rows).
     unused_d = ["reference", "recipient_name", "name_key", "phone", "postal", "service",
-                "number_rule", "mangled", "trackable"]  # fmt: skip
-    unused_o = ["item_name", "mobile", "paid_at", "est_ship_date", "expected_trackable"]
+                "number_rule", "mangled", "trackable", "ship_date_unreadable"]  # fmt: skip
+    unused_o = ["item_name", "mobile", "paid_at", "ordered_at", "est_ship_date",
+                "expected_trackable"]  # fmt: skip
     d = dispatch.drop(columns=unused_d, errors="ignore").merge(
         problems[["dispatch_id", "code", "message"]], on="dispatch_id"
     )
@@ -112,9 +141,11 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             recipient=orders["recipient_name"],
             order_name_key=orders["name_key"],
             order_postal=orders["postal"],
+            earliest_ship=_earliest_ship(orders),
         ),
         on="order_no",
     )
+    _shipped_before_the_order(p, orders, today)
 
     # 1. Rows with their own problem: one exception per dispatch row.
     bad = p[p["code"].ne("")]
@@ -269,7 +300,9 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
             "carrier": up["carrier_expected"].where(
                 same_company, up["qsm_name"].where(up["qsm_name"].ne(""), up["carrier"])
             ),
-            "ship_date": up["ship_date"],
+            # A blank ship date (many sheets have no such column) is the run's day: the
+            # parcel is on the sheet, so it has left. A given date is never replaced.
+            "ship_date": up["ship_date"].fillna(pd.Timestamp(today)),
             "dispatch_id": up["dispatch_id"],
         }
     )
@@ -294,6 +327,52 @@ def decide(orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame) ->
     found.append(_multi_package(uploaded_extra, upload, o))
     found.append(_split_and_partial(upload, bucket, o))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
+
+
+def _earliest_ship(orders: pd.DataFrame) -> pd.Series:
+    """The first day a parcel of each order can have left: its payment day, else its order
+    day (NaT when the export shows neither)."""
+    return orders["paid_at"].dt.normalize().fillna(orders["ordered_at"].dt.normalize())
+
+
+def _shipped_before_the_order(p: pd.DataFrame, orders: pd.DataFrame, today: dt.date) -> None:
+    """SHIP_DATE_INVALID in ``p`` (in place) for the rows not otherwise at fault whose ship
+    date is before the payment (or order) day of an order they ship.
+
+    One parcel has one ship date: when it is impossible for one order of a cart, the whole
+    row is held, for every order it names."""
+    floor = pd.Timestamp(today) - pd.Timedelta(days=NO_DATE_FLOOR_DAYS)
+    early = p["code"].eq("").to_numpy() & (
+        p["ship_date"].dt.normalize() < p["earliest_ship"].fillna(floor)
+    ).to_numpy(dtype=bool)
+    if not early.any():
+        return
+    first = p[early].drop_duplicates("dispatch_id")  # the order each message names
+    at = positions(first["order_no"], orders["order_no"])
+    paid = orders["paid_at"].to_numpy()[at]
+    ordered = orders["ordered_at"].to_numpy()[at]
+    bound = first["earliest_ship"].dt.strftime("%Y/%m/%d")
+    ship = first["ship_date"].dt.strftime("%Y/%m/%d")
+    why = np.select(
+        [~pd.isna(paid), ~pd.isna(ordered)],
+        [
+            "before the order was paid (" + bound + ")",
+            "before the order date (" + bound + "), and the export shows no payment date",
+        ],
+        f"more than {NO_DATE_FLOOR_DAYS} days before today and the export shows no payment "
+        "or order date to check it against",
+    )
+    message = pd.Series(
+        ("ship date " + ship + " is " + why + ": held, never given another date; correct the "
+         "sheet").to_numpy(),
+        index=first["dispatch_id"].to_numpy(),
+    )  # fmt: skip
+    hit = np.flatnonzero(isin(p["dispatch_id"], first["dispatch_id"]))
+    code_at = p.columns.get_loc("code")
+    p.iloc[hit, code_at] = "SHIP_DATE_INVALID"
+    p.iloc[hit, p.columns.get_loc("message")] = message.reindex(
+        p["dispatch_id"].to_numpy()[hit]
+    ).to_numpy()
 
 
 def _unknown_status(o: pd.DataFrame, pos: np.ndarray, first: pd.DataFrame) -> pd.DataFrame:

@@ -195,3 +195,80 @@ def test_korean_screen_statuses_are_known_and_an_unknown_one_is_held(tmp_path):
     assert result.summary["exceptions"]["UNKNOWN_STATUS"] == 1
     assert exception(result, "UNKNOWN_STATUS")["order_no"] == "104700009"
     assert bucket_of(result)["104700009"] == "held"
+
+
+# --- SHIP_DATE_INVALID ----------------------------------------------------------------------
+
+
+def test_a_ship_date_that_cannot_be_true_holds_the_order_and_is_never_replaced(tmp_path):
+    # Paid 2026/11/24 09:58, today 2026/11/26.
+    ship = {
+        "104700001": "2026/02/30",  # no such day
+        "104700002": "2026/11/26 25:61",  # no such time
+        "104700003": "1900/01/01",  # Excel's day 1: before payment
+        "104700004": "9999/12/31",
+        "104700005": "2026/12/26",  # a month ahead: a label printed ahead
+        "104700006": "2025/11/24",  # a year before payment
+        "104700007": "",  # the sheet gives none: the run's day
+        "104700008": "2026/11/24",  # the payment day itself
+        "104700009": "2026/11/26 18:00",  # later today
+    }
+    orders = [order(no, f"7840000{no[-1]}") for no in ship]
+    dispatch = [[no, mod7(f"439628114{no[-2:]}"), "ヤマト運輸", day] for no, day in ship.items()]
+    result = run(tmp_path, orders, dispatch)
+    buckets = bucket_of(result)
+    invalid = [no for no in ship if buckets[no] == "held"]
+    assert invalid == [f"10470000{i}" for i in range(1, 7)]
+    for no in invalid:
+        assert codes_of(result, no) == ["SHIP_DATE_INVALID"], no
+    assert result.summary["dispatch"]["matched"] == 9
+    assert result.summary["exceptions"]["SHIP_DATE_INVALID"] == 6
+    uploaded = dict(zip(result.uploaded["order_no"], result.uploaded["ship_date"], strict=True))
+    assert uploaded == {
+        "104700007": "2026/11/26",
+        "104700008": "2026/11/24",
+        "104700009": "2026/11/26",
+    }
+    message = result.exceptions.set_index("order_no")["message"]
+    assert "'2026/02/30' is not a real date" in message["104700001"]
+    assert "'2026/11/26 25:61' is not a real date" in message["104700002"]
+    assert "before the order was paid (2026/11/24)" in message["104700003"]
+    ahead = message["104700005"]
+    assert "after today (2026/11/26)" in ahead and "printed ahead" in ahead
+    assert "2026/12/26 run" in ahead
+
+
+def test_without_a_payment_date_the_order_date_bounds_the_ship_date(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            order("104700001", "78400001", ordered="2026/11/20 10:00:00", paid=""),
+            order("104700002", "78400002", ordered="2026/11/20 10:00:00", paid=""),
+        ],
+        [
+            ["104700001", mod7("43962811401"), "ヤマト運輸", "2026/11/19"],
+            ["104700002", mod7("43962811402"), "ヤマト運輸", "2026/11/20"],
+        ],
+    )
+    assert bucket_of(result) == {"104700001": "held", "104700002": "uploaded"}
+    assert "before the order date (2026/11/20)" in exception(result, "SHIP_DATE_INVALID")["message"]
+
+
+def test_without_payment_or_order_date_a_ship_date_90_days_old_is_refused(tmp_path):
+    # The brief download has no 入金日 and no 注文日 (qsm.md §1.4).
+    header = ["配送状態", "注文番号", "カート番号", "配送会社", "送り状番号", "発送日",
+              "発送予定日"]  # fmt: skip
+    orders = [
+        ["配送要請", f"10470000{i}", f"7840000{i}", "ヤマト宅急便", "", "", ""] for i in (1, 2)
+    ]
+    result = run(
+        tmp_path,
+        orders,
+        [
+            ["104700001", mod7("43962811401"), "ヤマト運輸", "2026/08/27"],  # 91 days ago
+            ["104700002", mod7("43962811402"), "ヤマト運輸", "2026/08/28"],  # 90 days ago
+        ],
+        order_header=header,
+    )
+    assert bucket_of(result) == {"104700001": "held", "104700002": "uploaded"}
+    assert "more than 90 days before today" in exception(result, "SHIP_DATE_INVALID")["message"]
