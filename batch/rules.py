@@ -290,16 +290,12 @@ def decide(
             + ": uploaded with the carrier used; tell the customer",
         )
     )
-    # QSM checks the number against the carrier: keep the listing's name for the same
-    # company, otherwise send the name of the carrier actually used.
     upload = pd.DataFrame(
         {
             "order_no": up["order_no"],
             "cart_no": up["cart_no"],
             "tracking_no": up["tracking_no"],
-            "carrier": up["carrier_expected"].where(
-                same_company, up["qsm_name"].where(up["qsm_name"].ne(""), up["carrier"])
-            ),
+            "carrier": _carrier_name(up),
             # A blank ship date (many sheets have no such column) is the run's day: the
             # parcel is on the sheet, so it has left. A given date is never replaced.
             "ship_date": up["ship_date"].fillna(pd.Timestamp(today)),
@@ -324,9 +320,19 @@ def decide(
 
     # 4. Cart-level warnings on what is uploaded.
     uploaded_extra = extra[isin(extra["order_no"], upload["order_no"])]
-    found.append(_multi_package(uploaded_extra, upload, o))
+    found.append(_multi_package(uploaded_extra, upload, first, o))
     found.append(_split_and_partial(upload, bucket, o))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
+
+
+def _carrier_name(rows: pd.DataFrame) -> pd.Series:
+    """The carrier name of each row's parcel, for QSM and for the customer.
+
+    QSM checks the number against the carrier: the listing's own name for the listing's
+    company, otherwise the QSM name of the carrier actually used (else its text)."""
+    same_company = rows["company"].eq(rows["expected_company"])
+    used = rows["qsm_name"].where(rows["qsm_name"].ne(""), rows["carrier"])
+    return rows["carrier_expected"].where(same_company, used)
 
 
 def _earliest_ship(orders: pd.DataFrame) -> pd.Series:
@@ -399,15 +405,32 @@ def _unknown_status(o: pd.DataFrame, pos: np.ndarray, first: pd.DataFrame) -> pd
     )
 
 
-def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
-    """One MULTI_PACKAGE per cart: the numbers QSM cannot take, with a message to send."""
+def _multi_package(
+    extra: pd.DataFrame, upload: pd.DataFrame, first: pd.DataFrame, o: pd.DataFrame
+) -> pd.DataFrame:
+    """One MULTI_PACKAGE per cart: the numbers QSM cannot take, with a message to send.
+
+    Every parcel is named with its own carrier: the second parcel may have gone with
+    another courier than the first."""
     if extra.empty:
         return exceptions.empty()
     # Looked up once for the orders concerned, not per cart on the whole table.
     involved = pd.unique(extra["order_no"])
     up_pos = positions(involved, upload["order_no"])
     o_pos = positions(involved, o.index)
-    uploaded_of = dict(zip(involved, upload["tracking_no"].to_numpy()[up_pos], strict=True))
+    first_pos = positions(involved, first.index)
+    uploaded_of = dict(
+        zip(
+            involved,
+            zip(
+                upload["carrier"].to_numpy()[up_pos],
+                upload["tracking_no"].to_numpy()[up_pos],
+                first["carrier"].to_numpy()[first_pos],  # the sheet's text, for the workbook
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
     amount_of = dict(zip(involved, o["amount"].to_numpy()[o_pos], strict=True))
     # Each cart reads its rows from plain arrays (pandas' per-group frames cost ms each).
     col = {
@@ -415,30 +438,39 @@ def _multi_package(extra: pd.DataFrame, upload: pd.DataFrame, o: pd.DataFrame) -
         for c in ("order_no", "tracking_no", "carrier", "carrier_expected", "recipient",
                   "source_file", "source_row")
     }  # fmt: skip
+    col["carrier_name"] = _carrier_name(extra).to_numpy()
     by_cart = extra.groupby("cart_no", sort=False).indices
     rows = []
     for cart_no in pd.unique(extra["cart_no"]):  # carts with problems only, in sheet order
         at = by_cart[cart_no]
         order_nos = list(dict.fromkeys(col["order_no"][at]))
         uploaded = [uploaded_of[k] for k in order_nos]
-        others = list(dict.fromkeys(col["tracking_no"][at]))
+        # (carrier, number) per parcel, each number once, QSM's own first.
+        held = {n: c for c, n, _ in uploaded}
+        others = {}
+        for carrier, number in zip(col["carrier_name"][at], col["tracking_no"][at], strict=True):
+            if number not in held:
+                others.setdefault(number, carrier)
+        parcels = [*((c, n) for n, c in held.items()), *((c, n) for n, c in others.items())]
         head = {c: v[at[0]] for c, v in col.items()}
+        used = [text for *_, text in uploaded] + list(col["carrier"][at])
         rows.append(
             {
                 "order_no": ", ".join(order_nos),
                 "cart_no": cart_no,
-                "tracking_no": ", ".join(dict.fromkeys(uploaded + others)),
-                "carrier": head["carrier"],
+                "tracking_no": ", ".join(n for _, n in parcels),
+                "carrier": ", ".join(dict.fromkeys(used)),
                 "carrier_expected": head["carrier_expected"],
                 "recipient": head["recipient"],
                 "amount": _total([amount_of[k] for k in order_nos]),
                 "source_file": head["source_file"],
                 "source_row": head["source_row"],
-                "message": f"{len(others)} more parcel(s): {', '.join(others)}; QSM took "
-                f"{', '.join(dict.fromkeys(uploaded))}. Send the customer the other numbers.",
-                "customer_message": messages.multi_package(
-                    head["recipient"], order_nos, head["carrier"], uploaded, others
-                ),
+                "message": f"{len(others)} more parcel(s): "
+                + ", ".join(f"{c} {n}" for n, c in others.items())
+                + "; QSM took "
+                + ", ".join(f"{c} {n}" for n, c in held.items())
+                + ". Send the customer the other numbers.",
+                "customer_message": messages.multi_package(head["recipient"], order_nos, parcels),
             }
         )
     return exceptions.make("MULTI_PACKAGE", pd.DataFrame(rows), pd.DataFrame(rows)["message"])
@@ -482,24 +514,24 @@ def _split_and_partial(upload: pd.DataFrame, bucket: pd.Series, o: pd.DataFrame)
     for cart_no in split_carts:  # carts with problems only
         at = by_cart[cart_no]
         orders, numbers = line_order[at].tolist(), line_tracking[at].tolist()
-        pairs = list(zip(orders, numbers, strict=True))
+        carriers_of = line_carrier[at].tolist()  # each parcel's own carrier
+        lines_of = list(zip(orders, carriers_of, numbers, strict=True))
         first = line_pos[at[0]]
-        carrier = line_carrier[at[0]]
         rows.append(
             {
                 "code": "SPLIT_CART",
                 "order_no": ", ".join(orders),
                 "cart_no": cart_no,
                 "tracking_no": ", ".join(dict.fromkeys(numbers)),
-                "carrier": carrier,
+                "carrier": ", ".join(dict.fromkeys(carriers_of)),
                 "carrier_expected": carrier_expected[first],
                 "recipient": recipient[first],
                 "amount": _total(amount[line_pos[at]]),
                 "source_file": source_file[first],
                 "source_row": source_row[first],
                 "message": "the orders of this cart went out in separate parcels: "
-                + "; ".join(f"{k} → {t}" for k, t in pairs),
-                "customer_message": messages.split_cart(recipient[first], carrier, pairs),
+                + "; ".join(f"{k} → {c} {t}" for k, c, t in lines_of),
+                "customer_message": messages.split_cart(recipient[first], lines_of),
             }
         )
     member_cart = cart_of.iloc[members].to_numpy()

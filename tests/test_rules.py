@@ -272,3 +272,45 @@ def test_without_payment_or_order_date_a_ship_date_90_days_old_is_refused(tmp_pa
     )
     assert bucket_of(result) == {"104700001": "held", "104700002": "uploaded"}
     assert "more than 90 days before today" in exception(result, "SHIP_DATE_INVALID")["message"]
+
+
+# --- customer messages name each parcel's carrier --------------------------------------------
+
+
+def test_multi_package_names_each_parcel_s_own_carrier(tmp_path):
+    sagawa, yamato = mod7("36024417052"), mod7("43962811409")
+    result = run(
+        tmp_path,
+        [order("104700001", "78400001", carrier="佐川急便")],
+        [
+            ["104700001", sagawa, "佐川急便", "2026/11/25"],  # first: uploaded
+            ["104700001", yamato, "ヤマト運輸", "2026/11/26"],
+        ],
+    )
+    assert result.uploaded["tracking_no"].tolist() == [sagawa]
+    multi = exception(result, "MULTI_PACKAGE")
+    assert f"・佐川急便 {sagawa}\n・ヤマト宅急便 {yamato}" in multi["customer_message"]
+    assert f"ヤマト宅急便 {yamato}" in multi["message"]
+    assert f"佐川急便 {sagawa}" in multi["message"]
+    assert multi["carrier"] == "佐川急便, ヤマト運輸"
+
+
+def test_split_cart_names_each_parcel_s_own_carrier(tmp_path):
+    sagawa, yamato = mod7("36024417052"), mod7("43962811409")
+    result = run(
+        tmp_path,
+        [
+            order("104700001", "78400001", carrier="佐川急便"),
+            order("104700002", "78400001", carrier="佐川急便"),
+        ],
+        [
+            ["104700001", sagawa, "佐川急便", "2026/11/26"],
+            ["104700002", yamato, "ヤマト運輸", "2026/11/26"],
+        ],
+    )
+    split = exception(result, "SPLIT_CART")
+    assert (
+        f"・注文番号 104700001：佐川急便 {sagawa}\n・注文番号 104700002：ヤマト宅急便 {yamato}"
+        in split["customer_message"]
+    )
+    assert f"104700002 → ヤマト宅急便 {yamato}" in split["message"]
