@@ -219,12 +219,16 @@ def prepare_dispatch(table: Table) -> Loaded:
         },
         index=raw.index,
     )
+    # The order number names the row's order; where its cell is blank, the cart number does.
+    reference = _ids(raw["reference"]).str.lstrip("#")
+    blank = reference.eq("").to_numpy()
+    if blank.any():
+        reference[blank] = _ids(raw["cart_reference"][blank]).str.lstrip("#").to_numpy()
     table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
-    table.frame["reference"] = raw["reference"]
+    table.frame["reference"] = reference
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
-    carrier_text, used = carrier_text[valid], used[valid]
-    reference = _ids(raw["reference"]).str.lstrip("#")
+    carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
     # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.
     unreadable = checked["ship_date"].where(ship_date.isna() & checked["ship_date"].ne(""), "")

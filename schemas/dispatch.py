@@ -9,6 +9,7 @@ from schemas.checks import DATE, Row, blank_or
 
 COLUMNS = (
     "reference",
+    "cart_reference",  # a sheet's カート番号 column beside its 注文番号: used where that is blank
     "tracking_no",
     "carrier",
     "service",

@@ -13,6 +13,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
+
 from batch import pipeline
 
 TODAY = dt.date(2026, 11, 26)
@@ -314,3 +316,44 @@ def test_split_cart_names_each_parcel_s_own_carrier(tmp_path):
         in split["customer_message"]
     )
     assert f"104700002 → ヤマト宅急便 {yamato}" in split["message"]
+
+
+# --- a sheet with both an order number and a cart number column --------------------------------
+
+
+@pytest.mark.parametrize("cart_first", [False, True])
+def test_a_blank_order_number_falls_back_to_the_row_s_cart_number(tmp_path, cart_first):
+    header = ["注文番号", "カート番号", "送り状番号", "配送会社", "発送日"]
+    rows = [
+        ["104700001", "78400001", mod7("43962811401"), "ヤマト運輸", "2026/11/26"],
+        ["", "78400002", mod7("43962811402"), "ヤマト運輸", "2026/11/26"],  # the whole cart
+        ["104700004", "", mod7("43962811404"), "ヤマト運輸", "2026/11/26"],
+    ]
+    if cart_first:  # which column comes first in the sheet does not matter
+        header = [header[1], header[0], *header[2:]]
+        rows = [[r[1], r[0], *r[2:]] for r in rows]
+    result = run(
+        tmp_path,
+        [
+            order("104700001", "78400001"),
+            order("104700002", "78400002"),
+            order("104700003", "78400002"),
+            order("104700004", "78400004"),
+        ],
+        rows,
+        dispatch_header=header,
+    )
+    assert result.summary["dispatch"]["matched"] == 3
+    assert set(bucket_of(result).values()) == {"uploaded"}
+    assert not len(result.exceptions)
+
+
+def test_korean_headers_too_and_the_order_number_wins_when_both_are_given(tmp_path):
+    header = ["주문번호", "장바구니번호", "송장번호", "택배사", "발송일"]
+    result = run(
+        tmp_path,
+        [order("104700001", "78400001"), order("104700002", "78400001")],
+        [["104700002", "78400001", mod7("43962811402"), "ヤマト運輸", "2026/11/26"]],
+        dispatch_header=header,
+    )
+    assert bucket_of(result) == {"104700001": "unshipped", "104700002": "uploaded"}
