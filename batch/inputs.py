@@ -107,12 +107,15 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
         + "')"
     )
     rows = table.frame.loc[index]
+    # Order and cart numbers as the rest of the run reads them (full-width digits, "'"), so a
+    # courier row naming an invalid order can be linked to it.
+    ids = checked.loc[index]
     invalid = exceptions.make(
         "INVALID_ROW",
         rows,
         message.to_numpy(),
-        order_no=rows.get("order_no"),
-        cart_no=rows.get("cart_no"),
+        order_no=ids.get("order_no", rows.get("order_no")),
+        cart_no=ids.get("cart_no", rows.get("cart_no")),
         tracking_no=rows.get("tracking_no"),
         recipient=rows.get("recipient_name"),
     )

@@ -145,7 +145,7 @@ def _with_ledger(o: pd.DataFrame, book: Ledger | None) -> pd.DataFrame:
 
 def _run(orders, sheets, d, book, out: Path, options: Options, clock: _Clock) -> RunResult:
     o = _with_ledger(orders.frame, book)
-    matches = matching.match(d, o)
+    matches = matching.match(d, o, orders.invalid)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs, options.today)
     bucket = decision.bucket.to_numpy()  # aligned with o's rows

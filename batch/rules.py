@@ -14,6 +14,7 @@ import pandas as pd
 
 from batch import carriers, exceptions, messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, UNKNOWN
+from batch.matching import INVALID_ORDER
 from batch.normalize import distinct_per_group, first_seen, isin, positions, sort_positions
 
 # Order buckets of summary.json, in the order the accountant reads them.
@@ -122,6 +123,9 @@ def decide(
 ) -> Decision:
     """Buckets, upload rows and exceptions from the matched pairs; ``today`` is the run's."""
     found: list[pd.DataFrame] = []
+    # A row linked to an order that is invalid in the export has no order to ship here
+    # (matching reported it as INVALID_ROW).
+    pairs = pairs[pairs["how"].ne(INVALID_ORDER).to_numpy()]
     problems = row_problems(dispatch, today)
     # Text columns nothing below reads stay out of the merged table: every filter, sort and
     # de-duplication of it copies each column it holds (most of this stage at 1M rows).

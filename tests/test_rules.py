@@ -357,3 +357,45 @@ def test_korean_headers_too_and_the_order_number_wins_when_both_are_given(tmp_pa
         dispatch_header=header,
     )
     assert bucket_of(result) == {"104700001": "unshipped", "104700002": "uploaded"}
+
+
+# --- a dispatch row for an order whose row in the export is invalid ----------------------------
+
+
+def test_a_row_for_an_invalid_order_links_to_it_and_counts_as_matched(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            order("104700001", "78400001"),
+            order("１０４７００００２", "78400002", paid="2026/02/30 10:00:00"),  # row 3
+            order("104700003", ""),  # row 4: lost its カート番号
+            order("104700004", "78400004", est="2026/13/01"),  # row 5, the cart's only order
+        ],
+        [
+            ["104700001", mod7("43962811401"), "ヤマト運輸", "2026/11/26"],
+            ["104700002", mod7("43962811402"), "ヤマト運輸", "2026/11/26"],
+            ["104700003", mod7("43962811403"), "ヤマト運輸", "2026/11/26"],
+            ["78400004", mod7("43962811404"), "ヤマト運輸", "2026/11/26"],
+            ["104799999", mod7("43962811499"), "ヤマト運輸", "2026/11/26"],
+        ],
+    )
+    assert result.summary["orders"]["invalid"] == 3
+    assert result.summary["dispatch"] == {
+        "total": 5, "matched": 4, "unmatched": 1, "invalid": 0, "duplicate": 0
+    }  # fmt: skip
+    assert result.uploaded["order_no"].tolist() == ["104700001"]
+    found = result.exceptions
+    linked = found[found["code"].eq("INVALID_ROW") & found["source_file"].eq("dispatch.csv")]
+    assert linked["source_row"].tolist() == [3, 4, 5]
+    assert linked["order_no"].tolist() == ["104700002", "104700003", "104700004"]
+    assert linked["tracking_no"].tolist() == [mod7(f"4396281140{i}") for i in (2, 3, 4)]
+    messages = linked["message"].tolist()
+    assert messages[0] == (
+        "reference '104700002': the order's row 3 in the export (orders.csv) is invalid: "
+        "入金日: 入金日 is not a real date or time (value: '2026/02/30 10:00:00'); not "
+        "uploaded: correct the export and run again"
+    )
+    assert "the order's row 4 in the export" in messages[1] and "カート番号" in messages[1]
+    assert "the cart's row 5 in the export" in messages[2] and "発送予定日" in messages[2]
+    unmatched = exception(result, "UNMATCHED_DISPATCH")
+    assert "'104799999' is neither an order nor a cart number" in unmatched["message"]
