@@ -211,20 +211,21 @@ def test_a_ship_date_that_cannot_be_true_holds_the_order_and_is_never_replaced(t
         "104700004": "9999/12/31",
         "104700005": "2026/12/26",  # a month ahead: a label printed ahead
         "104700006": "2025/11/24",  # a year before payment
+        "104700010": "明日",  # no date at all: a tracking number was found all the same
         "104700007": "",  # the sheet gives none: the run's day
         "104700008": "2026/11/24",  # the payment day itself
         "104700009": "2026/11/26 18:00",  # later today
     }
-    orders = [order(no, f"7840000{no[-1]}") for no in ship]
+    orders = [order(no, f"784000{no[-2:]}") for no in ship]
     dispatch = [[no, mod7(f"439628114{no[-2:]}"), "ヤマト運輸", day] for no, day in ship.items()]
     result = run(tmp_path, orders, dispatch)
     buckets = bucket_of(result)
     invalid = [no for no in ship if buckets[no] == "held"]
-    assert invalid == [f"10470000{i}" for i in range(1, 7)]
+    assert invalid == [*(f"10470000{i}" for i in range(1, 7)), "104700010"]
     for no in invalid:
         assert codes_of(result, no) == ["SHIP_DATE_INVALID"], no
-    assert result.summary["dispatch"]["matched"] == 9
-    assert result.summary["exceptions"]["SHIP_DATE_INVALID"] == 6
+    assert result.summary["dispatch"]["matched"] == 10
+    assert result.summary["exceptions"]["SHIP_DATE_INVALID"] == 7
     uploaded = dict(zip(result.uploaded["order_no"], result.uploaded["ship_date"], strict=True))
     assert uploaded == {
         "104700007": "2026/11/26",
@@ -234,6 +235,7 @@ def test_a_ship_date_that_cannot_be_true_holds_the_order_and_is_never_replaced(t
     message = result.exceptions.set_index("order_no")["message"]
     assert "'2026/02/30' is not a real date" in message["104700001"]
     assert "'2026/11/26 25:61' is not a real date" in message["104700002"]
+    assert "'明日' is not a real date" in message["104700010"]
     assert "before the order was paid (2026/11/24)" in message["104700003"]
     ahead = message["104700005"]
     assert "after today (2026/11/26)" in ahead and "printed ahead" in ahead
