@@ -95,10 +95,11 @@ def row_problems(dispatch: pd.DataFrame, today: dt.date) -> pd.DataFrame:
             "spreadsheet ("
             + np.where(
                 d["tracking_raw"].str.contains("[Ee]", regex=True).to_numpy(dtype=bool),
-                "scientific notation, digits lost",
-                "rounded: its last digits became zeros",
-            )
-            + "); get the original file from the courier",
+                "scientific notation, digits lost); get the original file from the courier",
+                # About 1 real number in 100,000 ends so: the label tells.
+                "rounded: its last digits became zeros); get the original file from the "
+                "courier, or if the label shows this very number, register it in QSM by hand",
+            ),
         ),
     ]  # fmt: skip
     code = np.full(len(dispatch), "", dtype=object)
@@ -450,12 +451,12 @@ def _multi_package(
         order_nos = list(dict.fromkeys(col["order_no"][at]))
         uploaded = [uploaded_of[k] for k in order_nos]
         # (carrier, number) per parcel, each number once, QSM's own first.
-        held = {n: c for c, n, _ in uploaded}
+        on_qsm = {n: c for c, n, _ in uploaded}
         others = {}
         for carrier, number in zip(col["carrier_name"][at], col["tracking_no"][at], strict=True):
-            if number not in held:
+            if number not in on_qsm:
                 others.setdefault(number, carrier)
-        parcels = [*((c, n) for n, c in held.items()), *((c, n) for n, c in others.items())]
+        parcels = [*((c, n) for n, c in on_qsm.items()), *((c, n) for n, c in others.items())]
         head = {c: v[at[0]] for c, v in col.items()}
         used = [text for *_, text in uploaded] + list(col["carrier"][at])
         rows.append(
@@ -472,7 +473,7 @@ def _multi_package(
                 "message": f"{len(others)} more parcel(s): "
                 + ", ".join(f"{c} {n}" for n, c in others.items())
                 + "; QSM took "
-                + ", ".join(f"{c} {n}" for n, c in held.items())
+                + ", ".join(f"{c} {n}" for n, c in on_qsm.items())
                 + ". Send the customer the other numbers.",
                 "customer_message": messages.multi_package(head["recipient"], order_nos, parcels),
             }
