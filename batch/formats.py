@@ -22,6 +22,9 @@ else:  # pragma: no cover
 
 FORMATS_DIR = Path(str(files("schemas") / "formats"))
 KINDS = ("orders", "dispatch")
+# What the tool does with an order, by its 配送状態 ([statuses] of an orders profile). A text
+# no table lists is "unknown": held, never taken for paid.
+STATES = ("paid", "awaiting_payment", "cancelled", "delayed", "shipped")
 
 _SPACES = re.compile(r"\s+")
 
@@ -32,6 +35,11 @@ def header_key(text: str) -> str:
     So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)`, `Order No` = `order no`.
     """
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+# Statuses are compared as headers are: `配送遅延（要対応）` = `配送遅延 (要対応)`, `배송 지연` =
+# `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a part of a longer text.
+status_key = header_key
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class Profile:
     layout: str = ""
     service_codes: dict[str, str] = field(default_factory=dict)
     writer: dict = field(default_factory=dict)  # import layout written by `labels`
+    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> 配送状態 texts
     path: Path | None = None
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
@@ -91,12 +100,43 @@ def _load(path: Path) -> Profile:
         layout=data.get("layout", ""),
         service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
         writer=data.get("writer", {}),
+        statuses={k: tuple(v) for k, v in data.get("statuses", {}).items()},
         path=path,
     )
     unknown = [c for c in profile.required if c not in columns]
     if profile.kind not in KINDS or unknown:
         raise ValueError(f"{path}: bad profile (kind {profile.kind!r}, required {unknown})")
+    if profile.statuses and profile.kind != "orders":
+        raise ValueError(f"{path}: only an orders profile has [statuses]")
+    try:
+        status_table(profile.statuses)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
     return profile
+
+
+def status_table(statuses: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """status_key(text) -> state, refusing a state not in STATES and a text under two states."""
+    table: dict[str, str] = {}
+    for state, texts in statuses.items():
+        if state not in STATES:
+            raise ValueError(f"[statuses] {state!r} is not one of {', '.join(STATES)}")
+        for text in texts:
+            key = status_key(text)
+            if not key or table.setdefault(key, state) != state:
+                raise ValueError(f"[statuses] {text!r} is blank or listed under two states")
+    return table
+
+
+@cache
+def shared_statuses() -> dict[str, tuple[str, ...]]:
+    """Every orders profile's statuses together: for an orders profile that lists none."""
+    merged: dict[str, tuple[str, ...]] = {}
+    for p in profiles():
+        for state, texts in p.statuses.items():
+            merged[state] = tuple(dict.fromkeys([*merged.get(state, ()), *texts]))
+    status_table(merged)  # the screens must not disagree on a text
+    return merged
 
 
 @cache

@@ -227,6 +227,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "plan.already_dated": ("already has a ship date", "発送予定日入力済み", "발송예정일 입력됨"),
     "plan.already_dispatched": ("already dispatched", "発送済み", "발송됨"),
     "plan.not_eligible": ("awaiting payment or cancelled", "入金待ち・キャンセル", "입금대기·취소"),
+    "plan.unknown_status": (
+        "status unknown to the tool: not dated",
+        "配送状態が不明のため対象外",
+        "배송상태를 알 수 없어 대상 외",
+    ),
     "col.cart_no": ("Cart no.", "カート番号", "장바구니번호"),
     "col.tracking_no": ("Tracking no.", "送り状番号", "송장번호"),
     "col.carrier": ("Carrier", "配送会社", "택배사"),
@@ -293,9 +298,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "운송장이나 택배사 사이트에서 번호를 확인하고 발송 데이터를 수정한 후 다시 실행하세요.",
     ),
     "reason.TRACKING_MANGLED": (
-        "The tracking number was damaged by a spreadsheet (e.g. 3.89711E+11); digits are lost.",
-        "表計算ソフトで送り状番号が壊れています（例：3.89711E+11）。桁が失われています。",
-        "스프레드시트에서 송장번호가 손상되었습니다 (예: 3.89711E+11). 자릿수가 사라졌습니다.",
+        "The tracking number was damaged by a spreadsheet (e.g. 3.89711E+11, or 439628000000 "
+        "with its last digits turned to zeros); digits are lost.",
+        "表計算ソフトで送り状番号が壊れています（例：3.89711E+11、末尾が0に丸められた"
+        "439628000000）。桁が失われています。",
+        "스프레드시트에서 송장번호가 손상되었습니다 (예: 3.89711E+11, 끝자리가 0으로 바뀐 "
+        "439628000000). 자릿수가 사라졌습니다.",
     ),
     "action.TRACKING_MANGLED": (
         "Download the original file from the courier again and use it without opening it in Excel.",
@@ -381,6 +389,38 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Write a known carrier name in the sheet and run again.",
         "発送データに既知の配送会社名を記入して再実行してください。",
         "발송 데이터에 알려진 택배사명을 입력한 후 다시 실행하세요.",
+    ),
+    "reason.UNKNOWN_STATUS": (
+        "The order's status (配送状態) is none the tool knows, e.g. a new wording: it is not "
+        "treated as paid.",
+        "注文の配送状態が、このツールの知らない表示です（新しい表記など）。"
+        "入金済みとしては扱っていません。",
+        "주문의 배송상태가 이 도구가 모르는 표시입니다 (새 표기 등). "
+        "입금 완료로 취급하지 않았습니다.",
+    ),
+    "action.UNKNOWN_STATUS": (
+        "Check the order in QSM; if it is to ship, register the dispatch there by hand. Report "
+        "a new wording so it can be added to the tool.",
+        "QSMで注文の状態を確認し、発送してよい注文ならQSMで手動で発送処理してください。"
+        "新しい表記の場合は、ツールに追加できるようお知らせください。",
+        "QSM에서 주문 상태를 확인하고, 발송해도 되는 주문이면 QSM에서 직접 발송 처리하세요. "
+        "새 표기라면 도구에 추가할 수 있도록 알려 주세요.",
+    ),
+    "reason.SHIP_DATE_INVALID": (
+        "The courier's ship date is not a real date, is after today, or is before the order "
+        "was paid; it is never replaced by another date.",
+        "配送会社の発送日が、存在しない日付か、今日より後か、入金日より前です。"
+        "別の日付に置き換えることはしません。",
+        "택배사의 발송일이 존재하지 않는 날짜이거나, 오늘 이후이거나, 입금일 이전입니다. "
+        "다른 날짜로 바꾸지 않습니다.",
+    ),
+    "action.SHIP_DATE_INVALID": (
+        "Correct the date in the courier's sheet and run again. For a label printed ahead, run "
+        "again on its ship date, once the parcel has left.",
+        "発送データの日付を修正して再実行してください。先に印刷した伝票の場合は、"
+        "荷物が出荷された発送日当日に再実行してください。",
+        "발송 데이터의 날짜를 수정한 후 다시 실행하세요. 미리 출력한 운송장이면 "
+        "택배가 출고된 발송일 당일에 다시 실행하세요.",
     ),
     "reason.UPLOAD_NOT_CONFIRMED": (
         "An earlier upload file held this order, but an export downloaded later still shows it "

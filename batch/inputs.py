@@ -7,30 +7,22 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from batch import carriers, exceptions, normalize
+from batch import carriers, exceptions, formats, normalize
 from batch.readers import Table, read_table
 from schemas import dispatch as dispatch_schema
 from schemas import orders as orders_schema
 
-# Order states, from the 配送状態 text of the Japanese or Korean screen.
-PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = (
-    "paid",
-    "awaiting_payment",
-    "cancelled",
-    "delayed",
-    "shipped",
-)
-_STATE_PATTERNS = (
-    (CANCELLED, r"キャンセル|取消|取り消|취소|cancel"),
-    (AWAITING_PAYMENT, r"入金待|決済待|입금\s*대기|결제\s*대기|awaiting\s*payment"),
-    (DELAYED, r"配送遅延|遅延|배송\s*지연|delay"),
-    (SHIPPED, r"配送中|配送完了|発送済|배송\s*중|배송\s*완료|발송\s*완료|shipped|delivered"),
-)
+# Order states, from the 配送状態 text of the Japanese or Korean screen: the [statuses] table
+# of the orders profile (schemas/formats/qsm-*.toml). A text no table lists is UNKNOWN.
+PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = formats.STATES
+UNKNOWN = "unknown"
 
 
 @dataclass
@@ -58,16 +50,27 @@ class Loaded:
         return self.table.sheet.path
 
 
-def order_state(status: pd.Series) -> pd.Series:
-    """paid / awaiting_payment / cancelled / delayed / shipped from the 配送状態 text."""
-    # A day has a handful of distinct statuses: match those, then spread to the rows.
+def order_state(
+    status: pd.Series, statuses: Mapping[str, Sequence[str]] | None = None
+) -> pd.Series:
+    """paid / awaiting_payment / cancelled / delayed / shipped / unknown from the 配送状態 text.
+
+    ``statuses`` is a profile's [statuses] table (state -> texts); None or empty: the list
+    every QSM profile shares. A text matches only as a whole, after NFKC and whitespace
+    folding: a new wording (未入金, 返品要請) is unknown, never paid by default.
+    """
+    table = formats.status_table(dict(statuses or formats.shared_statuses()))
+    # A day has a handful of distinct statuses: look those up, then spread to the rows.
     codes, distinct = pd.factorize(normalize.as_text(status), use_na_sentinel=False)
-    text = normalize.nfkc(pd.Series(distinct, dtype=object)).str.casefold()
-    state = pd.Series(PAID, index=text.index, dtype=object)
-    # Later patterns win, so the first (cancelled) is applied last and overrides the rest.
-    for name, pattern in reversed(_STATE_PATTERNS):
-        state = state.mask(text.str.contains(pattern, regex=True), name)
-    return pd.Series(state.to_numpy()[codes], index=status.index, dtype=object)
+    state = np.array([table.get(formats.status_key(t), UNKNOWN) for t in distinct], dtype=object)
+    return pd.Series(state[codes], index=status.index, dtype=object)
+
+
+def unknown_statuses(orders: pd.DataFrame) -> dict[str, list[str]]:
+    """The order numbers of each 配送状態 text the tool does not know, in file order."""
+    unknown = orders[orders["state"].eq(UNKNOWN).to_numpy()]
+    by_status = unknown.groupby("status", sort=False)["order_no"]
+    return {status: list(nos) for status, nos in by_status}
 
 
 def _ids(s: pd.Series) -> pd.Series:
@@ -104,12 +107,15 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
         + "')"
     )
     rows = table.frame.loc[index]
+    # Order and cart numbers as the rest of the run reads them (full-width digits, "'"), so a
+    # courier row naming an invalid order can be linked to it.
+    ids = checked.loc[index]
     invalid = exceptions.make(
         "INVALID_ROW",
         rows,
         message.to_numpy(),
-        order_no=rows.get("order_no"),
-        cart_no=rows.get("cart_no"),
+        order_no=ids.get("order_no", rows.get("order_no")),
+        cart_no=ids.get("cart_no", rows.get("cart_no")),
         tracking_no=rows.get("tracking_no"),
         recipient=rows.get("recipient_name"),
     )
@@ -130,6 +136,7 @@ def prepare_orders(table: Table) -> Loaded:
         {
             "order_no": _ids(raw["order_no"]),
             "cart_no": _ids(raw["cart_no"]),
+            "order_date": normalize.nfkc(raw["order_date"]),
             "paid_at": normalize.nfkc(raw["paid_at"]),
             "est_ship_date": normalize.nfkc(raw["est_ship_date"]),
             "amount": normalize.without_spaces(normalize.nfkc(raw["amount"])),
@@ -146,11 +153,12 @@ def prepare_orders(table: Table) -> Loaded:
             "order_no": checked["order_no"],
             "cart_no": checked["cart_no"],
             "status": normalize.nfkc(raw["status"]),
-            "state": order_state(raw["status"]),
+            "state": order_state(raw["status"], table.profile.statuses),
             "carrier_expected": normalize.nfkc(raw["carrier"]),
             "expected_company": listing["company"],
             "expected_trackable": listing["trackable"],
             "existing_tracking": tracking.where(~tracking.str.startswith("UMN"), ""),
+            "ordered_at": normalize.dates(checked["order_date"]),
             "paid_at": normalize.dates(checked["paid_at"]),
             "est_ship_date": normalize.dates(checked["est_ship_date"]),
             "amount": normalize.money(checked["amount"]),
@@ -214,12 +222,19 @@ def prepare_dispatch(table: Table) -> Loaded:
         },
         index=raw.index,
     )
+    # The order number names the row's order; where its cell is blank, the cart number does.
+    reference = _ids(raw["reference"]).str.lstrip("#")
+    blank = reference.eq("").to_numpy()
+    if blank.any():
+        reference[blank] = _ids(raw["cart_reference"][blank]).str.lstrip("#").to_numpy()
     table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
-    table.frame["reference"] = raw["reference"]
+    table.frame["reference"] = reference
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
-    carrier_text, used = carrier_text[valid], used[valid]
-    reference = _ids(raw["reference"]).str.lstrip("#")
+    carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
+    ship_date = normalize.dates(checked["ship_date"])
+    # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.
+    unreadable = checked["ship_date"].where(ship_date.isna() & checked["ship_date"].ne(""), "")
     frame = pd.DataFrame(
         {
             "reference": reference,
@@ -232,7 +247,8 @@ def prepare_dispatch(table: Table) -> Loaded:
             "qsm_name": used["qsm_name"],
             "trackable": used["trackable"],
             "number_rule": used["number_rule"],
-            "ship_date": normalize.dates(checked["ship_date"]),
+            "ship_date": ship_date,
+            "ship_date_unreadable": unreadable,
             "recipient_name": raw["recipient_name"],
             "name_key": normalize.person_name(raw["recipient_name"]),
             "phone": normalize.phone(raw["recipient_phone"]),

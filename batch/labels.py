@@ -23,7 +23,15 @@ import pandas as pd
 
 from batch import carriers, formats, normalize, outputs
 from batch.errors import UsageError
-from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, Loaded, load_orders
+from batch.inputs import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    SHIPPED,
+    UNKNOWN,
+    Loaded,
+    load_orders,
+    unknown_statuses,
+)
 from batch.ledger import Ledger
 from batch.pipeline import new_run_id, today_in_tokyo
 
@@ -205,6 +213,8 @@ def buckets(o: pd.DataFrame, company: str, ledger_tracking: pd.Index) -> pd.Seri
     out[(listed.ne("") & listed.ne(company)).to_numpy()] = OTHER_CARRIER
     out[o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
     out[shipped.to_numpy()] = ALREADY_DISPATCHED
+    # A status the tool does not know may be unpaid, cancelled or returned: no label.
+    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE
     return out
 
 
@@ -339,6 +349,15 @@ def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOpti
     if not any(sender.values()):
         warnings.append(
             {"kind": "no_sender", "message": "no --sender-file: ご依頼主 columns left blank"}
+        )
+    for status, order_nos in unknown_statuses(o).items():
+        warnings.append(
+            {
+                "kind": "unknown_status",
+                "status": status,
+                "orders": order_nos,
+                "message": f"配送状態 '{status}' is not a status the tool knows: no label",
+            }
         )
     records, label_rows = [], []
     for rows in group(todo, options.merge_same_address):

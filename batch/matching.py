@@ -20,11 +20,18 @@ from batch.normalize import first_seen, keys
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
 
 
+# `how` of a pair whose order is on an invalid row of the export: the row is matched (it names
+# an order of the export) but has no valid order to ship; decide leaves such pairs out.
+INVALID_ORDER = "invalid_order"
+
+
 @dataclass
 class Matches:
     pairs: pd.DataFrame  # one row per (dispatch row, order): dispatch_id, order_no, how
     duplicate: pd.Series  # dispatch_id of rows that repeat an earlier row exactly
-    unmatched: pd.DataFrame  # UNMATCHED_DISPATCH / AMBIGUOUS_MATCH / FALLBACK_MATCH rows
+    # What matching reports: UNMATCHED_DISPATCH, AMBIGUOUS_MATCH, FALLBACK_MATCH, and the
+    # INVALID_ROW of a row whose order is invalid in the export.
+    unmatched: pd.DataFrame
 
 
 def duplicates(dispatch: pd.DataFrame) -> pd.Series:
@@ -93,19 +100,78 @@ def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     return both.drop_duplicates()
 
 
-def match(dispatch: pd.DataFrame, orders: pd.DataFrame) -> Matches:
-    """Match every (non-duplicate) dispatch row to its orders, or explain why not."""
+def _invalid_orders(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.DataFrame:
+    """dispatch_id, order_no, cart_no, message of the rows of ``rest`` whose reference is an
+    order (else a cart) the export holds only on invalid rows (its INVALID_ROW ``invalid``)."""
+    columns = ["dispatch_id", "order_no", "cart_no", "message"]
+    refs = rest.loc[rest["reference"].ne(""), ["dispatch_id", "reference"]]
+    if invalid is None or invalid.empty or refs.empty:
+        return pd.DataFrame(columns=columns)
+    # One export row may fail several checks: one entry per row, its reasons joined.
+    bad = invalid.assign(
+        order_no=invalid["order_no"].fillna(""), cart_no=invalid["cart_no"].fillna("")
+    )
+    bad = bad.groupby(["source_file", "source_row"], sort=False).agg(
+        order_no=("order_no", "first"),
+        cart_no=("cart_no", "first"),
+        reason=("message", "; ".join),
+    )
+    bad = bad.reset_index()
+    by_order = refs.merge(bad[bad["order_no"].ne("")], left_on="reference", right_on="order_no")
+    not_order = refs[~refs["dispatch_id"].isin(by_order["dispatch_id"])]
+    by_cart = not_order.merge(bad[bad["cart_no"].ne("")], left_on="reference", right_on="cart_no")
+    linked = pd.concat([by_order.assign(what="order"), by_cart.assign(what="cart")])
+    if linked.empty:
+        return pd.DataFrame(columns=columns)
+    linked["row"] = (
+        "the " + linked["what"] + "'s row " + linked["source_row"].astype(str)
+        + " in the export (" + linked["source_file"] + ") is invalid: " + linked["reason"]
+    )  # fmt: skip
+    out = linked.groupby("dispatch_id", sort=False).agg(
+        reference=("reference", "first"),
+        order_no=("order_no", lambda s: ", ".join(dict.fromkeys(s))),
+        cart_no=("cart_no", lambda s: ", ".join(dict.fromkeys(c for c in s if c))),
+        rows=("row", " / ".join),
+    )
+    message = (
+        "reference '"
+        + out["reference"]
+        + "': "
+        + out["rows"]
+        + ("; not uploaded: correct the export and run again")
+    )
+    return out.assign(message=message).reset_index()[columns]
+
+
+def match(
+    dispatch: pd.DataFrame, orders: pd.DataFrame, invalid_orders: pd.DataFrame | None = None
+) -> Matches:
+    """Match every (non-duplicate) dispatch row to its orders, or explain why not.
+
+    ``invalid_orders`` are the export's INVALID_ROW rows: a dispatch row naming one of those
+    orders is matched (linked to it, never guessed by phone) and reported as INVALID_ROW.
+    """
     dup = duplicates(dispatch)
     live = dispatch[~dup]
     by_ref = _by_reference(live, orders)
     rest = live[~live["dispatch_id"].isin(by_ref["dispatch_id"])]
+    linked = _invalid_orders(rest, invalid_orders)
+    invalid_order = exceptions.empty()
+    if len(linked):
+        rows = linked.merge(rest, on="dispatch_id")  # the dispatch row's file, row, number
+        invalid_order = exceptions.make(
+            "INVALID_ROW", rows, rows["message"], recipient=rows["recipient_name"]
+        )
+        rest = rest[~rest["dispatch_id"].isin(linked["dispatch_id"])]
 
     cand = _fallback(rest, orders)
     n = cand.groupby("dispatch_id")["cart_no"].transform("size")
     single = cand[n.eq(1)]
     by_fallback = single.merge(_cart_members(orders), on="cart_no")[["dispatch_id", "order_no"]]
     by_fallback = by_fallback.assign(how="fallback")
-    pairs = pd.concat([by_ref, by_fallback], ignore_index=True)
+    to_invalid = linked[["dispatch_id", "order_no"]].assign(how=INVALID_ORDER)
+    parts = [by_ref, by_fallback, *([to_invalid] if len(to_invalid) else [])]
+    pairs = pd.concat(parts, ignore_index=True)
 
     info = rest.set_index("dispatch_id")
     fallback_orders = by_fallback.groupby("dispatch_id")["order_no"].agg(", ".join)
@@ -152,5 +218,5 @@ def match(dispatch: pd.DataFrame, orders: pd.DataFrame) -> Matches:
     return Matches(
         pairs=pairs,
         duplicate=dispatch.loc[dup, "dispatch_id"],
-        unmatched=exceptions.concat([found, ambiguous, unmatched]),
+        unmatched=exceptions.concat([invalid_order, found, ambiguous, unmatched]),
     )

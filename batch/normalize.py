@@ -109,12 +109,19 @@ def _tracking(t: pd.Series) -> pd.Series:
     )
 
 
+# A 12-digit number Excel rounded: 4.39628E+11 saved again as a number is 439628000000.
+# One in seven of these passes mod 7, so the check digit cannot tell. A real number ending in
+# 00000 is held too (about 1 in 100,000): the message asks to compare with the label.
+ROUNDED = "[0-9]{7}0{5}(?:[.]0+)?"
+
+
 def is_mangled(raw: pd.Series) -> pd.Series:
-    """True where the raw cell holds scientific notation (e.g. "3.89711E+11").
+    """True where the raw cell holds scientific notation (e.g. "3.89711E+11"), or a plain
+    12-digit number ending in five zeros (the same cell saved again as a number).
 
     The digits past the mantissa are gone, so the number cannot be repaired."""
     t = nfkc(raw).str.removeprefix("'").str.replace(f"[{SPACES}]+", "", regex=True)
-    return t.str.fullmatch(SCIENTIFIC).astype(bool)
+    return t.str.fullmatch(f"{SCIENTIFIC}|{ROUNDED}").astype(bool)
 
 
 def phone(s: pd.Series) -> pd.Series:

@@ -149,9 +149,9 @@ def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Opt
     if options.replace and earlier is not None and earlier.run_id:
         moving = {earlier.run_id: earlier.replaced_folder}
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
-    matches = matching.match(d, o)
+    matches = matching.match(d, o, orders.invalid)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
-    decision = rules.decide(o, d, matches.pairs)
+    decision = rules.decide(o, d, matches.pairs, options.today)
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
     bucket = decision.bucket.to_numpy()  # aligned with o's rows
     waiting = o[bucket == rules.UNSHIPPED]

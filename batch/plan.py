@@ -17,7 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from batch import jpcalendar, outputs, upload, upload_life, workbook
-from batch.inputs import AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED, Loaded, load_orders
+from batch.inputs import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    DELAYED,
+    SHIPPED,
+    UNKNOWN,
+    Loaded,
+    load_orders,
+    unknown_statuses,
+)
 from batch.ledger import Ledger
 from batch.pipeline import new_run_id, today_in_tokyo
 
@@ -57,7 +66,7 @@ class PlanResult:
     out: Path
     summary: dict
     dated: pd.DataFrame  # order_no, cart_no, paid_at, business_days, est_ship_date, why
-    left: pd.DataFrame  # order_no, cart_no, bucket
+    left: pd.DataFrame  # order_no, cart_no, status, bucket, outcome (plan.xlsx's wording)
     language: str = "ja"
     dry_run: bool = False
     seconds: float = 0.0
@@ -125,6 +134,8 @@ def buckets(o: pd.DataFrame, ledger_dated: pd.Series, ledger_tracking: pd.Series
     out[dated.to_numpy()] = ALREADY_DATED
     out[o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
     out[shipped.to_numpy()] = ALREADY_DISPATCHED
+    # A status the tool does not know may be unpaid, cancelled or returned: never dated.
+    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE
     return out
 
 
@@ -171,9 +182,10 @@ def _plan(
     dated = propose(todo, options).sort_values(
         ["urgent", "est_ship_date"], ascending=[False, True], kind="stable"
     )
-    left = o.loc[bucket.ne(DATED).to_numpy(), ["order_no", "cart_no"]].assign(
-        bucket=bucket[bucket.ne(DATED)].to_numpy()
-    )
+    left = o.loc[bucket.ne(DATED).to_numpy(), ["order_no", "cart_no", "status", "state"]]
+    left = left.assign(bucket=bucket[bucket.ne(DATED)].to_numpy())
+    # What plan.xlsx says of each: an unknown status is not "awaiting payment or cancelled".
+    left["outcome"] = left["bucket"].where(left.pop("state").ne(UNKNOWN), "unknown_status")
 
     run_id = new_run_id()
     record = book is not None and not options.dry_run
@@ -235,5 +247,14 @@ def _summary(run_id, options: PlanOptions, orders: Loaded, bucket, dated, files)
         "dates": {d: int(n) for d, n in dates.items()},
         "urgent": int(dated["urgent"].sum()),
         "shipdate_files": [{"path": p.name, "rows": len(i)} for p, i in files],
+        "warnings": [
+            {
+                "kind": "unknown_status",
+                "status": status,
+                "orders": order_nos,
+                "message": f"配送状態 '{status}' is not a status the tool knows: not dated",
+            }
+            for status, order_nos in unknown_statuses(orders.frame).items()
+        ],
         "reconciled": total == sum(order_counts.values()),
     }

@@ -18,13 +18,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from batch import exceptions, normalize
+from batch import exceptions
+from batch.inputs import DELAYED
 from batch.jpcalendar import add_business_days, business_days_between
 
 # The exception table's columns: a customer message is never needed for a date reminder.
 COLUMNS = [c for c in exceptions.COLUMNS if c != "customer_message"]
-# 配送遅延 as the Japanese and Korean screens spell it (spaces removed, casefolded).
-DELAYED_STATUSES = frozenset({"配送遅延", "배송지연", "delayed"})
 STALE_DAYS = 14  # no 発送予定日 for 14 days in 配送要請 → 配送遅延 (Qoo10 KR seller guide §3)
 NOTICE_BDAYS = 3  # 入金日から3営業日目: reminder mail
 SHIP_BY_BDAYS = 4  # ship within 4 business days, else −2 points on the 5th
@@ -36,7 +35,6 @@ def _facts(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     paid_at = pd.to_datetime(orders["paid_at"])
     paid = paid_at.dt.normalize()
     est = pd.to_datetime(orders["est_ship_date"]).dt.normalize()
-    status = normalize.without_spaces(orders["status"])
     since_paid = (day - paid).dt.days  # float, NaN when the payment date is unknown
     return pd.DataFrame(
         {
@@ -45,7 +43,8 @@ def _facts(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
             "est": est,
             "since_paid": since_paid,
             "late": (day - est).dt.days,
-            "delayed": status.str.casefold().isin(DELAYED_STATUSES),
+            # The order's state, as every stage reads 配送状態 (the profile's [statuses]).
+            "delayed": orders["state"].eq(DELAYED).to_numpy(),
             "stale": est.isna() & (since_paid >= STALE_DAYS),
             "bdays": business_days_between(paid, today),
         },

@@ -852,13 +852,14 @@ def write_plan(path: Path, result) -> None:
         ],
         looks=["warning" if u else None for u in d["urgent"]],
     )
-    outcome = {b: i18n.text(f"plan.{b}", lang) for b in left["bucket"].unique()}
+    outcome = {b: i18n.text(f"plan.{b}", lang) for b in left["outcome"].unique()}
     alone = Table(
         "sheet.left_alone",
         [
             Column("col.order_no", _texts(left["order_no"])),
             Column("col.cart_no", _texts(left["cart_no"])),
-            Column("col.outcome", _texts(left["bucket"].map(outcome)), cap=30),
+            Column("col.status", _texts(left["status"])),
+            Column("col.outcome", _texts(left["outcome"].map(outcome)), cap=30),
         ],
     )
     book = Workbook(write_only=True)

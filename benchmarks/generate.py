@@ -632,7 +632,14 @@ def plan(n: int) -> dict:
         "tracking": tracking,
         "kind": kind,
         "stranger": kind == 5,
-        "ship_day": np.where(rng.random(len(order)) < 0.9, 26, 25),
+        # One parcel in ten left yesterday, when its cart was paid (and ordered) by then: a
+        # ship date before the payment is SHIP_DATE_INVALID, not a busy day's normal case.
+        "ship_day": np.where(
+            (rng.random(len(order)) < 0.9)
+            | (paid[row_cart[order]].astype("datetime64[D]") >= np.datetime64("2026-11-26")),
+            26,
+            25,
+        ),
     }
     counts = {
         "order_lines": n,

@@ -79,6 +79,8 @@ KO_STATUS = {
     "入金待ち": "입금대기",
     "キャンセル": "취소",
     "配送中": "배송중",
+    # No status either screen is known to show (UNKNOWN_STATUS): a new wording, say.
+    "入金確認中": "입금확인중",
 }
 
 B2_HEADER = _split(
@@ -581,6 +583,15 @@ PEOPLE: dict[str, Person] = {
     "X3": P(
         "野口 沙耶", "ノグチ サヤ", "273-0005", "千葉県船橋市", "本町6-4-15", "", "090-6120-8874"
     ),
+    "K24": P(
+        "大野 陽菜",
+        "オオノ ヒナ",
+        "162-0825",
+        "東京都新宿区",
+        "神楽坂3-6-28",
+        "",
+        "090-4172-6630",
+    ),
     # Not a customer of this export: the B2 row whose reference and phone match nothing.
     "STRAY": P(
         "中村 大輔",
@@ -926,6 +937,8 @@ CARTS: list[Cart] = [
     C("X3", "ゆうパケット", "入金待ち", "11/26 06:10:47", [L("T6", 1, "HA")], paid=None),
     C("P09", "ゆうパケット", "配送要請", "11/26 07:18:44", [L("T6", 1, "VC")]),
     C("P16", "ヤマト宅急便", "配送要請", "11/26 08:02:30", [L("T2")]),
+    # A status the tool does not know (UNKNOWN_STATUS), and a label printed for it already.
+    C("K24", "ヤマト宅急便", "入金確認中", "11/26 08:31:05", [L("T3")], paid=None),
 ]
 BY_KEY = {c.key: c for c in CARTS}
 
@@ -1470,6 +1483,38 @@ def write_yamato_b2() -> None:
         p["K18"],
         ["CARRIER_MISMATCH"],
         note="listing says 佐川急便, shipped with ヤマト宅急便 (allowed: trackable)",
+    )
+    add(
+        "K24",
+        [0],
+        _ref_cart("K24"),
+        "0",
+        yamato(19),
+        p["K24"],
+        ["UNKNOWN_STATUS"],
+        note="配送状態 入金確認中 is no status the tool knows: held, never taken for paid",
+    )
+    add(
+        "K08b",
+        [0],
+        _ref_cart("K08b"),
+        "A",
+        yamato(20),
+        p["K08"],
+        ["SHIP_DATE_INVALID"],
+        ship="2026/11/27",
+        note="出荷予定日 is tomorrow: a label printed ahead, offered on the 2026/11/27 run",
+    )
+    add(
+        "X1",
+        [0],
+        _ref_order("X1"),
+        "0",
+        yamato(21),
+        p["X1"],
+        ["INVALID_ROW"],
+        note="reference is the 注文番号 of an invalid export row (no カート番号): linked to "
+        "that row, not uploaded",
     )
     write_csv(HERE / name, rows, encoding="cp932")
 
@@ -2042,7 +2087,8 @@ MAIN_BUCKET: dict[str, str | list[str]] = {
     "K14": "already_dispatched",
     "K15": "held",
     "K08a": "unshipped",
-    "K08b": "unshipped",
+    "K08b": "held",
+    "K24": "held",
     "X1": "invalid",
     "X2": "invalid",
     "X3": "not_eligible",
@@ -2206,10 +2252,15 @@ def build_cases(files: list[str], orders: list[dict]) -> dict[str, list[dict]]:
     dup = [r for r in rows if r.bucket == "duplicate"]
     if dup:
         cases["duplicate"] = [_case_entry(dup[0].cart, dup, dup[0].note)]
+    # The invalid export rows join the dispatch rows' own INVALID_ROW cases (the UMN
+    # placeholder, the row linked to X1); the date reminders are the orders' alone.
+    invalid_rows = cases.pop("INVALID_ROW", [])
     for code in ("INVALID_ROW", "OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
         found = [o for o in orders if code in o["codes"]]
-        if found:
-            cases[code] = [
+        if code == "INVALID_ROW":
+            found = [o for o in found if o["bucket"] == "invalid"]
+        if found or (code == "INVALID_ROW" and invalid_rows):
+            cases[code] = (invalid_rows if code == "INVALID_ROW" else []) + [
                 {
                     "case": o["case"],
                     "order_no": [o["order_no"]],
@@ -2236,6 +2287,8 @@ ERROR_CODES = {
     "DUPLICATE_TRACKING",
     "CARRIER_UNTRACKABLE",
     "CARRIER_UNKNOWN",
+    "UNKNOWN_STATUS",
+    "SHIP_DATE_INVALID",
 }
 
 
@@ -2425,9 +2478,7 @@ def build_all_run(main: dict) -> dict:
         "order_buckets": counts,
         "dispatch_buckets": dispatch_counts,
         "additional_cases": build_cases(EXTRA_DISPATCH, []),
-        "still_unshipped": [
-            BY_KEY[k].lines[i].order_no for k, i in (("K08a", 0), ("K08b", 0), ("K11", 2))
-        ],
+        "still_unshipped": [BY_KEY[k].lines[i].order_no for k, i in (("K08a", 0), ("K11", 2))],
         "uploaded_by_extra_files": [
             {
                 "file": r.file,
@@ -2530,6 +2581,14 @@ def write_expected() -> dict:
             "held and invalid orders were given a future est ship date and a recent payment so "
             "that they trigger no OVERDUE / PENALTY_RISK / NO_SHIP_DATE either way",
             "Click Post rows carry no reference and no phone: matching needs postal code + name",
+            "K24's 配送状態 入金確認中 (Korean screen 입금확인중) is no status the tool knows: the "
+            "order is held with UNKNOWN_STATUS although a label was printed for it, never "
+            "taken for paid",
+            "K08b's B2 row has 出荷予定日 2026/11/27, a label printed ahead of tomorrow's pickup: "
+            "SHIP_DATE_INVALID holds the order today (the row is matched); the 11/27 run offers "
+            "it",
+            "the B2 row for X1 names its 注文番号, whose export row is invalid (no カート番号): "
+            "the row is matched, linked to that export row and reported as INVALID_ROW",
         ],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -2559,6 +2618,8 @@ CASE_ORDER = [
     "CARRIER_MISMATCH",
     "CARRIER_UNTRACKABLE",
     "CARRIER_UNKNOWN",
+    "UNKNOWN_STATUS",
+    "SHIP_DATE_INVALID",
     "INVALID_ROW",
     "duplicate",
     "OVERDUE",
@@ -2639,7 +2700,7 @@ def readme(data: dict) -> str:
         "郵便番号 without the apostrophe",
         "qsm-detail-ko.csv": '46-column KR detail header incl. `"할인액 "` (trailing space) '
         "and 수화물 보관함 서비스; QUOTE_ALL; CRLF; statuses in Korean (배송요청, 배송준비중, "
-        "배송지연, 입금대기, 취소, 배송중); amounts without separators",
+        "배송지연, 입금대기, 취소, 배송중, 입금확인중); amounts without separators",
         "qsm-brief-ja.csv": "15-column JP brief (no address, phone, amounts)",
         "qsm-brief-ko.csv": "16-column KR brief; QUOTE_ALL",
         "yamato-b2.csv": "95-column B2 Cloud 基本レイアウト, three columns named 予備; names "
@@ -2763,7 +2824,8 @@ def readme(data: dict) -> str:
         "- Listing carrier names (配送会社) are those QSM shows: ヤマト宅急便, ネコポス, 佐川急便, "
         "ゆうパケット, ゆうパック, クリックポスト, 西濃運輸.",
         "- The QSM 配送状態 values used: 配送要請, 配送準備中, 配送遅延, 入金待ち, キャンセル, "
-        "配送中 (Korean: 배송요청, 배송준비중, 배송지연, 입금대기, 취소, 배송중). Orders with an "
+        "配送中 (Korean: 배송요청, 배송준비중, 배송지연, 입금대기, 취소, 배송중), and 入금確認中 "
+        "(입금확인중), which the tool does not know on purpose. Orders with an "
         "est ship date in the past still say 配送準備中: the download predates QSM's switch "
         "to 配送遅延.",
         "- Seino numbers (10 digits) have no known check digit; Click Post numbers are made to "
@@ -2781,7 +2843,8 @@ def check() -> None:
     numbers = [_digits(r.tracking) for r in DISPATCH if r.tracking]
     for r in DISPATCH:
         raw = _digits(r.tracking)
-        broken = {"TRACKING_INVALID", "TRACKING_MANGLED", "INVALID_ROW"} & set(r.codes)
+        # An INVALID_ROW of a matched row is its order's (X1), not the row's own number.
+        broken = {"TRACKING_INVALID", "TRACKING_MANGLED"} & set(r.codes) or r.bucket == "invalid"
         if r.tracking and not broken and r.carrier != "西濃運輸":
             assert mod7_ok(raw), (r.file, r.row, r.tracking)
         if broken:

@@ -3,8 +3,11 @@ and the row checks of every table."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from batch import normalize
 
 DIGITS = r"\d+"
 # 2026/11/24, 2026-11-24 10:12:33, 20261124, 2026年11月24日, or an Excel serial day number.
@@ -17,6 +20,19 @@ MONEY = r"[¥￥]?-?[\d,]+(?:\.\d+)?円?"
 
 def blank_or(pattern: str) -> str:
     return rf"(?:{pattern})?"
+
+
+def real_date(s: pd.Series) -> pd.Series:
+    """False where a date-shaped text names no real day or time (2026/02/30, 25:61): the
+    shape alone lets those through, and reading them gives no date at all.
+
+    Blanks and texts that are not date-shaped pass: the shape check reports the latter.
+    The date is read as the tool reads it everywhere (batch.normalize.dates)."""
+    shaped = s.str.fullmatch(DATE).to_numpy(dtype=bool)
+    ok = pd.Series(True, index=s.index)
+    if shaped.any():
+        ok[shaped] = normalize.dates(s[shaped]).notna().to_numpy()
+    return ok
 
 
 class Row(pa.DataFrameModel):

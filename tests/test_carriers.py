@@ -229,10 +229,25 @@ def test_s10_valid_vectors(rule):
         ("RB12345678US", "s10", "not a UPU S10 number (2 letters, 9 digits, 2 letters)"),
         ("389711074012", "s10", "not a UPU S10 number (2 letters, 9 digits, 2 letters)"),
         ("000000000001", "mod7_12_or_s10", "check digit (mod 7) fails"),
+        # The check digit is right; XX is no country (couriers.md §5.3, s10.json `invalid`).
+        ("RB123456785XX", "s10", "country code XX is not an ISO 3166-1 country"),
+        ("RB123456785XX", "mod7_12_or_s10", "country code XX is not an ISO 3166-1 country"),
+        # Netherlands Antilles, dissolved in 2010: a label printed now cannot carry it.
+        ("RB123456785AN", "s10", "country code AN is not an ISO 3166-1 country"),
+        ("rb 123456785 zz", "s10", "country code ZZ is not an ISO 3166-1 country"),
     ],
 )
 def test_s10_invalid(number, rule, reason):
     assert _reasons([number], rule) == [reason]
+
+
+def test_s10_country_codes_are_every_current_iso_country():
+    import pycountry
+
+    # Body 12345678 has check digit 5 whatever the letters are.
+    codes = sorted(c.alpha_2 for c in pycountry.countries)
+    assert len(codes) > 240
+    assert _reasons([f"RB123456785{c}" for c in codes], "s10") == [""] * len(codes)
 
 
 @pytest.mark.parametrize(

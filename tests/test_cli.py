@@ -46,7 +46,7 @@ def test_every_command_has_help_and_is_in_the_readme():
 def test_validate_reports_format_rows_and_invalid_rows(capsys):
     code, out, _ = invoke(["validate", ORDERS, B2], capsys)
     assert code == 0
-    assert "qsm-detail-ja" in out and "cp932" in out and "50 rows, 2 invalid" in out
+    assert "qsm-detail-ja" in out and "cp932" in out and "51 rows, 2 invalid" in out
     assert "yamato-b2" in out and "UMN" in out
 
 

@@ -133,6 +133,25 @@ def test_summary_reconciles_and_lists_warnings(tmp_path, carrier):
     assert any(w["kind"] == "cut" for w in s["warnings"])
 
 
+def test_an_unknown_status_gets_no_label_and_is_listed(tmp_path):
+    rows = order_rows("yamato")
+    rows[2][0] = "返品要請"  # 104700003, cart 78400002: no status QSM is known to show
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([HEADER, *rows])
+    path = tmp_path / "orders.csv"
+    path.write_bytes(buf.getvalue().encode("cp932"))
+    result = labels(path, tmp_path / "labels", LabelOptions(carrier="yamato", ship_date=TODAY))
+    s = result.summary
+    assert s["orders"]["labelled"] == 3 and s["orders"]["not_eligible"] == 3
+    assert s["labels"]["rows"] == 2  # carts 78400001, 78400007
+    assert "78400002" not in {r for refs in result.labels["carts"] for r in refs}
+    unknown = [w for w in s["warnings"] if w["kind"] == "unknown_status"]
+    assert unknown == [
+        {"kind": "unknown_status", "status": "返品要請", "orders": ["104700003"],
+         "message": "配送状態 '返品要請' is not a status the tool knows: no label"}
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("carrier", list(CARRIERS))
 def test_round_trip_through_run(tmp_path, carrier):
     _, path = make_labels(tmp_path, carrier)

@@ -68,6 +68,13 @@ def test_tracking_of_a_float_column():
         (" 1E+11 ", True),
         ("389711074012", False),
         ("389711074012.0", False),
+        # What 4.39628E+11 becomes when the sheet is saved again as a number: digits lost.
+        ("439628000000", True),
+        ("439628000000.0", True),
+        ("'４３９６２８１０００００", True),  # five zeros, full-width, text prefix
+        ("439628110000", False),  # four zeros: a number like any other
+        ("4396-2800-0000", False),  # typed from the label: Excel writes no hyphens
+        ("1234500000", False),  # 10 digits (Seino): not what Excel rounds a 12-digit to
         ("12E34", False),  # alphanumeric, no "+"
         ("EF719215461JP", False),
         ("", False),
@@ -210,27 +217,66 @@ def test_order_state_is_the_same_per_row_as_per_distinct_status():
     statuses = [
         "入金待ち",
         "配送要請",
-        "取消",
+        "取消",  # no 配送状態 QSM is known to show (only キャンセル is)
         "배송 지연",
         "配送中",
         "ｷｬﾝｾﾙ",
-        None,
-        "配送遅延",
+        None,  # a blank status says nothing: not paid
+        "配送遅延（要対応）",
+        "配送要請済み",  # contains a known status: a substring is not a match
     ] * 500
     got = inputs.order_state(pd.Series(statuses, index=range(10, 10 + len(statuses))))
-    one = [inputs.order_state(pd.Series([s])).iloc[0] for s in statuses[:8]]
+    one = [inputs.order_state(pd.Series([s])).iloc[0] for s in statuses[:9]]
     assert one == [
         "awaiting_payment",
         "paid",
-        "cancelled",
+        "unknown",
         "delayed",
         "shipped",
         "cancelled",
-        "paid",
+        "unknown",
         "delayed",
+        "unknown",
     ]
     assert got.tolist() == one * 500
     assert got.index[0] == 10
+
+
+def test_order_state_reads_a_profile_s_own_statuses():
+    from batch import formats, inputs
+
+    ja = formats.get("qsm-detail-ja").statuses
+    s = pd.Series(["配送要請", "배송요청"])
+    assert inputs.order_state(s, ja).tolist() == ["paid", "unknown"]
+    assert inputs.order_state(s).tolist() == ["paid", "paid"]  # the shared list: both screens
+
+
+def test_every_orders_profile_lists_its_screen_s_statuses():
+    from batch import formats
+
+    orders = [p for p in formats.profiles() if p.kind == "orders"]
+    by_language = {}
+    for p in orders:
+        assert p.statuses, p.name
+        by_language.setdefault(p.language, []).append(p.statuses)
+    for language, tables in by_language.items():
+        assert all(t == tables[0] for t in tables), language  # brief = detail
+    assert not any(p.statuses for p in formats.profiles() if p.kind == "dispatch")
+
+
+@pytest.mark.parametrize(
+    "statuses",
+    [
+        {"paid": ["配送要請"], "cancelled": ["配送要請 "]},  # one text, two states
+        {"refunded": ["返金済み"]},  # a state the rules do not know
+        {"paid": [""]},
+    ],
+)
+def test_a_status_table_that_would_guess_is_refused(statuses):
+    from batch import formats
+
+    with pytest.raises(ValueError, match=r"\[statuses\]"):
+        formats.status_table(statuses)
 
 
 def _random_frame(rng, n):

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import openpyxl
 import pytest
 
 from batch.cli import main
@@ -116,6 +117,36 @@ def test_dated_shipped_and_unpaid_orders_are_left_alone(tmp_path):
                       "not_eligible": 2, "invalid": 1}  # fmt: skip
     assert result.summary["reconciled"] is True
     assert list(result.dated["order_no"]) == ["104700006"]
+
+
+def test_an_unknown_status_is_not_dated_and_is_listed(tmp_path):
+    # 未入金 is no status QSM is known to show: dating it could promise a date for an order
+    # that may not be paid. It is left alone and named in the summary.
+    result = run_plan(
+        tmp_path,
+        [
+            row("104700001", "78400001", "2026/11/25 09:00:00", status="未入金"),
+            row("104700002", "78400002", "2026/11/25 09:00:00", status="取引完了"),
+            row("104700003", "78400002", "2026/11/25 09:00:00", status="取引完了"),
+            row("104700004", "78400004", "2026/11/25 09:00:00"),
+        ],
+    )
+    assert list(result.dated["order_no"]) == ["104700004"]
+    assert result.summary["orders"]["not_eligible"] == 3
+    assert result.summary["warnings"] == [
+        {"kind": "unknown_status", "status": "未入金", "orders": ["104700001"],
+         "message": "配送状態 '未入金' is not a status the tool knows: not dated"},
+        {"kind": "unknown_status", "status": "取引完了", "orders": ["104700002", "104700003"],
+         "message": "配送状態 '取引完了' is not a status the tool knows: not dated"},
+    ]  # fmt: skip
+    left = dict(zip(result.left["order_no"], result.left["bucket"], strict=True))
+    assert left == {"104700001": "not_eligible", "104700002": "not_eligible",
+                    "104700003": "not_eligible"}  # fmt: skip
+    # plan.xlsx says why: not "awaiting payment or cancelled", which would be a guess.
+    book = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx", read_only=True)
+    rows = list(book["対象外"].iter_rows(values_only=True))
+    assert rows[0] == ("注文番号", "カート番号", "配送状態", "結果")
+    assert rows[1] == ("104700001", "78400001", "未入金", "配送状態が不明のため対象外")
 
 
 @pytest.mark.parametrize(
