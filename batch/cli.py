@@ -310,6 +310,12 @@ def plan(
             "possible day, ship them first",
             fg="yellow",
         )
+    if s.get("proposed_again"):
+        click.secho(
+            f"  {s['proposed_again']} orders were in an earlier ship-date file, but this export "
+            "(downloaded after it) still shows no 発送予定日: proposed again",
+            fg="yellow",
+        )
     files = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in s["shipdate_files"]) or "none"
     click.echo(f"  ship-date files: {files}")
     click.echo(f"  written to {result.out}/ (plan.xlsx, summary.json)")

@@ -408,5 +408,5 @@ def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOpti
             "reconciled": total == sum(order_counts.values()),
         }
         outputs.write_json(staging / "summary.json", summary)
-        replaced = outputs.publish_and_commit(stage, earlier, options.replace, None)
+        replaced = outputs.publish_and_commit(stage, earlier, options.replace, None, options.ledger)
     return LabelResult(run_id, out, summary, pd.DataFrame(label_rows), replaced=replaced)

@@ -422,11 +422,24 @@ class Ledger:
         return int(row[0])
 
 
-def has_run(path: str | Path | None, run_id: str) -> bool:
-    """Did the ledger at ``path`` record ``run_id``? Read only; no file: no."""
+def has_run(path: str | Path | None, run_id: str) -> bool | None:
+    """Did the ledger at ``path`` record ``run_id``? None: no ledger there to ask (moved,
+    renamed, on a disk not plugged in), so it cannot be told."""
     if not path or not Path(path).is_file():
-        return False
+        return None
     with Ledger(Path(path)) as book, book._errors("read"):
-        return (
-            book.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is not None
-        )
+        found = book.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    return found is not None
+
+
+def record_move(path: str | Path, run_id: str, files_dir: Path) -> None:
+    """Note, for a command that records nothing itself (labels), that --replace moved the
+    files of ``run_id`` into ``files_dir``: later messages must name where they are."""
+    if not Path(path).is_file():
+        return
+    with Ledger(Path(path)) as book:
+        if book.run_state(run_id) is None:
+            return
+        book.begin()
+        book.moved(run_id, files_dir)
+        book.commit()

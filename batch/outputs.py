@@ -1,40 +1,50 @@
 """The --out folder: a run adds its own files and never deletes, moves or changes another's.
 
-A run writes its outputs into a staging folder inside DIR (same file system, so every move
-is a rename), then publishes them: each file is hard-linked into DIR, which fails instead
-of overwriting, with summary.json last, so a reader that trusts summary.json sees the old
-set or the new one, never a mix. The ledger commits after the publish. A journal in the
-staging folder lets the next run take back the work of a run killed half-way: what it
-published without the ledger committing is removed again, and what its --replace moved
-aside is moved back. Shared by run, plan and labels.
+A run writes its outputs into a staging folder inside DIR (same file system, so nothing is
+copied), then publishes them: each file is hard-linked into DIR, which fails instead of
+overwriting, with summary.json last, so a reader that trusts summary.json sees the old set
+or the new one, never a mix. The ledger commits after the publish; if it cannot, the
+publish is undone. A journal in the staging folder lets the next run take back the work of a
+run killed half-way: what it published without the ledger committing is removed again, and
+what its --replace moved aside is moved back. Only files this program can prove are its own
+are ever moved: a summary.json it wrote (a run id of its form) and the file names it uses.
+Shared by run, plan and labels.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
 
-from batch.errors import DispatchError, UsageError
+from batch.errors import DispatchError
 from batch.inputs import Loaded
 
 STAGING_PREFIX = ".qoo10-dispatch-"
 STAGING_SUFFIX = ".partial"
-_RUN_ID = r"\d{8}-\d{6}-[0-9a-f]{6}"
-_STAGING = re.compile(re.escape(STAGING_PREFIX) + f"({_RUN_ID})" + re.escape(STAGING_SUFFIX))
+RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
+_STAGING = re.compile(
+    re.escape(STAGING_PREFIX) + f"({RUN_ID.pattern})" + re.escape(STAGING_SUFFIX) + r"(\.new)?"
+)
+_REPLACED = re.compile(r"replaced-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}(-[0-9]+)?")
 JOURNAL = "journal.json"
 LOCK = ".lock"
 SUMMARY = "summary.json"
+# How long a run waits for another one publishing into the same folder.
+FOLDER_LOCK_SECONDS = 60
+# A staging folder with no journal yet may belong to a run that is just starting.
+YOUNG_SECONDS = 60
 # The files each command writes besides those its summary.json lists.
 FIXED = {
     "run": ("exceptions.xlsx", "exceptions.jsonl"),
@@ -43,14 +53,22 @@ FIXED = {
 }
 # Files `send` adds to a run's folder; they belong to that run.
 SEND_FILES = ("send-results.csv", "send-summary.json")
-# Names only qoo10-dispatch writes: a file so named that no summary.json accounts for is
-# not overwritten, and not taken for the seller's either.
+# Names only qoo10-dispatch writes. Nothing else is ever moved or removed, whatever a
+# summary.json or a journal says.
 OWN_NAME = re.compile(
     r"(qsm-upload-\d{3}\.csv|qsm-shipdate-\d{3}\.csv|exceptions\.xlsx|exceptions\.jsonl"
     r"|plan\.xlsx|summary\.json|send-results\.csv|send-summary\.json"
     r"|yamato-b2-import\.csv|sagawa-ehiden-import\.csv|japanpost-yupri-import\.csv)"
 )
-TOKYO = ZoneInfo("Asia/Tokyo")
+# The names each command writes: a file so named that the earlier run does not account for
+# would be overwritten, so the run stops first.
+WRITES = {
+    "run": re.compile(r"qsm-upload-\d{3}\.csv|exceptions\.xlsx|exceptions\.jsonl|summary\.json"),
+    "plan": re.compile(r"qsm-shipdate-\d{3}\.csv|plan\.xlsx|summary\.json"),
+    "labels": re.compile(r"[a-z0-9-]+-import\.csv|summary\.json"),
+}
+# Windows reports a file open in another program (Excel) as a sharing violation.
+_WINDOWS_IN_USE = (32, 33)
 
 
 class OutputError(DispatchError):
@@ -83,7 +101,28 @@ def machine_problem(path: Path | str, exc: OSError, doing: str) -> OutputError:
         errno.EBUSY: "the file is in use (open in Excel?): close it and run again",
     }
     fix = fixes.get(exc.errno, "check the folder and run again")
+    if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
+        fix = fixes[errno.EBUSY]
     return OutputError(f"cannot {doing} {where}: {exc.strerror or exc}.\n  {fix.capitalize()}.")
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One run at a time publishes into (or tidies) a folder. The lock file lives in the
+    system's temporary folder, keyed by the folder's real path, so DIR gets no file of it."""
+    key = hashlib.sha256(os.path.normcase(str(folder)).encode("utf-8")).hexdigest()[:24]
+    lock = FileLock(os.path.join(tempfile.gettempdir(), f"qoo10-dispatch-{key}.lock"), mode=0o666)
+    try:
+        lock.acquire(timeout=FOLDER_LOCK_SECONDS)
+    except Timeout:
+        raise OutputError(
+            f"{folder}: another qoo10-dispatch run is writing into this folder. Wait for it to "
+            "finish and run again."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # --- what DIR holds ------------------------------------------------------------------------
@@ -91,25 +130,31 @@ def machine_problem(path: Path | str, exc: OSError, doing: str) -> OutputError:
 
 @dataclass
 class Earlier:
-    """The outputs of an earlier run found in DIR."""
+    """What of ours DIR already holds: a run's outputs, or files no summary accounts for."""
 
     folder: Path
-    run_id: str | None  # None: files of ours that no summary.json accounts for
+    run_id: str | None  # None: not a run this program can name (see ``kind``)
     command: str
     dry_run: bool
     files: list[str]  # names in DIR, summary.json first
     upload_rows: int  # rows in its upload (or ship-date) files
+    kind: str = "run"  # "run", "orphans" (our names, no summary.json), "foreign" summary.json
 
     def describe(self) -> str:
-        if self.run_id is None:
+        if self.kind == "orphans":
             return f"files named like qoo10-dispatch outputs ({', '.join(self.files)})"
-        kind = "a dry run of " if self.dry_run else ""
-        return f"the outputs of {kind}{self.command} {self.run_id}"
+        preview = "a dry run of " if self.dry_run else ""
+        return f"the outputs of {preview}{self.command} {self.run_id}"
 
     @property
     def replaced_folder(self) -> Path:
-        stamp = self.run_id or dt.datetime.now(TOKYO).strftime("%Y%m%d-%H%M%S")
-        return self.folder / f"replaced-{stamp}"
+        """The first free ``replaced-<RUN_ID>`` folder name (never merged into another)."""
+        base = self.folder / f"replaced-{self.run_id}"
+        n, candidate = 1, base
+        while os.path.lexists(candidate):
+            n += 1
+            candidate = base.with_name(f"{base.name}-{n}")
+        return candidate
 
 
 def _read_summary(path: Path) -> dict | None:
@@ -120,17 +165,35 @@ def _read_summary(path: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _ours(summary: dict | None) -> bool:
+    """A summary.json this program wrote: version 1 and a run id of its form."""
+    return (
+        summary is not None
+        and summary.get("version") == 1
+        and isinstance(summary.get("run_id"), str)
+        and RUN_ID.fullmatch(summary["run_id"]) is not None
+        and isinstance(summary.get("command", "run"), str)
+    )
+
+
+def _rows(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _listed(summary: dict) -> list[tuple[str, int]]:
-    """(file name, rows) of the data files a summary.json lists."""
-    files = []
+    """(file name, rows) of the data files a summary.json lists, of our names only."""
+    entries = []
     for key in ("upload_files", "shipdate_files"):
-        for entry in summary.get(key) or []:
-            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-                files.append((entry["path"], int(entry.get("rows") or 0)))
+        listed = summary.get(key)
+        entries += listed if isinstance(listed, list) else []
     labels = summary.get("labels")
-    if isinstance(labels, dict) and isinstance(labels.get("path"), str):
-        files.append((labels["path"], int(labels.get("rows") or 0)))
-    return [(Path(name).name, rows) for name, rows in files]
+    entries += [labels] if isinstance(labels, dict) else []
+    files = []
+    for entry in entries:
+        name = entry.get("path") if isinstance(entry, dict) else None
+        if isinstance(name, str) and OWN_NAME.fullmatch(name):
+            files.append((name, _rows(entry.get("rows"))))
+    return files
 
 
 def earlier_outputs(folder: Path) -> Earlier | None:
@@ -138,19 +201,27 @@ def earlier_outputs(folder: Path) -> Earlier | None:
     if not folder.is_dir():
         return None
     present = {p.name for p in folder.iterdir() if p.is_file() or p.is_symlink()}
-    summary = _read_summary(folder / SUMMARY) if SUMMARY in present else None
-    if summary is not None and isinstance(summary.get("run_id"), str):
+    if SUMMARY in present:
+        summary = _read_summary(folder / SUMMARY)
+        if not _ours(summary):
+            return Earlier(folder, None, "unknown", False, [SUMMARY], 0, kind="foreign")
         command = summary.get("command") or "run"
         listed = _listed(summary)
         names = [n for n, _ in listed] + list(FIXED.get(command, ())) + list(SEND_FILES)
         files = [SUMMARY] + sorted(n for n in set(names) if n in present and n != SUMMARY)
         rows = sum(r for n, r in listed if n in present and n.startswith("qsm-"))
-        return Earlier(folder, summary["run_id"], command, bool(summary.get("dry_run")),
+        return Earlier(folder, summary["run_id"], command, summary.get("dry_run") is True,
                        files, rows)  # fmt: skip
     orphans = sorted(n for n in present if OWN_NAME.fullmatch(n))
     if orphans:
-        return Earlier(folder, None, "unknown", False, orphans, 0)
+        return Earlier(folder, None, "unknown", False, orphans, 0, kind="orphans")
     return None
+
+
+def _same_earlier(a: Earlier | None, b: Earlier | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.kind, a.run_id, a.files) == (b.kind, b.run_id, b.files)
 
 
 def foreign_clashes(folder: Path, earlier: Earlier | None) -> list[str]:
@@ -191,30 +262,90 @@ def _journal(staging: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def recover(folder: Path, committed: Callable[[str | None, str], bool]) -> list[str]:
+def _names(values) -> list[str]:
+    """Our file names among ``values`` (a journal is data: nothing else is acted on)."""
+    return [v for v in values if isinstance(v, str) and OWN_NAME.fullmatch(v)] if isinstance(
+        values, list
+    ) else []  # fmt: skip
+
+
+def _published(folder: Path, staging: Path, journal: dict, name: str) -> bool:
+    """Is DIR's ``name`` the file this staging folder published: a link to its staged copy,
+    or (on a file system without links) a file it recorded as moved in?"""
+    if not (folder / name).exists():
+        return False
+    staged = staging / name
+    if staged.exists():
+        return _same(staged, folder / name)
+    return name in _names(journal.get("renamed"))
+
+
+def _move_back(folder: Path, replaced: dict | None) -> None:
+    """Move the files a --replace put aside back into DIR (each only where DIR has none)."""
+    if not isinstance(replaced, dict) or not isinstance(replaced.get("folder"), str):
+        return
+    if not _REPLACED.fullmatch(replaced["folder"]):
+        return
+    aside = folder / replaced["folder"]
+    if not aside.is_dir() or aside.is_symlink():
+        return
+    for name in _names(replaced.get("files")):
+        if (aside / name).exists() and not os.path.lexists(folder / name):
+            os.rename(aside / name, folder / name)
+    if not any(aside.iterdir()):
+        aside.rmdir()
+
+
+def _take_back(folder: Path, staging: Path, journal: dict) -> None:
+    """Undo a publish: its files out of DIR, the files its --replace moved aside back in."""
+    for name in _names(journal.get("files")):
+        if _published(folder, staging, journal, name):
+            (folder / name).unlink()
+    _move_back(folder, journal.get("replaced"))
+
+
+def _keep(folder: Path, staging: Path, journal: dict, committed) -> bool:
+    """Did the killed run get as far as it promises to keep, or can that not be told? With
+    a ledger: its commit; a ledger that cannot be found or read tells nothing, and then the
+    files stay (a run recorded but unwritten is the one outcome never allowed). Without one:
+    the publish of its summary.json, the last file."""
+    if journal.get("record"):
+        return committed(journal.get("ledger"), journal.get("run_id", "")) is not False
+    return SUMMARY in _names(journal.get("files")) and _published(folder, staging, journal, SUMMARY)
+
+
+def recover(folder: Path, committed: Callable[[str | None, str], bool | None]) -> list[str]:
     """Take back what runs killed while writing into ``folder`` left; returns their ids.
 
-    ``committed(ledger_path, run_id)`` says whether the ledger recorded that run: then its
-    published outputs stay; otherwise they are removed and what it moved aside comes back.
-    A staging folder whose run is still alive (its lock is held) is left alone.
+    ``committed(ledger_path, run_id)`` says whether the ledger recorded that run (None: it
+    cannot tell). A staging folder whose run is still alive (its lock is held), or that is
+    new and has no journal yet, is left alone. Call it holding ``folder_lock``.
     """
     recovered = []
     if not folder.is_dir():
         return recovered
     for staging in sorted(folder.iterdir()):
         m = _STAGING.fullmatch(staging.name)
-        if not m or not staging.is_dir():
+        if not m or not staging.is_dir() or staging.is_symlink():
+            continue
+        try:
+            age = time.time() - staging.stat().st_mtime  # before the lock file touches it
+        except OSError:
             continue
         lock = FileLock(staging / LOCK)
         try:
             lock.acquire(timeout=0)
-        except Timeout:
-            continue  # a live run
-        except OSError:
-            continue
+        except (Timeout, OSError):
+            continue  # a live run, or not ours to open
         try:
             journal = _journal(staging)
-            _take_back(folder, staging, journal, _finished(folder, staging, journal, committed))
+            if journal.get("run_id") != m.group(1):
+                if age < YOUNG_SECONDS:
+                    continue  # a run just starting
+                journal = {}  # no journal of its own: it published nothing
+            if not _keep(folder, staging, journal, committed):
+                _take_back(folder, staging, journal)
+            (staging / JOURNAL).unlink(missing_ok=True)
         except (OSError, DispatchError):
             continue  # cannot tell (the ledger is busy or damaged): left for a later run
         finally:
@@ -224,60 +355,15 @@ def recover(folder: Path, committed: Callable[[str | None, str], bool]) -> list[
     return recovered
 
 
-def _take_back(folder: Path, staging: Path, journal: dict, keep: bool) -> None:
-    """Undo a killed run's publish unless ``keep``: its files out of DIR, the files its
-    --replace moved aside back in."""
-    if keep:
-        return
-    for name in journal.get("files", []):
-        if isinstance(name, str) and (folder / name).exists() and _published(folder, staging, name):
-            (folder / name).unlink()
-    _move_back(folder, journal.get("replaced"))
-
-
-def _move_back(folder: Path, replaced: dict | None) -> None:
-    if not replaced or not replaced.get("folder"):
-        return
-    aside = folder / str(replaced["folder"])
-    if not aside.is_dir():
-        return
-    for name in replaced.get("files", []):
-        if (aside / name).exists() and not (folder / name).exists():
-            os.replace(aside / name, folder / name)
-    if not any(aside.iterdir()):
-        aside.rmdir()
-
-
-def _finished(folder: Path, staging: Path, journal: dict, committed) -> bool:
-    """Did the killed run get as far as it promises to keep? With a ledger: its commit.
-    Without one: the publish of its summary.json (the last file)."""
-    if journal.get("record"):
-        return bool(committed(journal.get("ledger"), journal.get("run_id", "")))
-    return (
-        SUMMARY in journal.get("files", [])
-        and (folder / SUMMARY).exists()
-        and _published(folder, staging, SUMMARY)
-    )
-
-
-def _published(folder: Path, staging: Path, name: str) -> bool:
-    """Is DIR's ``name`` the file this staging folder published (a link to it, or the file
-    itself when the file system has no links and it was moved)?"""
-    staged = staging / name
-    if staged.exists():
-        return _same(staged, folder / name)
-    return True  # moved out of staging by the run: DIR had no such file before (checked)
-
-
 def remove_legacy_staging(out: Path) -> None:
     """Staging folders versions before 0.2 left beside DIR when killed (``.NAME.ID.partial``);
     they only ever held staged outputs."""
     parent = out.parent
-    pattern = re.compile(re.escape(f".{out.name}.") + _RUN_ID + re.escape(".partial"))
+    pattern = re.compile(re.escape(f".{out.name}.") + RUN_ID.pattern + re.escape(".partial"))
     if not out.name or not parent.is_dir():
         return
     for p in parent.iterdir():
-        if pattern.fullmatch(p.name) and p.is_dir():
+        if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
 
 
@@ -304,42 +390,63 @@ class Staging:
 
     def publish(self, replace: Earlier | None) -> Path | None:
         """Put the staged files into DIR (summary.json last), after moving ``replace``'s
-        files aside; returns where they went."""
+        files aside into a new replaced-<RUN_ID> folder; returns that folder. Call it holding
+        ``folder_lock``."""
         names = self._outputs()
         aside = None
-        self.journal["files"] = names
+        self.journal.update(files=names, renamed=[])
         if replace is not None:
             aside = replace.replaced_folder
             self.journal["replaced"] = {"folder": aside.name, "files": replace.files}
         self._save()
         try:
             if replace is not None:
-                aside.mkdir(exist_ok=True)
+                aside.mkdir()
                 for name in replace.files:  # summary.json first: it never names moved files
                     if (self.folder / name).exists():
-                        os.replace(self.folder / name, aside / name)
+                        _move_into_new(self.folder / name, aside / name)
             for name in names:
-                _place(self.path / name, self.folder / name)
+                self._place(name)
         except FileExistsError as exc:
-            self._undo_publish(names)
+            self.undo()
             raise OutputError(
-                f"{exc.filename}: another run wrote into {self.folder} at the same time; "
-                "nothing of this run was kept. Run again (one run at a time per folder)."
+                f"{exc.filename}: this file appeared in {self.folder} while the run was "
+                "writing; nothing of this run was kept. Run again."
             ) from None
         except OSError as exc:
-            self._undo_publish(names)
+            self.undo()
             raise machine_problem(self.folder, exc, "write into") from None
         except BaseException:
-            self._undo_publish(names)
+            self.undo()
             raise
         self.published = True
         return aside
 
-    def _undo_publish(self, names: list[str]) -> None:
-        for name in names:
-            if (self.folder / name).exists() and _same(self.path / name, self.folder / name):
-                (self.folder / name).unlink()
-        _move_back(self.folder, self.journal.get("replaced"))
+    def _place(self, name: str) -> None:
+        """One staged file into DIR without ever overwriting: a hard link (fails if the
+        name is taken); on a file system without links (FAT, exFAT), a check then a move,
+        recorded in the journal first so that a recovery knows the file is ours."""
+        src, dst = self.path / name, self.folder / name
+        try:
+            os.link(src, dst)
+            return
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            no_links = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
+                        errno.ENOSYS, errno.EACCES, errno.EINVAL)  # fmt: skip
+            if exc.errno not in no_links:
+                raise
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "exists", str(dst))
+        self.journal["renamed"].append(name)
+        self._save()
+        os.rename(src, dst)
+
+    def undo(self) -> None:
+        """Take this run's files out of DIR again and put back what it moved aside."""
+        _take_back(self.folder, self.path, self.journal)
+        self.published = False
 
     def close(self) -> None:
         # The journal goes first: a staging folder without one is only ever removed, so a
@@ -348,32 +455,19 @@ class Staging:
         self.lock.release()
         shutil.rmtree(self.path, ignore_errors=True)
         if not self.published:
-            for folder in reversed(self.created):  # DIR made by this run, left empty
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+            _remove_created(self.created)
 
 
-def _place(src: Path, dst: Path) -> None:
-    """src into dst without ever overwriting dst: a hard link (fails if dst exists); on a
-    file system without links, a check then a rename."""
-    try:
-        os.link(src, dst)
-        return
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                             errno.EMLINK, errno.ENOSYS, errno.EACCES):  # fmt: skip
-            raise
+def _move_into_new(src: Path, dst: Path) -> None:
+    """src into a folder this run just made (so nothing there to overwrite; checked anyway)."""
     if os.path.lexists(dst):
         raise FileExistsError(errno.EEXIST, "exists", str(dst))
     os.rename(src, dst)
 
 
-def _make_folder(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; returns the ones created, outermost first."""
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, adding each to ``created`` (outermost
+    first) as soon as it exists, so an interrupted call still says what it made."""
     missing = []
     p = folder
     while not p.exists():
@@ -383,25 +477,50 @@ def _make_folder(folder: Path) -> list[Path]:
         p = p.parent
     for p in reversed(missing):
         p.mkdir()
-    return list(reversed(missing))
+        created.append(p)
+
+
+def _remove_created(created: list[Path]) -> None:
+    for folder in reversed(created):  # DIR made by this run, left empty
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 @contextmanager
 def staged(folder: Path, run_id: str, ledger: Path | None, record: bool) -> Iterator[Staging]:
     """A staging folder in DIR for one run. Removed when the run ends; when it fails before
-    publishing, DIR is left as it was (a folder it created is removed again)."""
+    publishing, DIR is left as it was (a folder it created is removed again).
+
+    It is made under a name recovery leaves alone (``.new``), locked, given its journal, and
+    only then renamed into place: a recovery never sees it unlocked and without a journal."""
+    path = folder / f"{STAGING_PREFIX}{run_id}{STAGING_SUFFIX}"
+    new = path.with_name(path.name + ".new")
+    created: list[Path] = []
+    ledger_path = str(Path(ledger).resolve()) if ledger else None
+    journal = {"run_id": run_id, "ledger": ledger_path, "record": record}
+    lock = None
     try:
-        created = _make_folder(folder)
-        path = folder / f"{STAGING_PREFIX}{run_id}{STAGING_SUFFIX}"
-        path.mkdir()
-        lock = FileLock(path / LOCK)
+        _make_folder(folder, created)
+        new.mkdir()
+        lock = FileLock(new / LOCK)
         lock.acquire(timeout=0)
-    except OSError as exc:
-        raise machine_problem(folder, exc, "write into") from None
-    journal = {"run_id": run_id, "ledger": str(ledger) if ledger else None, "record": record}
-    stage = Staging(folder, path, journal, lock, created)
+        write_json(new / JOURNAL, journal)
+        os.rename(new, path)
+        stage = Staging(folder, path, journal, lock, created)
+    except BaseException as exc:
+        # Ctrl-C (or an OSError) before the stage exists would leave the staging folder,
+        # and a DIR made for this run, behind although the run says nothing was written.
+        if lock is not None:
+            lock.release()
+        for p in (new, path):
+            shutil.rmtree(p, ignore_errors=True)
+        _remove_created(created)
+        if isinstance(exc, OSError):
+            raise machine_problem(folder, exc, "write into") from None
+        raise
     try:
-        stage._save()
         yield stage
     except OSError as exc:
         raise machine_problem(path, exc, "write into") from None
@@ -409,54 +528,59 @@ def staged(folder: Path, run_id: str, ledger: Path | None, record: bool) -> Iter
         stage.close()
 
 
-def publish_and_commit(stage: Staging, earlier: Earlier | None, replace: bool, book) -> Path | None:
-    """Publish the staged outputs (moving ``earlier`` aside with --replace), then commit the
-    ledger's transaction (``book`` None: nothing to record), Ctrl-C held from here on: a run
-    killed in between is taken back by the next one. Returns where --replace moved files."""
+def publish_and_commit(
+    stage: Staging, earlier: Earlier | None, replace: bool, book, ledger_path: Path | None = None
+) -> Path | None:
+    """Publish the staged outputs, moving the earlier run's aside with --replace, then
+    commit the ledger's transaction (``book`` None: nothing to record). DIR is checked again
+    under the folder lock: another run may have published since this one looked. If the
+    ledger cannot commit, the publish is undone. Ctrl-C is held from here on. Returns where
+    --replace moved files."""
     from batch import interrupts
+    from batch.ledger import record_move
 
-    with interrupts.finishing():
-        aside = stage.publish(earlier if replace else None)
-        if book is not None:
-            if aside is not None and earlier.run_id:
-                book.moved(earlier.run_id, aside)
-            book.commit()
+    with folder_lock(stage.folder), interrupts.finishing():
+        now = earlier_outputs(stage.folder)
+        if not _same_earlier(now, earlier):
+            raise OutputError(
+                f"{stage.folder}: another run wrote its outputs into this folder while this "
+                "one was working; nothing of this run was kept. Run again (with --replace to "
+                "move those aside)."
+            )
+        aside = stage.publish(now if replace else None)
+        try:
+            moved = aside is not None and now is not None and now.run_id
+            if book is not None:
+                if moved:
+                    book.moved(now.run_id, aside)
+                book.commit()
+            elif moved and ledger_path is not None:
+                record_move(ledger_path, now.run_id, aside)
+        except BaseException:
+            stage.undo()
+            raise
     return aside
 
 
-def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool) -> UsageError:
+def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool) -> OutputError:
     """The message for a DIR that already holds an earlier run's outputs."""
-    aside = earlier.replaced_folder
-    if dry_run and earlier.run_id and not earlier.dry_run:
+    if dry_run and not earlier.dry_run:
         way = "a dry run never moves a real run's files: give the preview another --out."
     else:
-        way = f"give another --out, or add --replace to move them into {aside}/ first."
-    rows = f"its upload files hold {earlier.upload_rows} rows" if earlier.run_id else ""
+        way = f"give another --out, or add --replace to move them into {earlier.replaced_folder}/"
+    rows = f"its upload files hold {earlier.upload_rows} rows"
     facts = "; ".join(x for x in (rows, ledger_says) if x)
     return OutputError(
-        f"--out {out} already holds {earlier.describe()}"
-        + (f" ({facts})" if facts else "")
-        + ". Nothing was changed.\n  "
+        f"--out {out} already holds {earlier.describe()} ({facts}). Nothing was changed.\n  "
         + way[0].upper()
         + way[1:]
     )
-
-
-# The names each command writes: a file so named that the earlier run does not account for
-# would be overwritten, so the run stops first.
-WRITES = {
-    "run": re.compile(r"qsm-upload-\d{3}\.csv|exceptions\.xlsx|exceptions\.jsonl|summary\.json"),
-    "plan": re.compile(r"qsm-shipdate-\d{3}\.csv|plan\.xlsx|summary\.json"),
-    "labels": re.compile(r"[a-z0-9-]+-import\.csv|summary\.json"),
-}
 
 
 def _ledger_says(earlier: Earlier, ledger_path: Path | None) -> str:
     """Whether the ledger still counts the earlier run's rows as awaiting upload."""
     from batch.ledger import Ledger
 
-    if earlier.run_id is None:
-        return ""
     if earlier.dry_run:
         return "a dry run: the ledger counts none of its rows"
     if ledger_path is None or not Path(ledger_path).is_file():
@@ -484,15 +608,26 @@ def prepare(
 
     folder = resolve_out(out)
     try:
-        recover(folder, has_run)
+        if folder.is_dir():
+            with folder_lock(folder):
+                recover(folder, has_run)
         remove_legacy_staging(Path(os.path.abspath(out)))
     except OSError as exc:
         raise machine_problem(folder, exc, "tidy") from None
     earlier = earlier_outputs(folder)
-    if earlier is not None:
-        real = earlier.run_id is not None and not earlier.dry_run
-        if not replace or (dry_run and real):
-            raise refuse_earlier(earlier, Path(out), _ledger_says(earlier, ledger_path), dry_run)
+    if earlier is not None and earlier.kind == "foreign":
+        raise OutputError(
+            f"--out {out} holds a summary.json that qoo10-dispatch did not write, or that is "
+            "damaged; it was left untouched.\n  Move it away or give another --out."
+        )
+    if earlier is not None and earlier.kind == "orphans":
+        raise OutputError(
+            f"--out {out} holds {', '.join(earlier.files)}, named like qoo10-dispatch outputs "
+            "but listed by no summary.json there; they were left untouched.\n  Move them away "
+            "or give another --out."
+        )
+    if earlier is not None and (not replace or (dry_run and not earlier.dry_run)):
+        raise refuse_earlier(earlier, Path(out), _ledger_says(earlier, ledger_path), dry_run)
     writes = WRITES[command]
     clashes = [n for n in foreign_clashes(folder, earlier) if writes.fullmatch(n)]
     if clashes:

@@ -168,13 +168,16 @@ def _plan(
     o = orders.frame
     empty = pd.DataFrame(columns=["est_ship_date", "tracking_no"], dtype=str)
     ledger_dated = book.dated(o["order_no"]) if book else empty
+    stale = pd.Index([], dtype=object)
     if len(ledger_dated):
         # A date the ledger remembers counts only while this export may predate its file: an
         # export downloaded after it that still shows no 発送予定日 says the file was never
         # uploaded (or QSM refused it), and the order is proposed again.
         exported = pd.Timestamp(upload_life.exported_at(orders.path)[0])
         written = pd.to_datetime(ledger_dated["written_at"], utc=True, errors="coerce")
-        ledger_dated = ledger_dated[(written > exported).to_numpy()]
+        current = (written > exported).to_numpy()
+        stale = ledger_dated.index[~current]
+        ledger_dated = ledger_dated[current]
     ledger_tracking = book.recorded(o["order_no"]) if book else empty
     bucket = buckets(o, ledger_dated["est_ship_date"], ledger_tracking["tracking_no"])
     todo = o[bucket.eq(DATED).to_numpy()]
@@ -207,6 +210,8 @@ def _plan(
         dated = dated.assign(file=name.reindex(dated.index).to_numpy())
         summary = _summary(run_id, options, orders, bucket, dated, files)
         summary["dry_run"] = options.dry_run
+        # Said aloud: a copied or re-saved export (a newer file time) also brings them back.
+        summary["proposed_again"] = int(dated["order_no"].isin(stale).sum())
         outputs.write_json(staging / "summary.json", summary)
         result = PlanResult(run_id, out, summary, dated, left, language, options.dry_run)
         workbook.write_plan(staging / "plan.xlsx", result)

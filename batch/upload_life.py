@@ -34,19 +34,27 @@ PENDING = "pending"
 _OFFERABLE = (PAID, DELAYED)
 _QSM_FILE_NAME = re.compile(r"DeliveryManagement_(?:detail|brief)_(\d{8})_(\d{4})")
 FROM_NAME, FROM_MTIME = "file name", "file modified time"
+FROM_MTIME_NOT_NAME = "file modified time (the time in its name is later than now)"
+# A name's time may run ahead of this machine's clock by this much (clocks drift).
+_CLOCK_SLACK = dt.timedelta(minutes=10)
 
 
 def exported_at(path: str | Path) -> tuple[dt.datetime, str]:
-    """When the orders export was downloaded, and how that is known."""
-    m = _QSM_FILE_NAME.search(Path(path).name)
-    if m:
-        try:
-            when = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M")
-            return when.replace(tzinfo=TOKYO), FROM_NAME
-        except ValueError:
-            pass  # not a real time: the file's own clock says more
+    """When the orders export was downloaded, and how that is known. A time in the name
+    that has not come yet is not believed: it would make every earlier upload look
+    refused, and offer it again day after day."""
     mtime = Path(path).stat().st_mtime
-    return dt.datetime.fromtimestamp(mtime, dt.timezone.utc).astimezone(TOKYO), FROM_MTIME
+    modified = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).astimezone(TOKYO)
+    m = _QSM_FILE_NAME.search(Path(path).name)
+    if not m:
+        return modified, FROM_MTIME
+    try:
+        when = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M").replace(tzinfo=TOKYO)
+    except ValueError:
+        return modified, FROM_MTIME  # not a real time: the file's own clock says more
+    if when > dt.datetime.now(TOKYO) + _CLOCK_SLACK:
+        return modified, FROM_MTIME_NOT_NAME
+    return when, FROM_NAME
 
 
 def jst(text: str | dt.datetime) -> str:

@@ -341,14 +341,19 @@ def test_disk_full_and_busy_files_say_what_to_do():
 def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
-    stale = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    stale = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"  # killed while writing
     stale.mkdir()
+    (stale / "journal.json").write_text('{"run_id": "20261126-093012-1a2b3c", "record": false}')
     (stale / "qsm-upload-001.csv").write_text("half")
+    early = out / ".qoo10-dispatch-20261126-093013-2b3c4d.partial.new"  # killed at its start
+    early.mkdir()
+    long_ago = time.time() - 3600
+    os.utime(early, (long_ago, long_ago))
     legacy = tmp_path / ".out.20261125-093012-0a0b0c.partial"  # left by versions before 0.2
     legacy.mkdir()
     (legacy / "summary.json").write_text("{}")
     assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"), capsys)[0] == 0
-    assert not stale.exists() and not legacy.exists()
+    assert not stale.exists() and not legacy.exists() and not early.exists()
     assert {p.name for p in out.iterdir()} == RUN_OUTPUTS
 
 
@@ -374,31 +379,32 @@ def test_a_live_runs_staging_folder_is_left_alone(tmp_path):
 def test_an_exception_half_way_through_the_publish_leaves_out_as_it_was(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "summary.json").write_text('{"run_id": "20261125-093012-0a0b0c", "upload_files": '
-                                      '[{"path": "qsm-upload-001.csv", "rows": 1}]}')  # fmt: skip
+    (out / "summary.json").write_text('{"version": 1, "run_id": "20261125-093012-0a0b0c", '
+                                      '"upload_files": [{"path": "qsm-upload-001.csv", '
+                                      '"rows": 1}]}')  # fmt: skip
     (out / "qsm-upload-001.csv").write_text("yesterday")
     (out / "exceptions.xlsx").write_text("yesterday's book")
     before = snapshot(out)
     earlier = outputs.earlier_outputs(out)
-    real_place = outputs._place
+    real_place = outputs.Staging._place
     calls = []
 
-    def fails_on_the_second(src, dst):
-        calls.append(dst.name)
+    def fails_on_the_second(self, name):
+        calls.append(name)
         if len(calls) == 2:
             raise MemoryError("as if anything went wrong here")
-        real_place(src, dst)
+        real_place(self, name)
 
     staging = outputs.staged(out, "20261126-093012-1a2b3c", None, False)
     with pytest.raises(MemoryError), staging as st:
         (st.path / "qsm-upload-001.csv").write_text("today")
         (st.path / "exceptions.xlsx").write_text("today's book")
         (st.path / "summary.json").write_text("{}")
-        outputs._place = fails_on_the_second
+        outputs.Staging._place = fails_on_the_second
         try:
             st.publish(earlier)
         finally:
-            outputs._place = real_place
+            outputs.Staging._place = real_place
     assert len(calls) == 2
     assert snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
@@ -480,3 +486,163 @@ def test_interrupt_shield_is_released_outside_a_command():
     with interrupts.finishing():
         assert signal.getsignal(signal.SIGINT) is not before
     assert signal.getsignal(signal.SIGINT) is before
+
+
+# --- found by review: each of these lost or hid a run's files before -------------------
+
+
+def _run_set(folder: Path) -> set[str]:
+    s = summary(folder)
+    return {"summary.json", "exceptions.xlsx", "exceptions.jsonl"} | {
+        f["path"] for f in s["upload_files"]
+    }
+
+
+def test_a_run_that_published_meanwhile_is_never_moved_over(tmp_path, capsys, monkeypatch):
+    """Run B looks at DIR (run E's outputs), works; meanwhile run A replaces E. B must not
+    move A's files into E's replaced folder: it stops, and every set stays whole."""
+    work = tmp_path / "work"
+    seller = seller_folder(work)
+    orders = work / "orders.csv"
+    assert invoke(run_args(orders, work, "--no-ledger"), capsys)[0] == 0
+    e_id = summary(work)["run_id"]
+    real_write = workbook.write
+
+    def meanwhile_a_replaces(*args, **kwargs):
+        a = run_args(orders, work, "--no-ledger", "--replace")
+        done = subprocess.run([sys.executable, "-m", "batch", *a], capture_output=True)
+        assert done.returncode == 0, done.stderr
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(workbook, "write", meanwhile_a_replaces)
+    code, _, err = invoke(run_args(orders, work, "--no-ledger", "--replace"), capsys)
+    assert code == 2 and "while this one was working" in err
+    a_id = summary(work)["run_id"]
+    assert a_id != e_id
+    aside = work / f"replaced-{e_id}"
+    assert summary(aside)["run_id"] == e_id and {p.name for p in aside.iterdir()} == _run_set(aside)
+    assert set(snapshot(work)) == set(seller) | _run_set(work)
+    assert sorted(p.name for p in work.iterdir() if p.is_dir()) == [aside.name]
+
+
+def test_a_commit_that_fails_takes_the_published_files_back(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    book = tmp_path / "ledger.sqlite3"
+
+    def disk_fails(self):  # the COMMIT itself fails, as on a full or pulled disk
+        with self._errors("written"):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ledger.Ledger, "commit", disk_fails)
+    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    assert code == 2 and "ledger.sqlite3" in err and "nothing was recorded" in err
+    assert snapshot(work) == before  # exit 2 means nothing written, and so it is
+    monkeypatch.undo()
+    with ledger.Ledger(book) as b:
+        assert b.runs().empty
+
+
+def test_recovery_keeps_the_files_when_the_ledger_cannot_be_found(tmp_path):
+    out = tmp_path / "out"
+    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    staging.mkdir(parents=True)
+    for name in ("qsm-upload-001.csv", "summary.json"):
+        (staging / name).write_text("committed, perhaps")
+        os.link(staging / name, out / name)
+    journal = {"run_id": "20261126-093012-1a2b3c", "record": True,
+               "ledger": str(tmp_path / "moved-away.sqlite3"),
+               "files": ["qsm-upload-001.csv", "summary.json"]}  # fmt: skip
+    (staging / "journal.json").write_text(json.dumps(journal))
+    outputs.recover(out, ledger.has_run)
+    assert sorted(p.name for p in out.iterdir()) == ["qsm-upload-001.csv", "summary.json"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",  # emptied
+        "[1, 2]",  # a JSON list
+        '{"status": "ok", "files": 3}',  # another tool's
+        '{"version": 1, "run_id": "x/../../../escape"}',  # not a run id of ours
+        '{"version": 1, "run_id": "20261125-093012-0a0b0c", "upload_files": 5, "command": [1]}',
+    ],
+)
+def test_a_summary_json_not_ours_is_never_moved(tmp_path, capsys, content):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text(content)
+    (out / "exceptions.xlsx").write_text("the seller's")
+    before = snapshot(out)
+    for extra in ([], ["--replace"], ["--dry-run", "--replace"]):
+        code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger",
+                                       *extra), capsys)  # fmt: skip
+        if "upload_files" in content:  # ours in form: it is a run's, odd fields and all
+            assert code in (0, 2) and "internal error" not in err
+            continue
+        assert code == 2 and "did not write" in err, err
+        assert snapshot(out) == before and [p.name for p in out.iterdir() if p.is_dir()] == []
+
+
+def test_replace_moves_only_our_files_into_a_folder_of_its_own(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    run_id = "20261125-093012-0a0b0c"
+    (out / "summary.json").write_text(json.dumps({
+        "version": 1, "run_id": run_id,
+        "upload_files": [{"path": "qsm-upload-001.csv", "rows": 1},
+                         {"path": "DeliveryManagement_detail_20261125_0900.csv", "rows": 9},
+                         {"path": "../notes.txt", "rows": 1}],
+    }))  # fmt: skip
+    for name in ("qsm-upload-001.csv", "DeliveryManagement_detail_20261125_0900.csv"):
+        (out / name).write_text(name)
+    (out / f"replaced-{run_id}").mkdir()
+    (out / f"replaced-{run_id}" / "summary.json").write_text("kept from before")
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger", "--replace"),
+                  capsys)[0] == 0  # fmt: skip
+    assert (out / "DeliveryManagement_detail_20261125_0900.csv").exists()  # the seller's
+    assert (out / f"replaced-{run_id}" / "summary.json").read_text() == "kept from before"
+    second = out / f"replaced-{run_id}-2"
+    assert sorted(p.name for p in second.iterdir()) == ["qsm-upload-001.csv", "summary.json"]
+
+
+def test_a_journal_never_makes_recovery_touch_a_file_not_ours(tmp_path):
+    out = tmp_path / "out"
+    staging = out / ".qoo10-dispatch-20261125-090000-abcdef.partial"
+    staging.mkdir(parents=True)
+    (out / "notes.xlsx").write_text("the seller's")
+    (out / "qsm-upload-001.csv").write_text("a run's, not this journal's")
+    journal = {"run_id": "20261125-090000-abcdef", "record": False,
+               "files": ["notes.xlsx", "qsm-upload-001.csv", "../x"],
+               "replaced": {"folder": "..", "files": ["notes.xlsx"]}}  # fmt: skip
+    (staging / "journal.json").write_text(json.dumps(journal))
+    outputs.recover(out, ledger.has_run)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.xlsx", "qsm-upload-001.csv"]
+
+
+def test_labels_replace_tells_the_ledger_where_the_runs_files_went(tmp_path, capsys):
+    out = tmp_path / "out"
+    book = tmp_path / "qoo10-dispatch-ledger.sqlite3"  # the default beside out
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out), capsys)[0] == 0
+    run_id = summary(out)["run_id"]
+    labels = ["labels", "--orders", str(SAMPLES / "qsm-detail-ja.csv"), "--carrier", "yamato",
+              "--out", str(out), "--replace", "--quiet"]  # fmt: skip
+    assert invoke(labels, capsys)[0] == 0
+    with ledger.Ledger(book) as b:
+        assert b.run_state(run_id)["files_dir"] == str(out / f"replaced-{run_id}")
+
+
+def test_without_hard_links_a_run_still_publishes(tmp_path, capsys, monkeypatch):
+    import errno
+
+    def no_links(src, dst):  # FAT, exFAT: Windows reports EINVAL
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "link", no_links)
+    work = tmp_path / "work"
+    seller = seller_folder(work)
+    assert invoke(run_args(work / "orders.csv", work, "--no-ledger"), capsys)[0] == 0
+    assert set(snapshot(work)) == set(seller) | RUN_OUTPUTS
+    assert not [p for p in work.iterdir() if p.is_dir()]

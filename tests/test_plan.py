@@ -212,3 +212,4 @@ def test_a_ship_date_file_never_uploaded_is_proposed_again_by_a_newer_export(tmp
     third = plan(newer, tmp_path / "c", PlanOptions(today=TODAY, ledger=ledger))
     assert third.summary["orders"]["dated"] == 1
     assert third.summary["shipdate_files"][0]["rows"] == 1
+    assert third.summary["proposed_again"] == 1 and again.summary["proposed_again"] == 0

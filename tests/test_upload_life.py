@@ -170,3 +170,11 @@ def test_ledger_list_after_an_undo_and_runs_in_the_same_second(tmp_path, capsys)
     assert newest.split()[1] == "20261126-093000-000000"  # recorded last: shown first
     assert oldest.split()[1] == "20261126-093000-aaaaaa" and "JST" in oldest
     assert header.index("UNDONE") < len(oldest) and "JST" in oldest[header.index("UNDONE") :]
+
+
+def test_a_time_in_the_name_that_has_not_come_yet_is_not_believed(tmp_path):
+    path = tmp_path / "DeliveryManagement_detail_20991231_2359.csv"
+    path.write_text("x")
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    when, source = upload_life.exported_at(path)
+    assert when.timestamp() == 1_700_000_000 and source.startswith("file modified time")
