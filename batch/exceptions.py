@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+# Severities and codes come from the one table of codes.
+from batch.codes import ERROR, INFO, NAMES, SEVERITY_RANK, TABLE, WARNING  # noqa: E402, F401
 
-SEVERITY = {
-    "INVALID_ROW": ERROR,
-    "TRACKING_INVALID": ERROR,
-    "TRACKING_MANGLED": ERROR,
-    "UNMATCHED_DISPATCH": ERROR,
-    "AMBIGUOUS_MATCH": ERROR,
-    "SHIPPED_UNPAID": ERROR,
-    "SHIPPED_CANCELLED": ERROR,
-    "TRACKING_CONFLICT": ERROR,
-    "DUPLICATE_TRACKING": ERROR,
-    "CARRIER_UNTRACKABLE": ERROR,
-    "CARRIER_UNKNOWN": ERROR,
-    "UNKNOWN_STATUS": ERROR,
-    "SHIP_DATE_INVALID": ERROR,
-    "UPLOAD_NOT_CONFIRMED": WARNING,
-    "CARRIER_MISMATCH": WARNING,
-    "MULTI_PACKAGE": WARNING,
-    "SPLIT_CART": WARNING,
-    "PARTIAL_CART": WARNING,
-    "FALLBACK_MATCH": WARNING,
-    "OVERDUE": INFO,
-    "PENALTY_RISK": INFO,
-    "NO_SHIP_DATE": INFO,
-    "UPLOAD_PENDING": INFO,
-    "ALREADY_DISPATCHED": INFO,
-}
-CODES = tuple(SEVERITY)
-SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY = {c.name: c.severity for c in TABLE}
+CODES = NAMES
 
 # Every exception row has these columns; absent values are None.
 COLUMNS = (

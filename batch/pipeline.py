@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from batch import (
+    codes,
     exceptions,
     matching,
     outputs,
@@ -274,8 +275,7 @@ def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded
     order_counts["invalid"] = orders.invalid_rows
     order_counts = {"total": orders.rows, **order_counts}
 
-    unmatched_codes = ("UNMATCHED_DISPATCH", "AMBIGUOUS_MATCH")
-    unmatched = int(found["code"].isin(unmatched_codes).sum()) if len(found) else 0
+    unmatched = int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0
     duplicate = len(matches.duplicate)
     matched = int(matches.pairs["dispatch_id"].nunique()) if len(matches.pairs) else 0
     dispatch_counts = {

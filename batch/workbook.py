@@ -41,7 +41,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from batch import exceptions, i18n, watch
+from batch import codes, exceptions, i18n, watch
 from batch.jpcalendar import add_business_days, business_days_between
 
 EXCEL_ROWS = 1_048_576  # rows in one sheet, header included
@@ -69,7 +69,7 @@ _LOOKS = {
     "warning": ("FFEB9C", "7F6000"),
     "info": ("DDEBF7", "1F4E78"),
 }
-_ALERT_LOOK = {"OVERDUE": "error", "PENALTY_RISK": "warning", "NO_SHIP_DATE": "info"}
+_ALERT_LOOK = {c.name: c.shown_as for c in codes.TABLE if c.about == codes.UNSHIPPED}
 _THIN = Side(style="thin")
 
 

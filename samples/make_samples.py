@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere: the package beside it
+from batch import codes as code_table  # noqa: E402
+
 TODAY = dt.date(2026, 11, 26)
 PASSWORD = "hanbit-2026"
 XLSX_TIME = (2026, 11, 26, 9, 40, 0)  # zip entry time of every xlsx member
@@ -2275,21 +2279,8 @@ def build_cases(files: list[str], orders: list[dict]) -> dict[str, list[dict]]:
     return dict(sorted(cases.items()))
 
 
-ERROR_CODES = {
-    "INVALID_ROW",
-    "TRACKING_INVALID",
-    "TRACKING_MANGLED",
-    "UNMATCHED_DISPATCH",
-    "AMBIGUOUS_MATCH",
-    "SHIPPED_UNPAID",
-    "SHIPPED_CANCELLED",
-    "TRACKING_CONFLICT",
-    "DUPLICATE_TRACKING",
-    "CARRIER_UNTRACKABLE",
-    "CARRIER_UNKNOWN",
-    "UNKNOWN_STATUS",
-    "SHIP_DATE_INVALID",
-}
+# The codes that keep an order out of the upload, from the program's one table of codes.
+ERROR_CODES = code_table.names(severity=code_table.ERROR)
 
 
 def _order_note(code: str, order: dict) -> str:

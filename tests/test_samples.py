@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from batch import formats, pipeline
+from batch import codes, formats, pipeline
 from batch.inputs import load
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -15,17 +15,7 @@ EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 PASSWORD = EXPECTED["password"]
 TODAY = dt.date.fromisoformat(EXPECTED["today"])
 # Codes that belong to one dispatch row (the rest are about orders or carts).
-ROW_CODES = {
-    "INVALID_ROW",
-    "TRACKING_INVALID",
-    "TRACKING_MANGLED",
-    "UNMATCHED_DISPATCH",
-    "AMBIGUOUS_MATCH",
-    "FALLBACK_MATCH",
-    "CARRIER_UNKNOWN",
-    "CARRIER_UNTRACKABLE",
-    "SHIP_DATE_INVALID",
-}
+ROW_CODES = codes.names(about=codes.ROW)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED["files"]))
