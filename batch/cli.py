@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from batch import formats, interrupts, ledger, pipeline
+from batch import formats, interrupts, job, ledger, pipeline
 from batch import labels as labels_module
 from batch import plan as plan_module
 from batch.errors import DispatchError
@@ -148,7 +148,7 @@ def run(
     options = pipeline.Options(
         progress=_show_progress if not quiet and sys.stderr.isatty() else None,
         ledger=book,
-        today=today or pipeline.today_in_tokyo(),
+        today=today or job.today_in_tokyo(),
         lang=lang,
         dispatch_format=dispatch_format,
         password=password,
@@ -280,7 +280,7 @@ def plan(
     if delay_memo and not delay_type:
         raise click.UsageError("--delay-memo goes with --delay-type.")
     options = plan_module.PlanOptions(
-        today=today or pipeline.today_in_tokyo(),
+        today=today or job.today_in_tokyo(),
         lead_days=lead_days,
         cutoff=cutoff,
         max_ahead_days=max_ahead_days,
@@ -369,7 +369,7 @@ def labels(
     """Write the courier's label import file, with the カート番号 as reference."""
     options = labels_module.LabelOptions(
         carrier=carrier,
-        ship_date=ship_date or pipeline.today_in_tokyo(),
+        ship_date=ship_date or job.today_in_tokyo(),
         sender_file=Path(sender_file) if sender_file else None,
         merge_same_address=merge_same_address,
         password=password,

@@ -100,11 +100,6 @@ def add_business_days(start: pd.Series, n: int) -> pd.Series:
     return pd.Series(out, index=start.index).astype("datetime64[ns]")
 
 
-def is_business_day(d: date) -> bool:
-    """True when d is a weekday and not a Japanese national holiday."""
-    return bool(np.is_busday(_day(d), busdaycal=_calendar(d.year, d.year)))
-
-
 def next_business_day(d: date) -> date:
     """The first business day strictly after d (Fri 2026-05-01 → Thu 2026-05-07)."""
     cal = _calendar(d.year - 1, d.year + 1)

@@ -32,8 +32,8 @@ from batch.inputs import (
     load_orders,
     unknown_statuses,
 )
+from batch.job import new_run_id, today_in_tokyo
 from batch.ledger import Ledger
-from batch.pipeline import new_run_id, today_in_tokyo
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,10 +195,6 @@ def read_sender(path: Path | None) -> dict[str, str]:
     return {k: str(data[k]).strip() for k in SENDER_KEYS}
 
 
-def _phone(digits: str) -> str:
-    return digits
-
-
 def _postal(digits: str) -> str:
     return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else digits
 
@@ -243,13 +239,13 @@ def _values(rows: pd.DataFrame, sender: dict, ship_date: str, codes: dict, defau
         "reference": first["cart_no"],
         "service": codes.get(service, default),
         "ship_date": ship_date,
-        "phone": _phone(first["phone"] or first["mobile"]),
+        "phone": first["phone"] or first["mobile"],
         "postal": _postal(first["postal"]),
         "address": str(first["address"]).strip(),
         "name": str(first["recipient_name"]).strip(),
         "item": " / ".join(items),
         "sender_name": sender["name"],
-        "sender_phone": _phone(normalize.phone(pd.Series([sender["phone"]])).iloc[0]),
+        "sender_phone": normalize.phone(pd.Series([sender["phone"]])).iloc[0],
         "sender_postal": _postal(normalize.postal(pd.Series([sender["postal"]])).iloc[0]),
         "sender_address": sender["address"],
     }

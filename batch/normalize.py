@@ -152,11 +152,6 @@ def postal(s: pd.Series) -> pd.Series:
     return t.where(t.str.fullmatch("[0-9]{7}"), "")
 
 
-def postal_is_valid(s: pd.Series) -> pd.Series:
-    """True where `postal` finds a 7-digit code (False for blanks too)."""
-    return postal(s) != ""
-
-
 def person_name(s: pd.Series) -> pd.Series:
     """Key for comparing recipient names: no spaces, no trailing honorific, casefolded.
 

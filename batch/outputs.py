@@ -30,14 +30,14 @@ from filelock import FileLock, Timeout
 
 from batch.errors import DispatchError
 from batch.inputs import Loaded
+from batch.job import RUN_ID
 
 STAGING_PREFIX = ".qoo10-dispatch-"
 STAGING_SUFFIX = ".partial"
-RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 _STAGING = re.compile(
     re.escape(STAGING_PREFIX) + f"({RUN_ID.pattern})" + re.escape(STAGING_SUFFIX) + r"(\.new)?"
 )
-_REPLACED = re.compile(r"replaced-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}(-[0-9]+)?")
+_REPLACED = re.compile(f"replaced-{RUN_ID.pattern}" + r"(-[0-9]+)?")
 JOURNAL = "journal.json"
 LOCK = ".lock"
 SUMMARY = "summary.json"

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -27,18 +25,13 @@ from batch import (
     workbook,
 )
 from batch.inputs import Loaded, load_dispatch, load_orders
-from batch.ledger import Ledger
+from batch.job import ledger_for_run, new_run_id, today_in_tokyo
 from batch.normalize import positions
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 ORDER_BUCKETS = (
     "uploaded", "held", "unshipped", "pending", "not_eligible", "already_dispatched", "invalid"
 )  # fmt: skip
 DISPATCH_BUCKETS = ("matched", "unmatched", "invalid", "duplicate")
-
-
-def today_in_tokyo() -> dt.date:
-    return dt.datetime.now(TOKYO).date()
 
 
 @dataclass
@@ -94,10 +87,6 @@ class _Clock:
             self._progress(stage, seconds, detail)
 
 
-def new_run_id() -> str:
-    return dt.datetime.now(TOKYO).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
-
-
 def _combine(loaded: Sequence[Loaded]) -> pd.DataFrame:
     frames = [x.frame for x in loaded]
     if not any(len(f) for f in frames):
@@ -128,17 +117,8 @@ def run(
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
-    # A dry run reads an existing ledger (to preview what would be skipped) but never
-    # creates one.
-    use = options.ledger and not (options.dry_run and not Path(options.ledger).exists())
-    book = Ledger(options.ledger) if use else None
-    try:
-        if book is not None:
-            book.begin()
+    with ledger_for_run(options.ledger, options.dry_run) as book:
         result = _run(orders, sheets, d, book, Path(out), folder, earlier, options, clock)
-    finally:
-        if book is not None:
-            book.close()
     result.seconds = time.perf_counter() - started
     result.timings = clock.times
     return result

@@ -27,8 +27,8 @@ from batch.inputs import (
     load_orders,
     unknown_statuses,
 )
-from batch.ledger import Ledger
-from batch.pipeline import new_run_id, today_in_tokyo
+from batch.job import ledger_for_run, new_run_id, today_in_tokyo
+from batch.watch import NOTICE_BDAYS
 
 DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID = (
     "dated",
@@ -41,8 +41,6 @@ BUCKETS = (DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID)
 # QSM refuses dates too far ahead (API error -10017) without saying how far; one crawled
 # document says today + 30. A setting (--max-ahead-days), not a fact.
 MAX_AHEAD_DAYS = 30
-PENALTY_DAYS = 3  # business days since payment from which Qoo10 starts its reminders
-DELAY_TYPES = {1: "商品準備中", 2: "注文製作(オーダーメイド)", 3: "顧客の要求", 4: "その他"}
 
 
 @dataclass
@@ -92,7 +90,7 @@ def propose(orders: pd.DataFrame, options: PlanOptions) -> pd.DataFrame:
     earliest = pd.Timestamp(jpcalendar.next_business_day(today))
     latest = pd.Timestamp(today + dt.timedelta(days=options.max_ahead_days))
     since = jpcalendar.business_days_between(paid, today)
-    urgent = since.fillna(0).ge(PENALTY_DAYS).to_numpy() | orders["state"].eq(DELAYED).to_numpy()
+    urgent = since.fillna(0).ge(NOTICE_BDAYS).to_numpy() | orders["state"].eq(DELAYED).to_numpy()
     date = proposed.where(~urgent, earliest).clip(lower=earliest, upper=latest)
 
     # One date per cart: the latest of its orders, or the earliest possible if any is urgent.
@@ -149,15 +147,8 @@ def plan(
         Path(out), "plan", options.ledger, options.replace, options.dry_run
     )
     orders = load_orders(orders_path, options.orders_format, options.password)
-    use = options.ledger and not (options.dry_run and not Path(options.ledger).exists())
-    book = Ledger(options.ledger) if use else None
-    try:
-        if book is not None:
-            book.begin()
+    with ledger_for_run(options.ledger, options.dry_run) as book:
         result = _plan(orders, Path(out), folder, earlier, options, book)
-    finally:
-        if book is not None:
-            book.close()
     result.seconds = time.perf_counter() - started
     return result
 

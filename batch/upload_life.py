@@ -20,15 +20,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from batch import exceptions
 from batch.inputs import DELAYED, PAID, SHIPPED
+from batch.job import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 PENDING = "pending"
 # States in which an order offered again is uploaded; in any other it is not eligible now.
 _OFFERABLE = (PAID, DELAYED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -10,7 +10,6 @@ import pytest
 from batch.jpcalendar import (
     add_business_days,
     business_days_between,
-    is_business_day,
     next_business_day,
 )
 
@@ -77,7 +76,8 @@ def test_golden_week_2026():
     ],
 )
 def test_is_business_day(day: date, expected: bool):
-    assert is_business_day(day) is expected
+    # A business day is the next business day after the day before it.
+    assert (next_business_day(day - timedelta(days=1)) == day) is expected
 
 
 def test_next_business_day_is_strictly_after():

@@ -131,11 +131,6 @@ def test_postal(raw, expected):
     assert _one(normalize.postal, raw) == expected
 
 
-def test_postal_is_valid():
-    out = normalize.postal_is_valid(pd.Series(["〒100-0001", "12345", ""]))
-    assert out.tolist() == [True, False, False]
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
