@@ -21,12 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import carriers, formats, normalize, outputs
+from batch import carriers, formats, normalize, orderstate, outputs
 from batch.errors import UsageError
 from batch.inputs import (
-    AWAITING_PAYMENT,
-    CANCELLED,
-    SHIPPED,
     UNKNOWN,
     Loaded,
     load_orders,
@@ -201,16 +198,12 @@ def _postal(digits: str) -> str:
 
 def buckets(o: pd.DataFrame, company: str, ledger_tracking: pd.Index) -> pd.Series:
     """What labels does with each valid order row."""
-    shipped = (
-        o["existing_tracking"].ne("") | o["state"].eq(SHIPPED) | o["order_no"].isin(ledger_tracking)
-    )
     listed = o["expected_company"]
     out = pd.Series(LABELLED, index=o.index, dtype=object)
     out[(listed.ne("") & listed.ne(company)).to_numpy()] = OTHER_CARRIER
-    out[o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
-    out[shipped.to_numpy()] = ALREADY_DISPATCHED
-    # A status the tool does not know may be unpaid, cancelled or returned: no label.
-    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE
+    out[orderstate.not_eligible(o).to_numpy()] = NOT_ELIGIBLE
+    out[orderstate.dispatched(o, ledger_tracking).to_numpy()] = ALREADY_DISPATCHED
+    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE  # no label, even if shipped
     return out
 
 

@@ -16,12 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import jpcalendar, outputs, upload, upload_life, workbook
+from batch import jpcalendar, orderstate, outputs, upload, upload_life, workbook
 from batch.inputs import (
-    AWAITING_PAYMENT,
-    CANCELLED,
     DELAYED,
-    SHIPPED,
     UNKNOWN,
     Loaded,
     load_orders,
@@ -122,18 +119,12 @@ def propose(orders: pd.DataFrame, options: PlanOptions) -> pd.DataFrame:
 
 def buckets(o: pd.DataFrame, ledger_dated: pd.Series, ledger_tracking: pd.Series) -> pd.Series:
     """What plan does with each valid order; ledger_* are order_no-indexed (may be empty)."""
-    shipped = (
-        o["existing_tracking"].ne("")
-        | o["state"].eq(SHIPPED)
-        | o["order_no"].isin(ledger_tracking.index)
-    )
     dated = o["est_ship_date"].notna() | o["order_no"].isin(ledger_dated.index)
     out = pd.Series(DATED, index=o.index, dtype=object)
     out[dated.to_numpy()] = ALREADY_DATED
-    out[o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
-    out[shipped.to_numpy()] = ALREADY_DISPATCHED
-    # A status the tool does not know may be unpaid, cancelled or returned: never dated.
-    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE
+    out[orderstate.not_eligible(o).to_numpy()] = NOT_ELIGIBLE
+    out[orderstate.dispatched(o, ledger_tracking.index).to_numpy()] = ALREADY_DISPATCHED
+    out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE  # never dated, even if shipped
     return out
 
 
