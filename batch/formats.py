@@ -15,6 +15,8 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from schemas.columns import BY_KIND
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -27,6 +29,9 @@ KINDS = ("orders", "dispatch")
 STATES = ("paid", "awaiting_payment", "cancelled", "delayed", "shipped")
 
 _SPACES = re.compile(r"\s+")
+# The keys a profile may have; anything else is a typo that would silently do nothing.
+_KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
+         "signature", "columns", "service_codes", "writer", "statuses"}  # fmt: skip
 
 
 def header_key(text: str) -> str:
@@ -103,9 +108,7 @@ def _load(path: Path) -> Profile:
         statuses={k: tuple(v) for k, v in data.get("statuses", {}).items()},
         path=path,
     )
-    unknown = [c for c in profile.required if c not in columns]
-    if profile.kind not in KINDS or unknown:
-        raise ValueError(f"{path}: bad profile (kind {profile.kind!r}, required {unknown})")
+    _check(path, data, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
     try:
@@ -113,6 +116,18 @@ def _load(path: Path) -> Profile:
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     return profile
+
+
+def _check(path: Path, data: dict, profile: Profile) -> None:
+    """A profile is data: a misspelt key or column would silently do nothing, so it stops."""
+    if profile.kind not in KINDS:
+        raise ValueError(f"{path}: kind {profile.kind!r} is not one of {', '.join(KINDS)}")
+    typos = sorted(set(data) - _KEYS)
+    known = BY_KIND[profile.kind]
+    typos += [f"columns.{c}" for c in profile.columns if c not in known]
+    typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
+    if typos:
+        raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
 
 
 def status_table(statuses: dict[str, tuple[str, ...]]) -> dict[str, str]:

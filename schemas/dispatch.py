@@ -6,21 +6,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.checks import Row
+from schemas.columns import DISPATCH
 
-COLUMNS = (
-    "reference",
-    "cart_reference",  # a sheet's カート番号 column beside its 注文番号: used where that is blank
-    "tracking_no",
-    "carrier",
-    "service",
-    "ship_date",
-    "recipient_name",
-    "recipient_phone",
-    "postal_code",
-    "address",
-    "master_tracking",
-    "item_name",
-)
+COLUMNS = DISPATCH
 
 
 class Dispatch(Row):

@@ -6,29 +6,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.checks import DATE, DIGITS, MONEY, Row, blank_or, real_date
+from schemas.columns import ORDERS
 
-COLUMNS = (
-    "status",
-    "order_no",
-    "cart_no",
-    "carrier",
-    "tracking_no",
-    "ship_date",
-    "order_date",
-    "paid_at",
-    "hope_date",
-    "est_ship_date",
-    "delivered_date",
-    "item_name",
-    "qty",
-    "recipient_name",
-    "recipient_phone",
-    "recipient_mobile",
-    "address",
-    "postal_code",
-    "amount",
-    "payment_amount",
-)
+COLUMNS = ORDERS
 
 
 class Orders(Row):
