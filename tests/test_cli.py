@@ -249,10 +249,10 @@ def test_a_run_killed_at_any_moment_leaves_old_or_complete_outputs(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         # What the next run sees first: the killed run's staging folder taken back.
-        from batch import outputs
+        from batch import staging
         from batch.ledger import has_run
 
-        outputs.recover(out, has_run)
+        staging.recover(out, has_run)
         for name, data in before.items():
             assert (out / name).read_bytes() == data, name
         names = {p.name for p in out.iterdir() if p.is_file()} - set(before)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from outcome import invoke
 
-from batch import interrupts, ledger, outputs, workbook
+from batch import interrupts, ledger, outputs, staging, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -177,7 +177,7 @@ def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path, capsy
         code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
     assert code == 130 and "nothing was written" in err
     assert snapshot(work) == before
-    assert [p.name for p in work.iterdir() if p.is_dir()] == []  # no staging folder left
+    assert [p.name for p in work.iterdir() if p.is_dir()] == []  # no partial folder left
     with ledger.Ledger(book) as b:
         assert b.runs().empty
 
@@ -334,7 +334,7 @@ def test_disk_full_and_busy_files_say_what_to_do():
     import errno
 
     for number, words in ((errno.ENOSPC, "free some disk space"), (errno.EBUSY, "close it")):
-        err = outputs.machine_problem("out", OSError(number, os.strerror(number), "out/x"), "write")
+        err = staging.machine_problem("out", OSError(number, os.strerror(number), "out/x"), "write")
         assert "out/x" in str(err) and words in str(err).lower()
 
 
@@ -367,8 +367,8 @@ def test_a_live_runs_staging_folder_is_left_alone(tmp_path):
     lock.acquire()
     # Another process (not this one: a lock is re-entrant within a process) looks.
     code = subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from batch import outputs; "
-         "print(outputs.recover(Path(sys.argv[1]), lambda *a: False))", str(out)],
+        [sys.executable, "-c", "import sys; from pathlib import Path; from batch import staging; "
+         "print(staging.recover(Path(sys.argv[1]), lambda *a: False))", str(out)],
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     lock.release()
@@ -386,7 +386,7 @@ def test_an_exception_half_way_through_the_publish_leaves_out_as_it_was(tmp_path
     (out / "exceptions.xlsx").write_text("yesterday's book")
     before = snapshot(out)
     earlier = outputs.earlier_outputs(out)
-    real_place = outputs.Staging._place
+    real_place = staging.Staging._place
     calls = []
 
     def fails_on_the_second(self, name):
@@ -395,16 +395,16 @@ def test_an_exception_half_way_through_the_publish_leaves_out_as_it_was(tmp_path
             raise MemoryError("as if anything went wrong here")
         real_place(self, name)
 
-    staging = outputs.staged(out, "20261126-093012-1a2b3c", None, False)
-    with pytest.raises(MemoryError), staging as st:
+    partial = staging.staged(out, "20261126-093012-1a2b3c", None, False)
+    with pytest.raises(MemoryError), partial as st:
         (st.path / "qsm-upload-001.csv").write_text("today")
         (st.path / "exceptions.xlsx").write_text("today's book")
         (st.path / "summary.json").write_text("{}")
-        outputs.Staging._place = fails_on_the_second
+        staging.Staging._place = fails_on_the_second
         try:
             st.publish(earlier)
         finally:
-            outputs.Staging._place = real_place
+            staging.Staging._place = real_place
     assert len(calls) == 2
     assert snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
@@ -414,15 +414,15 @@ def test_recovery_rolls_back_an_uncommitted_publish(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
-    staging.mkdir()
+    partial = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    partial.mkdir()
     aside = out / "replaced-20261125-093012-0a0b0c"
     aside.mkdir()
     (aside / "summary.json").write_text("old summary")  # moved aside before the kill
     (out / "qsm-upload-001.csv").write_text("old rows")  # not yet moved
-    (staging / "exceptions.xlsx").write_text("new")
-    os.link(staging / "exceptions.xlsx", out / "exceptions.xlsx")  # published before the kill
-    (staging / "summary.json").write_text("new summary")
+    (partial / "exceptions.xlsx").write_text("new")
+    os.link(partial / "exceptions.xlsx", out / "exceptions.xlsx")  # published before the kill
+    (partial / "summary.json").write_text("new summary")
     journal = {
         "run_id": "20261126-093012-1a2b3c",
         "ledger": str(tmp_path / "l.sqlite3"),
@@ -430,8 +430,8 @@ def test_recovery_rolls_back_an_uncommitted_publish(tmp_path):
         "files": ["exceptions.xlsx", "summary.json"],
         "replaced": {"folder": aside.name, "files": ["summary.json", "qsm-upload-001.csv"]},
     }
-    (staging / "journal.json").write_text(json.dumps(journal))
-    assert outputs.recover(out, lambda path, run_id: False) == ["20261126-093012-1a2b3c"]
+    (partial / "journal.json").write_text(json.dumps(journal))
+    assert staging.recover(out, lambda path, run_id: False) == ["20261126-093012-1a2b3c"]
     assert snapshot(out) == {
         "keep.txt": b"mine",
         "summary.json": b"old summary",
@@ -443,15 +443,15 @@ def test_recovery_rolls_back_an_uncommitted_publish(tmp_path):
 
 def test_recovery_keeps_a_publish_the_ledger_committed(tmp_path):
     out = tmp_path / "out"
-    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
-    staging.mkdir(parents=True)
+    partial = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    partial.mkdir(parents=True)
     for name in ("exceptions.xlsx", "summary.json"):
-        (staging / name).write_text("new")
-        os.link(staging / name, out / name)
+        (partial / name).write_text("new")
+        os.link(partial / name, out / name)
     journal = {"run_id": "20261126-093012-1a2b3c", "ledger": "l", "record": True,
                "files": ["exceptions.xlsx", "summary.json"]}  # fmt: skip
-    (staging / "journal.json").write_text(json.dumps(journal))
-    outputs.recover(out, lambda path, run_id: run_id == "20261126-093012-1a2b3c")
+    (partial / "journal.json").write_text(json.dumps(journal))
+    staging.recover(out, lambda path, run_id: run_id == "20261126-093012-1a2b3c")
     assert sorted(p.name for p in out.iterdir()) == ["exceptions.xlsx", "summary.json"]
 
 
@@ -547,16 +547,16 @@ def test_a_commit_that_fails_takes_the_published_files_back(tmp_path, capsys, mo
 
 def test_recovery_keeps_the_files_when_the_ledger_cannot_be_found(tmp_path):
     out = tmp_path / "out"
-    staging = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
-    staging.mkdir(parents=True)
+    partial = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"
+    partial.mkdir(parents=True)
     for name in ("qsm-upload-001.csv", "summary.json"):
-        (staging / name).write_text("committed, perhaps")
-        os.link(staging / name, out / name)
+        (partial / name).write_text("committed, perhaps")
+        os.link(partial / name, out / name)
     journal = {"run_id": "20261126-093012-1a2b3c", "record": True,
                "ledger": str(tmp_path / "moved-away.sqlite3"),
                "files": ["qsm-upload-001.csv", "summary.json"]}  # fmt: skip
-    (staging / "journal.json").write_text(json.dumps(journal))
-    outputs.recover(out, ledger.has_run)
+    (partial / "journal.json").write_text(json.dumps(journal))
+    staging.recover(out, ledger.has_run)
     assert sorted(p.name for p in out.iterdir()) == ["qsm-upload-001.csv", "summary.json"]
 
 
@@ -610,15 +610,15 @@ def test_replace_moves_only_our_files_into_a_folder_of_its_own(tmp_path, capsys)
 
 def test_a_journal_never_makes_recovery_touch_a_file_not_ours(tmp_path):
     out = tmp_path / "out"
-    staging = out / ".qoo10-dispatch-20261125-090000-abcdef.partial"
-    staging.mkdir(parents=True)
+    partial = out / ".qoo10-dispatch-20261125-090000-abcdef.partial"
+    partial.mkdir(parents=True)
     (out / "notes.xlsx").write_text("the seller's")
     (out / "qsm-upload-001.csv").write_text("a run's, not this journal's")
     journal = {"run_id": "20261125-090000-abcdef", "record": False,
                "files": ["notes.xlsx", "qsm-upload-001.csv", "../x"],
                "replaced": {"folder": "..", "files": ["notes.xlsx"]}}  # fmt: skip
-    (staging / "journal.json").write_text(json.dumps(journal))
-    outputs.recover(out, ledger.has_run)
+    (partial / "journal.json").write_text(json.dumps(journal))
+    staging.recover(out, ledger.has_run)
     assert sorted(p.name for p in out.iterdir()) == ["notes.xlsx", "qsm-upload-001.csv"]
 
 
