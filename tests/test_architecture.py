@@ -1,0 +1,129 @@
+"""The shape of batch/, held by a test: each module imports only modules below it (the order
+docs/ARCHITECTURE.md draws), no module passes 500 lines and no function 60, except the debts
+listed here, which may only shrink."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BATCH = Path(__file__).resolve().parent.parent / "batch"
+
+# Bottom to top: a module may import only modules earlier in this list.
+LAYERS = [
+    # foundations: no import of the package
+    "errors", "codes", "formats", "normalize", "jpcalendar", "messages", "i18n", "interrupts",
+    # reading and the shared records
+    "readers", "read", "carriers", "exceptions", "ledger", "job",
+    # the canonical tables
+    "inputs", "upload", "orderstate", "matching", "watch", "staging", "outputs",
+    # deciding and reporting
+    "rules", "workbook", "upload_life",
+    # the commands
+    "pipeline", "plan", "labels",
+    # the command line
+    "cli", "console", "__main__",
+]  # fmt: skip
+# Modules side by side, none built on another: the commands.
+PEERS = {"pipeline", "plan", "labels"}
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+# Debts of the issue "One home for each kind of change", as measured: lower a number when you
+# shorten one; the test fails if one grows or a new one appears, and asks for a lower number
+# when one has shrunk.
+LONG_MODULES = {"readers": 1267, "workbook": 871, "rules": 575, "i18n": 570, "cli": 556}
+LONG_FUNCTIONS = {
+    "rules.decide": 209,
+    "rules._split_and_partial": 87,
+    "workbook.summary_rows": 86,
+    "watch.watch_unshipped": 78,
+    "matching.match": 77,
+    "pipeline._run": 77,
+    "labels._labels": 75,
+    "cli.plan": 70,
+    "rules.row_problems": 70,
+    "rules._multi_package": 69,
+    "plan._plan": 65,
+    "readers.read_csv": 65,
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in BATCH.rglob("*.py"):
+        rel = path.relative_to(BATCH).with_suffix("")
+        parts = [p for p in rel.parts if p != "__init__"]
+        found[".".join(parts) or "__init__"] = path
+    return found
+
+
+def _top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def _imports(path: Path) -> set[str]:
+    """The batch modules ``path`` imports (their top-level names)."""
+    got = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "batch":
+                got |= {a.name for a in node.names}
+            elif node.module.startswith("batch."):
+                got.add(_top(node.module[len("batch.") :]))
+        elif isinstance(node, ast.Import):
+            got |= {
+                _top(a.name[len("batch.") :]) for a in node.names if a.name.startswith("batch.")
+            }
+    return got
+
+
+def test_every_module_has_a_layer():
+    missing = {_top(m) for m in _modules()} - set(LAYERS) - {"__init__"}
+    assert not missing, f"add {sorted(missing)} to LAYERS and to docs/ARCHITECTURE.md"
+
+
+def test_no_module_imports_one_above_it():
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    upward = []
+    for name, path in _modules().items():
+        me = _top(name)
+        for other in _imports(path):
+            if other != me and rank.get(other, -1) >= rank.get(me, -1):
+                upward.append(f"{name} imports {other}")
+            elif other != me and {me, other} <= PEERS:
+                upward.append(f"{name} imports its peer {other}")
+    assert not upward, upward
+
+
+def _long_functions(path: Path, module: str) -> dict[str, int]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return {
+        f"{module}.{f.name}": f.end_lineno - f.lineno + 1
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        and f.end_lineno - f.lineno + 1 > MAX_FUNCTION_LINES
+    }
+
+
+def test_modules_and_functions_stay_short():
+    problems = []
+    functions: dict[str, int] = {}
+    for name, path in _modules().items():
+        lines = len(path.read_text("utf-8").splitlines())
+        allowed = LONG_MODULES.get(name, MAX_MODULE_LINES)
+        if lines > allowed:
+            problems.append(f"{name}.py has {lines} lines (at most {allowed})")
+        elif name in LONG_MODULES and lines < allowed:
+            problems.append(f"{name}.py shrank to {lines} lines: lower LONG_MODULES to that")
+        functions.update(_long_functions(path, name))
+    for fn, lines in functions.items():
+        allowed = LONG_FUNCTIONS.get(fn, MAX_FUNCTION_LINES)
+        if lines > allowed:
+            problems.append(f"{fn} has {lines} lines (at most {allowed})")
+        elif lines < allowed:
+            problems.append(f"{fn} shrank to {lines} lines: lower LONG_FUNCTIONS to that")
+    for fn in set(LONG_FUNCTIONS) - set(functions):
+        problems.append(f"{fn} is short now (or gone): remove it from LONG_FUNCTIONS")
+    for name in set(LONG_MODULES) - set(_modules()):
+        problems.append(f"{name}.py is gone: remove it from LONG_MODULES")
+    assert not problems, "\n".join(problems)
