@@ -57,6 +57,21 @@ def _markup_error(path: Path, data: bytes) -> InputError | None:
     return InputError(path, f"is {what}", SAVE_AS_HINT)
 
 
+def _forced_profile(path: Path, kind: str | None, format: str) -> Profile:
+    """The profile named by --format / --dispatch-format, if it is one for this kind of file."""
+    try:
+        profile = formats.get(format)
+    except KeyError as exc:
+        raise InputError(path, exc.args[0]) from None
+    if kind is not None and profile.kind != kind:
+        raise InputError(
+            path,
+            f"format {format!r} is for {KIND_NAMES[profile.kind]}, not {KIND_NAMES[kind]}",
+            "See `qoo10-dispatch formats`.",
+        )
+    return profile
+
+
 def read_sheet(
     path: str | os.PathLike,
     kind: str | None = None,
@@ -65,18 +80,7 @@ def read_sheet(
 ) -> tuple[Sheet, Profile]:
     """Read one file and find its header and format profile."""
     path = Path(path)
-    profile = None
-    if format:
-        try:
-            profile = formats.get(format)
-        except KeyError as exc:
-            raise InputError(path, exc.args[0]) from None
-        if kind is not None and profile.kind != kind:
-            raise InputError(
-                path,
-                f"format {format!r} is for {KIND_NAMES[profile.kind]}, not {KIND_NAMES[kind]}",
-                "See `qoo10-dispatch formats`.",
-            )
+    profile = _forced_profile(path, kind, format) if format else None
     data = _read_bytes(path)
     if not data or data.isspace():  # as not data.strip(), without copying the file
         raise InputError(path, "is empty", EXPORT_AGAIN)

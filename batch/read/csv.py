@@ -247,11 +247,11 @@ def _utf8_body(data: bytes, text: str, encoding: str, offset: int) -> memoryview
     return memoryview(text.encode("utf-8"))[head:]
 
 
-def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
-    text, encoding, bom = decode(data, path)
-    if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
-        raise InputError(path, "is empty", EXPORT_AGAIN)
-    newline = _newline(text)
+def _find_header_record(path: Path, text: str, encoding: str, kind, profile):
+    """(delimiter, the first records, the line each ends on, the header's index, its profile).
+
+    Refuses the file when no delimiter gives a header some profile fits.
+    """
     # Excel's Unicode text is tab-separated; otherwise try the comma first.
     choices = ["\t", ","] if encoding.startswith("utf-16") else [",", "\t"]
     tried = []
@@ -260,21 +260,22 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
         index, fit = find_header(records, kind, profile)
         tried.append((fit is not None, len(records[index]) if records else 0, delimiter))
         if fit is not None:
-            break
-    else:
-        # Neither delimiter gave a known header: report against the widest reading.
-        other = _separator_error(path, text, kind, profile)
-        if other is not None:
-            raise other
-        _, _, delimiter = max(tried)
-        records, ends = _head_records(text, delimiter)
-        refuse_order_export(path, records, kind, profile)
-        index, _ = find_header(records, kind, profile)
-        header = [c.strip() for c in records[index]] if records else []
-        raise no_profile_error(path, header, kind, profile, records)
-    refuse_order_export(path, records[index : index + 1], kind, profile)
+            return delimiter, records, ends, index, fit
+    # Neither delimiter gave a known header: report against the widest reading.
+    other = _separator_error(path, text, kind, profile)
+    if other is not None:
+        raise other
+    _, _, delimiter = max(tried)
+    records, ends = _head_records(text, delimiter)
+    refuse_order_export(path, records, kind, profile)
+    index, _ = find_header(records, kind, profile)
+    header = [c.strip() for c in records[index]] if records else []
+    raise no_profile_error(path, header, kind, profile, records)
 
-    header = [c.strip() for c in records[index]]
+
+def _header_line(text: str, ends: list[int], index: int) -> tuple[str, int, str]:
+    """The header record exactly as in the file, the offset where the data begins, and the
+    file's line end."""
     # starts[k]: where physical line k + 1 begins (the last line may have no line end).
     starts = [0, *_line_offsets(text, ends[index])]
     starts += [len(text)] * (ends[index] + 1 - len(starts))
@@ -284,18 +285,33 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
     # The file's line end is the one ending the header record: a CRLF inside a quoted cell
     # of an LF file (a multi-line 配送要請事項) does not make the file CRLF.
     ending = _LINE_END.search(text, offset - 2 if offset >= 2 else 0, offset)
-    newline = ending.group() if ending and ending.end() == offset else newline
-    width = len(header)
-    body = _utf8_body(data, text, encoding, offset)
-    # The decoded str (1-4 bytes a character; the match holds it too) is not needed beside
-    # its UTF-8 copy while parsing.
-    del text, ending
-    cells, extra = _parse_csv(path, body, delimiter, width, ends[index] + 1)
-    first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
-    rows = np.arange(first_data_row, first_data_row + len(cells))
-    quote_all = header_line.startswith('"') and all(
+    newline = ending.group() if ending and ending.end() == offset else _newline(text)
+    return header_line, offset, newline
+
+
+def _quotes_all(header_line: str, delimiter: str) -> bool:
+    """Whether the file quotes every cell (QUOTE_ALL, as the Korean QSM export does): the
+    upload written back quotes them too."""
+    return header_line.startswith('"') and all(
         c.startswith('"') for c in header_line.split(delimiter) if c
     )
+
+
+def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
+    text, encoding, bom = decode(data, path)
+    if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
+        raise InputError(path, "is empty", EXPORT_AGAIN)
+    delimiter, records, ends, index, fit = _find_header_record(path, text, encoding, kind, profile)
+    refuse_order_export(path, records[index : index + 1], kind, profile)
+    header = [c.strip() for c in records[index]]
+    header_line, offset, newline = _header_line(text, ends, index)
+    body = _utf8_body(data, text, encoding, offset)
+    # The decoded str (1-4 bytes a character) is not needed beside its UTF-8 copy while
+    # parsing.
+    del text
+    cells, extra = _parse_csv(path, body, delimiter, len(header), ends[index] + 1)
+    first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
+    rows = np.arange(first_data_row, first_data_row + len(cells))
     sheet = Sheet(
         path=path,
         header=header,
@@ -306,7 +322,7 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
         bom=bom,
         newline=newline,
         delimiter=delimiter,
-        quote_all=quote_all,
+        quote_all=_quotes_all(header_line, delimiter),
         header_line=header_line,
         header_row=index + 1,
         extra_cells=extra,

@@ -118,25 +118,10 @@ def _encoding_error(path: Path, problem: str) -> InputError:
 def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
     """Return (text, encoding, has_bom)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig", True
-        except UnicodeDecodeError as exc:
-            line = _line_of(data, exc.start + 3)
-            raise _encoding_error(
-                path,
-                f"starts as UTF-8 but line {line} is not UTF-8 (the file mixes two text encodings)",
-            ) from None
+        return _decode_utf8_bom(data, path), "utf-8-sig", True
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with tabs.
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(
-                path, "is damaged: it is not valid UTF-16 text", EXPORT_AGAIN
-            ) from None
-        if "\x00" in text:
-            raise _binary_error(path, text.index("\x00"), text)
-        return text, "utf-16", True
+        return _decode_utf16_bom(data, path), "utf-16", True
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
         if encoding is None:
@@ -146,6 +131,33 @@ def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError as exc:
         not_utf8 = _line_of(data, exc.start)
+    return _decode_cp932(data, path, not_utf8), "cp932", False
+
+
+def _decode_utf8_bom(data: bytes, path: Path) -> str:
+    try:
+        return data[3:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start + 3)
+        raise _encoding_error(
+            path,
+            f"starts as UTF-8 but line {line} is not UTF-8 (the file mixes two text encodings)",
+        ) from None
+
+
+def _decode_utf16_bom(data: bytes, path: Path) -> str:
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise InputError(path, "is damaged: it is not valid UTF-16 text", EXPORT_AGAIN) from None
+    if "\x00" in text:
+        raise _binary_error(path, text.index("\x00"), text)
+    return text
+
+
+def _decode_cp932(data: bytes, path: Path, not_utf8: int) -> str:
+    """A file that is not UTF-8 (line ``not_utf8`` is not): CP932, unless another of its
+    lines is UTF-8, when the file mixes two encodings and neither reading is right."""
     utf8 = _utf8_line(data)
     if utf8 is not None:
         raise _encoding_error(
@@ -154,7 +166,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
             "(Shift_JIS / CP932?)",
         )
     try:
-        return data.decode("cp932"), "cp932", False
+        return data.decode("cp932")
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         if b"\n" not in data[:4096] and not data[:4096].isascii():

@@ -65,7 +65,9 @@ def no_profile_error(
     kind: str | None,
     forced: Profile | None,
     records: Sequence[Sequence[str]] = (),
-):
+) -> InputError:
+    """The refusal of a header no profile fits: the columns found and what the closest
+    profile (or the one forced) misses."""
     if forced is not None:
         profile, missing = forced, forced.missing(header)
     else:

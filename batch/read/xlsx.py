@@ -182,42 +182,51 @@ def _workbook_error(path: Path, exc: BaseException) -> InputError:
 
 
 def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
-    from python_calamine import CalamineWorkbook
-
     if data.startswith(OLE_MAGIC):
         data = _decrypt(path, data, password)
     if data.startswith(b"PK"):
         inspect_zip(path, data)
+    book, names = _open_workbook(path, data)
+    found = [_read_candidate(path, book, name, kind, profile) for name in names]
+    return _choose_sheet(path, [c for c in found if c is not None], kind, profile)
+
+
+def _open_workbook(path: Path, data: bytes):
+    """The parsed workbook and its sheet names."""
+    from python_calamine import CalamineWorkbook
+
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = book.sheet_names
+        return book, book.sheet_names
     except _PARSER_ERRORS as exc:
         _reraise_interrupts(exc)
         raise _workbook_error(path, exc) from None
-    found: list[_Candidate] = []
-    for name in names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            values = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges  # None where the format has none
-        except _PARSER_ERRORS as exc:
-            _reraise_interrupts(exc)
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "not a worksheet" in message.lower() or "expecting a worksheet" in message.lower():
-                continue  # a chart sheet
-            raise InputError(
-                path, f"sheet {name!r} cannot be read ({message[:200]})", SAVE_AS_HINT
-            ) from None
-        head = [[_cell_text(v).strip() for v in row] for row in values[:HEADER_SEARCH_ROWS]]
-        index, fit = find_header(head, kind, profile)
-        found.append(_Candidate(name, index, fit, head, values, merged))
+
+
+def _read_candidate(path: Path, book, name: str, kind, profile) -> _Candidate | None:
+    """One sheet's cells and the header found in them; None for a chart sheet."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        values = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges  # None where the format has none
+    except _PARSER_ERRORS as exc:
+        _reraise_interrupts(exc)
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "not a worksheet" in message.lower() or "expecting a worksheet" in message.lower():
+            return None  # a chart sheet
+        raise InputError(
+            path, f"sheet {name!r} cannot be read ({message[:200]})", SAVE_AS_HINT
+        ) from None
+    head = [[_cell_text(v).strip() for v in row] for row in values[:HEADER_SEARCH_ROWS]]
+    index, fit = find_header(head, kind, profile)
+    return _Candidate(name, index, fit, head, values, merged)
+
+
+def _choose_sheet(path: Path, found: list[_Candidate], kind, profile) -> tuple[Sheet, Profile]:
+    """The one sheet to read: among those whose header fits, the one holding data."""
     fitting = [c for c in found if c.fit is not None]
     if not fitting:
-        heads = [c.head[c.index] if c.head else [] for c in found]
-        records = [rec for c in found for rec in c.head]
-        refuse_order_export(path, records, kind, profile)
-        header = max(heads, key=lambda h: formats.recognised(h, kind)) if heads else []
-        raise no_profile_error(path, header, kind, profile, records)
+        raise _no_fitting_sheet(path, found, kind, profile)
     sheets = [(c, _sheet_from(path, c)) for c in fitting]
     with_rows = [(c, s) for c, s in sheets if _has_cells(s.cells)]
     if len(with_rows) > 1:
@@ -231,6 +240,16 @@ def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
     chosen, sheet = (with_rows or sheets)[0]
     refuse_order_export(path, chosen.head[chosen.index : chosen.index + 1], kind, profile)
     return sheet, chosen.fit
+
+
+def _no_fitting_sheet(path: Path, found: list[_Candidate], kind, profile) -> InputError:
+    """No sheet's header fits a profile: the error, against the header with the most known
+    names (or a refusal of a QSM order export given as a courier sheet)."""
+    heads = [c.head[c.index] if c.head else [] for c in found]
+    records = [rec for c in found for rec in c.head]
+    refuse_order_export(path, records, kind, profile)
+    header = max(heads, key=lambda h: formats.recognised(h, kind)) if heads else []
+    return no_profile_error(path, header, kind, profile, records)
 
 
 def _has_cells(cells: pd.DataFrame) -> bool:

@@ -204,9 +204,25 @@ def _shared_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int
 
 def inspect_zip(path: Path, data: bytes) -> None:
     """Refuse what is not a workbook, or would exhaust memory or time, before parsing."""
+    z, members = _open_zip(path, data)
+    _refuse_other_archives(path, {m.filename for m in members})
+    _refuse_bombs(path, members)
+    try:
+        _inspect_parts(path, z, members)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
+        raise InputError(
+            path,
+            f"is damaged ({exc})",
+            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
+        ) from None
+
+
+def _open_zip(path: Path, data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-        members = z.infolist()
+        return z, z.infolist()
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -220,7 +236,10 @@ def inspect_zip(path: Path, data: bytes) -> None:
             "is damaged or incomplete: it is not a valid zip (.xlsx) file",
             f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
         ) from None
-    names = {m.filename for m in members}
+
+
+def _refuse_other_archives(path: Path, names: set[str]) -> None:
+    """A zip that is not an .xlsx: an .xlsb, an .ods, or an archive of other files."""
     if "xl/workbook.bin" in names:
         raise InputError(path, "is an Excel binary workbook (.xlsb)", SAVE_AS_HINT)
     if "mimetype" in names and "content.xml" in names:
@@ -232,6 +251,10 @@ def inspect_zip(path: Path, data: bytes) -> None:
             f"is a zip archive (holding {inside}), not an Excel workbook",
             "Unzip it and pass the file inside, then run again.",
         )
+
+
+def _refuse_bombs(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Too much to unpack in all, or one member packed far tighter than sheet XML packs."""
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_XLSX_UNPACKED:
         raise InputError(
@@ -251,16 +274,6 @@ def inspect_zip(path: Path, data: bytes) -> None:
                 "a zip bomb, not a spreadsheet",
                 _TOO_BIG_HINT,
             )
-    try:
-        _inspect_parts(path, z, members)
-    except InputError:
-        raise
-    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
-        raise InputError(
-            path,
-            f"is damaged ({exc})",
-            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
-        ) from None
 
 
 def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
