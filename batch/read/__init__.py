@@ -7,7 +7,8 @@ name: a .csv that is really a workbook is read as one, and so is the reverse.
 
 The modules, lowest first: `sheet` (what reading gives), `decode` (bytes -> str), `header`
 (the header row, its profile, canonical columns), `csv`, `xlsx_guard` (the zip checked
-before the parser sees it) and `xlsx`. This entry only tells the kinds of file apart.
+before the parser sees it) and `xlsx`. This entry tells the kinds of file apart by their
+bytes and hands each to its reader.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The zip is checked first (`batch.read.xlsx_guard`), then calamine parses it. Every cell
 becomes the text the seller sees: a number holding an integer loses its ".0", never its
-digits; a date cell is YYYY-MM-DD. One sheet a file is read: the one whose header fits a
-profile and that holds data.
+digits; a date cell is YYYY-MM-DD (with its time when it has one). One sheet a file is
+read: the one whose header fits a profile and holds data.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from batch.read.header import (
 from batch.read.sheet import SAVE_AS_HINT, Sheet
 from batch.read.xlsx_guard import inspect_zip
 
+# An OLE2 container: an old .xls (BIFF), or an encrypted .xlsx, which OOXML encryption wraps
+# in one.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
