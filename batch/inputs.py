@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from batch import carriers, exceptions, formats, normalize
-from batch.readers import Table, read_table
+from batch.read import Table, read_table
 from schemas import dispatch as dispatch_schema
 from schemas import orders as orders_schema
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from batch.readers import Sheet
+from batch.read import Sheet
 
 MAX_ROWS = 500
 FILES_PER_BATCH = 100  # files rendered together (50,000 rows)

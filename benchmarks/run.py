@@ -9,7 +9,7 @@ For every case it runs, interleaved, in fresh processes:
   --today 2026-11-26`` (wall time, peak RSS from wait4, the per-stage times it prints);
 - the floor: read both inputs with pyarrow (CP932 decoded; an .xlsx with calamine) and write
   a CSV of the orders table (``run.py --floor``);
-- for .xlsx: the program's reader (``readers.read_table``) and calamine alone, in-process
+- for .xlsx: the program's reader (``batch.read.read_table``) and calamine alone, in-process
   timings without interpreter start-up (``run.py --read-xlsx``).
 Once per CSV size it also splits the orders load into parse / pandera / normalise
 (``run.py --stages``). Medians are reported; the table goes to stdout and RESULTS.md.
@@ -91,12 +91,13 @@ def floor(orders: Path, dispatch: Path, out: Path) -> None:
 
 def read_xlsx(path: Path) -> None:
     """In-process seconds: calamine alone, the program's reader, its full dispatch load."""
-    from batch import inputs, readers
+    from batch import inputs
+    from batch.read import read_table
 
     out = {}
     for name, fn in (
         ("calamine", lambda: _calamine_rows(path)),
-        ("read_table", lambda: readers.read_table(path, "dispatch")),
+        ("read_table", lambda: read_table(path, "dispatch")),
         ("load_dispatch", lambda: inputs.load_dispatch(path)),
     ):
         t = time.perf_counter()
@@ -107,7 +108,8 @@ def read_xlsx(path: Path) -> None:
 
 def stages(path: Path) -> None:
     """Seconds of the orders load split into CSV parse, pandera validation and the rest."""
-    from batch import inputs, readers
+    from batch import inputs
+    from batch.read import read_table
 
     spent = {"read_table": 0.0, "validate": 0.0}
 
@@ -121,7 +123,7 @@ def stages(path: Path) -> None:
 
         return wrapper
 
-    inputs.read_table = timed("read_table", readers.read_table)
+    inputs.read_table = timed("read_table", read_table)
     inputs._validate = timed("validate", inputs._validate)
     t = time.perf_counter()
     inputs.load_orders(path)
@@ -299,7 +301,7 @@ def report(results: list[dict], stage_split: dict, info: dict, reps_note: str) -
         "run: wall time of the whole `qoo10-dispatch run` process (start-up included), median "
         "of the repetitions; floor: a process that parses both inputs with pyarrow (CP932 "
         "decoded; the .xlsx with calamine) and writes the orders table as CSV. xlsx read: "
-        "in-process seconds of `readers.read_table` over calamine's `to_python` alone.",
+        "in-process seconds of `batch.read.read_table` over calamine's `to_python` alone.",
         "",
         "## Time per stage (median seconds, from `--profile`)",
         "",

@@ -21,7 +21,7 @@ import pytest
 
 from batch.cli import main
 from batch.inputs import load
-from batch.readers import read_table
+from batch.read import read_table
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -8,7 +8,7 @@ import pytest
 
 from batch.errors import InputError
 from batch.inputs import load_dispatch, load_orders
-from batch.readers import read_table
+from batch.read import read_table
 
 GENERIC = "注文番号,送り状番号,配送会社,発送日,受取人名\r\n"
 

@@ -18,9 +18,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from batch import readers
 from batch.errors import InputError
-from batch.readers import _arrow_cells, _cell_text, _pandas_cells, _parse_csv, read_table
+from batch.read import csv as csv_reader
+from batch.read import read_table
+from batch.read.csv import _arrow_cells, _pandas_cells, _parse_csv
+from batch.read.xlsx import _cell_text, _to_text
+from batch.read.xlsx_guard import _HUGE, _cell_refs, _start_tags
 
 GENERIC = "注文番号,送り状番号,配送会社,発送日,受取人名\r\n"
 
@@ -121,13 +124,13 @@ def test_read_table_takes_the_arrow_path_and_matches_the_c_engine(tmp_path, monk
     )
     path = tmp_path / "d.csv"
     path.write_bytes((GENERIC + rows).encode(encoding))
-    arrow, read = readers._arrow_cells, []
+    read = []
     monkeypatch.setattr(
-        readers, "_arrow_cells", lambda *args: read.append(arrow(*args)) or read[-1]
+        csv_reader, "_arrow_cells", lambda *args: read.append(_arrow_cells(*args)) or read[-1]
     )
     fast = read_table(path, "dispatch")
     assert read and read[-1] is not None, "Arrow read the file"
-    monkeypatch.setattr(readers, "_arrow_cells", lambda *args: None)
+    monkeypatch.setattr(csv_reader, "_arrow_cells", lambda *args: None)
     plain = read_table(path, "dispatch")
     assert fast.sheet.encoding == plain.sheet.encoding
     assert _same(fast.frame, plain.frame)
@@ -211,7 +214,7 @@ OTHERS = [
 def test_to_text_matches_cell_by_cell(cells):
     # Built as _sheet_from builds it, so each column gets the dtype pandas infers.
     column = pd.DataFrame([[v] for v in cells])[0]
-    assert _outcome(readers._to_text, column) == _outcome(_old_to_text, column)
+    assert _outcome(_to_text, column) == _outcome(_old_to_text, column)
 
 
 def test_to_text_random_mixes():
@@ -220,7 +223,7 @@ def test_to_text_random_mixes():
     for _ in range(300):
         kinds = rng.sample(pool, rng.randint(1, 4))
         column = pd.DataFrame([[rng.choice(kinds)] for _ in range(rng.randint(1, 30))])[0]
-        assert _outcome(readers._to_text, column) == _outcome(_old_to_text, column), kinds
+        assert _outcome(_to_text, column) == _outcome(_old_to_text, column), kinds
 
 
 def test_xlsx_numbers_and_dates_read_as_before(tmp_path):
@@ -260,8 +263,8 @@ def _refs_reference(buf: bytes, limit: int) -> tuple[int, int, int, int]:
         col = 0
         for ch in letters.upper():
             col = col * 26 + ch - 64
-        cols.append(readers._HUGE if len(letters) > 3 else col)
-        rows.append(readers._HUGE if len(digits) > 7 else int(digits or b"0"))
+        cols.append(_HUGE if len(letters) > 3 else col)
+        rows.append(_HUGE if len(digits) > 7 else int(digits or b"0"))
         cells += bool(letters)
     if not rows:
         return 0, 0, 0, 0
@@ -283,7 +286,7 @@ def test_zip_scan_matches_a_match_by_match_reading():
     for _ in range(3000):
         buf = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         limit = rng.choice([len(buf), max(0, len(buf) - 8), rng.randint(0, len(buf))])
-        assert readers._cell_refs(buf, limit) == _refs_reference(buf, limit), (buf, limit)
+        assert _cell_refs(buf, limit) == _refs_reference(buf, limit), (buf, limit)
         tags = [b"c", b"row", b"f", b"x:c"]
         expected = [_tags_reference(buf, limit, t) for t in tags]
-        assert readers._start_tags(buf, limit, *tags) == expected, (buf, limit)
+        assert _start_tags(buf, limit, *tags) == expected, (buf, limit)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from batch import upload
-from batch.readers import read_table
+from batch.read import read_table
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

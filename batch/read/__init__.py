@@ -1,0 +1,113 @@
+"""Bytes on disk -> a DataFrame of text, plus what is needed to write the file back.
+
+Every cell is read as text: a tracking number parsed as a float cannot be given its
+digits back. A file that cannot be used raises InputError (exit 2): one message naming the
+file, what is wrong with it and what to do. What a file is comes from its bytes, not its
+name: a .csv that is really a workbook is read as one, and so is the reverse.
+
+The modules, lowest first: `sheet` (what reading gives), `decode` (bytes -> str), `header`
+(the header row, its profile, canonical columns), `csv`, `xlsx_guard` (the zip checked
+before the parser sees it) and `xlsx`. This entry tells the kinds of file apart by their
+bytes and hands each to its reader.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from batch import formats
+from batch.errors import InputError
+from batch.formats import Profile
+from batch.read.csv import read_csv
+from batch.read.decode import decode
+from batch.read.header import KIND_NAMES, canonical
+from batch.read.sheet import EXPORT_AGAIN, SAVE_AS_HINT, Sheet, Table
+from batch.read.xlsx import OLE_MAGIC, read_xlsx
+
+__all__ = ["Sheet", "Table", "read_sheet", "read_table"]
+
+ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a file", "Pass the file inside it.")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            path, "does not exist", "Check the path (and the file's name and extension)."
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            path, f"cannot be read ({exc.strerror})", "Check that the file is not open elsewhere."
+        ) from None
+
+
+def _markup_error(path: Path, data: bytes) -> InputError | None:
+    """An HTML table or XML spreadsheet saved under a spreadsheet name."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff\x00 \t\r\n").lower()
+    if not head.startswith(b"<"):
+        return None
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
+        what = "an Excel 2003 XML spreadsheet, not a real .xlsx or .xls"
+    else:
+        what = "a web page (HTML) saved with a spreadsheet name, not a real Excel file"
+    return InputError(path, f"is {what}", SAVE_AS_HINT)
+
+
+def _forced_profile(path: Path, kind: str | None, format: str) -> Profile:
+    """The profile named by --format / --dispatch-format, if it is one for this kind of file."""
+    try:
+        profile = formats.get(format)
+    except KeyError as exc:
+        raise InputError(path, exc.args[0]) from None
+    if kind is not None and profile.kind != kind:
+        raise InputError(
+            path,
+            f"format {format!r} is for {KIND_NAMES[profile.kind]}, not {KIND_NAMES[kind]}",
+            "See `qoo10-dispatch formats`.",
+        )
+    return profile
+
+
+def read_sheet(
+    path: str | os.PathLike,
+    kind: str | None = None,
+    format: str | None = None,
+    password: str | None = None,
+) -> tuple[Sheet, Profile]:
+    """Read one file and find its header and format profile."""
+    path = Path(path)
+    profile = _forced_profile(path, kind, format) if format else None
+    data = _read_bytes(path)
+    if not data or data.isspace():  # as not data.strip(), without copying the file
+        raise InputError(path, "is empty", EXPORT_AGAIN)
+    suffix = path.suffix.lower()
+    if data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)):
+        return read_xlsx(path, data, kind, profile, password)
+    markup = _markup_error(path, data) if suffix in (*EXCEL_SUFFIXES, ".htm", ".html") else None
+    if markup is not None:
+        raise markup
+    if suffix in EXCEL_SUFFIXES:
+        # Not a workbook inside: a CSV saved under an Excel name is read as one.
+        try:
+            decode(data, path)
+        except InputError:
+            raise InputError(
+                path, "is damaged or not really an Excel file (it is not a workbook)", SAVE_AS_HINT
+            ) from None
+    return read_csv(path, data, kind, profile)
+
+
+def read_table(
+    path: str | os.PathLike,
+    kind: str | None = None,
+    format: str | None = None,
+    password: str | None = None,
+) -> Table:
+    """Read an input file into canonical text columns. Raises InputError when unusable."""
+    sheet, profile = read_sheet(path, kind, format, password)
+    return canonical(sheet, profile)

@@ -1,0 +1,155 @@
+"""Where the header is, which profile it fits, and the sheet's columns under canonical names.
+
+Which profile a header fits is for `batch.formats` to say; this module looks for the header
+row among the first rows of a sheet, asks formats, and words the refusal when nothing fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from batch import formats
+from batch.errors import InputError
+from batch.formats import Profile
+from batch.read.sheet import Sheet, Table, column_name
+
+# How far down a sheet the header row may be (title and note rows above it).
+HEADER_SEARCH_ROWS = 30
+# Columns listed in a "not recognised" message; the rest are counted.
+SHOWN_COLUMNS = 12
+
+
+def find_header(
+    records: Sequence[Sequence[str]], kind: str | None, profile: Profile | None
+) -> tuple[int, Profile | None]:
+    """Index of the header record among the first rows, and the profile it fits.
+
+    The header is the first record some profile fits; title or note rows above it are
+    skipped. When nothing fits, the record with the most known header names is taken so
+    the error can list what is missing.
+    """
+    best, best_score = 0, -1
+    for i, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
+        header = [str(c).strip() for c in rec]
+        if profile is not None:
+            if profile.fits(header):
+                return i, profile
+            score = len(profile.locate(header))
+        else:
+            fit = formats.best_fit(header, kind)
+            if fit is not None:
+                return i, fit
+            score = formats.recognised(header, kind)
+        if score > best_score:
+            best, best_score = i, score
+    return best, None
+
+
+KIND_NAMES = {"orders": "a QSM order export", "dispatch": "a courier dispatch sheet"}
+
+
+def _shown(header: Sequence[str]) -> str:
+    named = [h for h in header if h]
+    if not named:
+        return "(no header cells)"
+    shown = ", ".join(named[:SHOWN_COLUMNS])
+    return shown if len(named) <= SHOWN_COLUMNS else f"{shown}, … ({len(named)} columns)"
+
+
+def no_profile_error(
+    path: Path,
+    header: list[str],
+    kind: str | None,
+    forced: Profile | None,
+    records: Sequence[Sequence[str]] = (),
+) -> InputError:
+    """The refusal of a header no profile fits: the columns found and what the closest
+    profile (or the one forced) misses."""
+    if forced is not None:
+        profile, missing = forced, forced.missing(header)
+    else:
+        profile, missing = formats.closest(header, kind)
+    what = KIND_NAMES.get(kind or "", "a known input file")
+    hint = (
+        "Check that this is the right file, or name its format with --format / "
+        "--dispatch-format (see `qoo10-dispatch formats`)."
+    )
+    looks = ""
+    if kind == "orders" and forced is None:
+        # A courier sheet given as the orders file: say so (it may also be a damaged export).
+        _, fit = find_header(records, "dispatch", None)
+        if fit is not None:
+            looks = f": it looks like a courier dispatch sheet ({fit.name})"
+            hint = (
+                "If it is a courier's sheet, pass it with --dispatch; --orders takes the QSM "
+                "配送要請 download."
+            )
+    return InputError(
+        path,
+        f"not recognised as {what}{looks}. Columns found: {_shown(header)}. "
+        f"Closest format {profile.name!r} is missing: {', '.join(missing)}",
+        hint,
+    )
+
+
+def refuse_order_export(path: Path, records, kind: str | None, profile: Profile | None) -> None:
+    """Refuse a QSM order export given as a courier sheet: it has a tracking column, so it
+    would pass as a generic sheet and every order would become a dispatch row."""
+    if kind != "dispatch" or profile is not None:
+        return
+    _, fit = find_header(records, "orders", None)
+    if fit is not None:
+        raise InputError(
+            path,
+            f"is a QSM order export ({fit.name}), not a courier dispatch sheet",
+            "Pass it with --orders; --dispatch takes the courier's sheet "
+            "(see `qoo10-dispatch formats`).",
+        )
+
+
+def _duplicates(sheet: Sheet, positions: dict[str, int]) -> None:
+    """Refuse a used column whose name appears twice with different values."""
+    keys = [formats.header_key(h) for h in sheet.header]
+    for p in positions.values():
+        for q in range(len(keys)):
+            if q == p or keys[q] != keys[p]:
+                continue
+            first, other = sheet.cells[p], sheet.cells[q]
+            if (other.eq("") | other.eq(first)).all():
+                continue  # a blank or identical copy: nothing is ambiguous
+            a, b = sorted((p, q))
+            raise InputError(
+                sheet.path,
+                f"the column {sheet.header[p]!r} appears twice (columns {a + 1} and {b + 1}, "
+                f"{column_name(a + 1)} and {column_name(b + 1)}) with different values: "
+                "it is not clear which one to use",
+                "Delete or rename one of the two columns, then run again.",
+            )
+
+
+def canonical(sheet: Sheet, profile: Profile) -> Table:
+    """Map a sheet's columns to the profile's canonical names; absent columns are ""."""
+    positions = profile.locate(sheet.header)
+    _duplicates(sheet, positions)
+    frame = pd.DataFrame(
+        {
+            canon: sheet.cells[positions[canon]] if canon in positions else ""
+            for canon in profile.columns
+        },
+        index=sheet.cells.index,
+    )
+    frame = frame.assign(source_file=sheet.path.name, source_row=sheet.rows)
+    # Rows with nothing in them (Excel's trailing blank rows) are not data.
+    blank = sheet.cells.eq("").all(axis=1) if sheet.cells.shape[1] else pd.Series(True, frame.index)
+    if sheet.extra_cells is not None:
+        frame["extra_cells"] = sheet.extra_cells
+        blank &= ~frame["extra_cells"]
+    keep = ~blank.to_numpy()
+    if not keep.all():  # else the filter would only copy every column (the index stays a range)
+        sheet.cells = sheet.cells[keep]
+        sheet.rows = sheet.rows[keep]
+        frame = frame[keep]
+    return Table(sheet=sheet, profile=profile, frame=frame, positions=positions)

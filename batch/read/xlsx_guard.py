@@ -1,0 +1,309 @@
+"""A workbook's zip checked before the parser sees it.
+
+The parser (calamine) aborts the whole process, with no exception to catch, when a tiny file
+claims a huge sheet or string table. So before any parsing, what is not a workbook, or would
+exhaust memory or time (a zip bomb, a sheet spanning more cells than Excel's, a string table
+that declares far more strings than it holds), is refused with a message. Each XML part is
+streamed once and read with vectorised scans, no per-cell Python.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from batch.errors import InputError
+from batch.read.sheet import SAVE_AS_HINT, column_name
+
+# Refuse .xlsx whose unpacked size is absurd (zip bombs, huge shared-strings tables). A
+# 1M-row QSM detail export unpacks to about 1.5 GB, a 1M-row B2 sheet (95 columns) to about
+# 3.5 GB. The sizes are the ones the zip declares; the parser refuses a member that unpacks
+# to more than it declares.
+MAX_XLSX_UNPACKED = 4 << 30
+# A member unpacking to more than this many times its packed size is a bomb, not a sheet
+# (real sheet XML packs 5-30 times; deflate cannot go beyond about 1030).
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_FROM = 8 << 20  # bytes unpacked: small members may pack as tightly as they like
+# The area a sheet spans (rows x columns from A1): the parser allocates it whole, even
+# when it is nearly empty. Excel's full 1,048,576 rows x 128 columns.
+MAX_SHEET_CELLS = 1_048_576 * 128
+_TOO_BIG_HINT = "This is not a normal dispatch sheet; export it again as CSV."
+_OUTSIDE_HINT = (
+    "In Excel, delete the rows and columns outside the table (or export the sheet as CSV), "
+    "then run again."
+)
+_BINARY_MEMBERS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
+_CHUNK = 1 << 22
+_OVERLAP = 64  # bytes carried from one chunk to the next; longer than any pattern we look for
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 13, 32]] = True
+_TAG_END = _SPACE.copy()
+_TAG_END[[ord(">"), ord("/")]] = True
+_HUGE = 1 << 40
+
+
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """A member's bytes in chunks, each with the offset before which a match counts (the
+    rest is carried over to the next chunk, so nothing is counted twice or cut in two)."""
+    with z.open(info) as stream:
+        tail = b""
+        while True:
+            chunk = stream.read(_CHUNK)
+            buf = tail + chunk
+            if not buf:
+                return
+            limit = max(0, len(buf) - _OVERLAP) if chunk else len(buf)
+            yield buf, limit
+            if not chunk:
+                return
+            tail = buf[limit:]
+
+
+def _prefix(buf: bytes, root: bytes) -> bytes:
+    """The namespace prefix of the part's root element ("x:" in <x:worksheet>), or b""."""
+    found = re.search(rb"<(?:(\w+):)?" + root + rb"\b", buf[:8192])
+    return found.group(1) + b":" if found and found.group(1) else b""
+
+
+def _start_tags(buf: bytes, limit: int, *tags: bytes) -> list[int]:
+    """For each tag, the start tags ``<tag`` (followed by a space, > or /) that begin before
+    ``limit``. The ``<`` are found once, then narrowed by each tag's first byte."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    lt = np.flatnonzero(a[:limit] == ord("<"))
+    lt = lt[lt + 1 < len(a)]
+    first = a[lt + 1]
+    counts = []
+    for tag in tags:
+        n = len(tag)
+        at = lt[first == tag[0]]
+        at = at[at + n + 1 < len(a)]
+        hit = _TAG_END[a[at + n + 1]]
+        for i in range(1, n):
+            hit &= a[at + 1 + i] == tag[i]
+        counts.append(int(np.count_nonzero(hit)))
+    return counts
+
+
+def _cell_refs(buf: bytes, limit: int) -> tuple[int, int, int, int]:
+    """(max row, max column, cell refs, row refs) of the ` r="..."` attributes before limit.
+
+    Vectorised: the positions come from one comparison over the chunk, the values from a
+    few column-wise steps over those positions (letters, then digits, Horner's rule); a
+    step stops when no value has a character left.
+    """
+    a = np.frombuffer(buf, dtype=np.uint8)
+    last = len(a) - 1
+    eq = np.flatnonzero(a[: limit + 2] == ord("="))
+    eq = eq[(eq >= 2) & (eq < last)]
+    quote = a[eq + 1]
+    eq = eq[(a[eq - 1] == ord("r")) & _SPACE[a[eq - 2]] & ((quote == 34) | (quote == 39))]
+    if not len(eq):
+        return 0, 0, 0, 0
+    # Past the end of the chunk the last byte repeats: a value cut there ends there.
+    a = np.concatenate([a, np.full(12, a[last], dtype=np.uint8)])
+    at = eq + 2  # the value's first character
+    letters = _run_length(a, at, 4, lambda ch: (ch | 0x20) - 97 < 26)  # uint8 wraps: A-Z, a-z
+    cells = int(np.count_nonzero(letters))
+    start = at + letters
+    digits = _run_length(a, start, 8, lambda ch: ch - 48 < 10)
+    if digits.max() > 7:
+        return _HUGE, _max_column(a, at, letters), cells, len(at) - cells  # beyond 9,999,999
+    row = np.zeros(len(at), dtype=np.int32)
+    for k in range(int(digits.max())):
+        row = np.where(digits > k, row * 10 + (a[start + k] - 48), row)
+    return int(row.max()), _max_column(a, at, letters), cells, len(at) - cells
+
+
+def _run_length(a: np.ndarray, at: np.ndarray, most: int, accept) -> np.ndarray:
+    """How many bytes from each position ``accept`` takes in a row, up to ``most``."""
+    alive = np.ones(len(at), dtype=bool)
+    length = np.zeros(len(at), dtype=np.intp)
+    for k in range(most):
+        alive &= accept(a[at + k])
+        if not alive.any():
+            break
+        length += alive
+    return length
+
+
+def _max_column(a: np.ndarray, at: np.ndarray, letters: np.ndarray) -> int:
+    """The largest column named by the refs: a longer name is a larger one (Z = 26 < AA)."""
+    most = int(letters.max())
+    if most > 3:
+        return _HUGE  # beyond column XFD
+    top = at[letters == most]
+    col = np.zeros(len(top), dtype=np.int64)
+    for k in range(most):
+        col = col * 26 + ((a[top + k] | 0x20) - 96)
+    return int(col.max())
+
+
+def _uncached_formula(buf: bytes, limit: int, p: bytes) -> bool:
+    """A formula cell whose value was never calculated (written by a program, not by Excel):
+    no <v>, or an empty one, and not a text result (t="str" may legitimately be empty)."""
+    empty = rb"\s*(?:<%sv\s*/>|<%sv>\s*</%sv>|</%sc>)" % (p, p, p, p)
+    ends = re.compile(
+        re.escape(b"</" + p + b"f>")
+        + empty
+        + b"|"
+        + re.escape(b"<" + p + b"f ")
+        + rb"[^>]*/>"
+        + empty
+    )
+    for match in ends.finditer(buf, 0, len(buf)):
+        if match.start() >= limit:
+            break
+        cell = buf.rfind(b"<" + p + b"c ", 0, match.start())
+        if cell < 0:
+            continue  # the cell began in the previous chunk: give it the benefit of the doubt
+        tag = buf[cell : buf.find(b">", cell)]
+        if not re.search(rb"""\bt=["']str["']""", tag):
+            return True
+    return False
+
+
+def _scan_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, bool]:
+    """(rows, columns) a worksheet part spans from A1, and whether it holds formulas whose
+    value was never calculated. Streams the part; vectorised, no per-cell Python."""
+    max_row = max_col = cell_refs = row_refs = cell_tags = row_tags = 0
+    uncached = False
+    p = None
+    for buf, limit in _chunks(z, info):
+        if p is None:
+            p = _prefix(buf, b"worksheet")
+        r, c, cells, rows = _cell_refs(buf, limit)
+        max_row, max_col = max(max_row, r), max(max_col, c)
+        cell_refs, row_refs = cell_refs + cells, row_refs + rows
+        c_tags, r_tags, f_tags = _start_tags(buf, limit, p + b"c", p + b"row", p + b"f")
+        cell_tags, row_tags = cell_tags + c_tags, row_tags + r_tags
+        if not uncached and f_tags:
+            uncached = _uncached_formula(buf, limit, p)
+    # Cells and rows without a position continue from the previous one.
+    columns = max_col + max(0, cell_tags - cell_refs)
+    rows = max_row + max(0, row_tags - row_refs)
+    return rows, columns, uncached
+
+
+def _shared_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(strings the table declares, strings it holds)."""
+    declared, held = 0, 0
+    p = None
+    for buf, limit in _chunks(z, info):
+        if p is None:
+            p = _prefix(buf, b"sst")
+            start = re.search(rb"<(?:\w+:)?sst\b[^>]*>", buf)
+            counts = re.search(rb"\buniqueCount=[\"'](\d+)", start.group()) if start else None
+            declared = int(counts.group(1)) if counts else 0
+        held += _start_tags(buf, limit, p + b"si")[0]
+    return declared, held
+
+
+def inspect_zip(path: Path, data: bytes) -> None:
+    """Refuse what is not a workbook, or would exhaust memory or time, before parsing."""
+    z, members = _open_zip(path, data)
+    _refuse_other_archives(path, {m.filename for m in members})
+    _refuse_bombs(path, members)
+    try:
+        _inspect_parts(path, z, members)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
+        raise InputError(
+            path,
+            f"is damaged ({exc})",
+            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
+        ) from None
+
+
+def _open_zip(path: Path, data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        return z, z.infolist()
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a damaged header claiming an unknown zip version
+        ValueError,
+        OSError,
+        EOFError,
+    ):
+        raise InputError(
+            path,
+            "is damaged or incomplete: it is not a valid zip (.xlsx) file",
+            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
+        ) from None
+
+
+def _refuse_other_archives(path: Path, names: set[str]) -> None:
+    """A zip that is not an .xlsx: an .xlsb, an .ods, or an archive of other files."""
+    if "xl/workbook.bin" in names:
+        raise InputError(path, "is an Excel binary workbook (.xlsb)", SAVE_AS_HINT)
+    if "mimetype" in names and "content.xml" in names:
+        raise InputError(path, "is an OpenDocument spreadsheet (.ods)", SAVE_AS_HINT)
+    if "xl/workbook.xml" not in names:
+        inside = ", ".join(sorted(n for n in names if not n.endswith("/"))[:5]) or "nothing"
+        raise InputError(
+            path,
+            f"is a zip archive (holding {inside}), not an Excel workbook",
+            "Unzip it and pass the file inside, then run again.",
+        )
+
+
+def _refuse_bombs(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Too much to unpack in all, or one member packed far tighter than sheet XML packs."""
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputError(
+            path,
+            f"unpacks to {unpacked / (1 << 30):,.1f} GB, more than the "
+            f"{MAX_XLSX_UNPACKED / (1 << 30):,.1f} GB limit",
+            _TOO_BIG_HINT,
+        )
+    for m in members:
+        if m.file_size > RATIO_CHECK_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(
+            m.compress_size, 1
+        ):
+            raise InputError(
+                path,
+                f"is compressed {m.file_size // max(m.compress_size, 1):,} times over "
+                f"({m.filename}: {m.file_size >> 20:,} MB from {m.compress_size >> 10:,} kB): "
+                "a zip bomb, not a spreadsheet",
+                _TOO_BIG_HINT,
+            )
+
+
+def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    for m in members:
+        name = PurePosixPath(m.filename)
+        if m.is_dir() or name.suffix.lower() in _BINARY_MEMBERS:
+            continue
+        if name.name.lower() == "sharedstrings.xml":
+            declared, held = _shared_strings(z, m)
+            if declared > held + 1024:
+                raise InputError(
+                    path,
+                    f"is damaged: its shared strings table declares {declared:,} strings "
+                    f"but holds {held:,}",
+                    SAVE_AS_HINT,
+                )
+            continue
+        rows, columns, uncached = _scan_member(z, m)
+        if rows * columns > MAX_SHEET_CELLS:
+            corner = f"{column_name(min(columns, 1 << 20))}{rows}"
+            raise InputError(
+                path,
+                f"has cells as far as {corner} ({rows:,} rows x {columns:,} columns): more "
+                f"than the {MAX_SHEET_CELLS:,} cells this program reads from one sheet",
+                _OUTSIDE_HINT,
+            )
+        if uncached:
+            raise InputError(
+                path,
+                "has formulas whose values were never calculated (it was written by a "
+                "program, not saved by Excel)",
+                "Open it in Excel and save it, so the values are calculated, then run again.",
+            )
