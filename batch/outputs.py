@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,10 +179,17 @@ def resolve_out(out: Path) -> Path:
 
 
 def publish_and_commit(
-    stage: Staging, earlier: Earlier | None, replace: bool, book, ledger_path: Path | None = None
+    stage: Staging,
+    earlier: Earlier | None,
+    replace: bool,
+    book,
+    ledger_path: Path | None = None,
+    record: bool = True,
 ) -> Path | None:
     """Publish the staged outputs, moving the earlier run's aside with --replace, then
-    commit the ledger's transaction (``book`` None: nothing to record). DIR is checked again
+    commit the ledger's transaction (``book`` None: no ledger). A run that records nothing
+    (a dry run, a --strict stop) has added nothing to that transaction, but a move of a
+    recorded run's files is still written to it. DIR is checked again
     under the folder lock: another run may have published since this one looked. If the
     ledger cannot commit, the publish is undone. Ctrl-C is held from here on. Returns where
     --replace moved files."""
@@ -199,16 +207,38 @@ def publish_and_commit(
         aside = stage.publish(now if replace else None)
         try:
             moved = aside is not None and now is not None and now.run_id
-            if book is not None:
+            if book is not None and moved and not record:
+                moved = book.run_state(now.run_id) is not None  # only a recorded run's
+            if book is not None and (record or moved):
                 if moved:
                     book.moved(now.run_id, aside)
                 book.commit()
+            elif book is not None:
+                book.rollback()  # a preview or a --strict stop: nothing of it is kept
             elif moved and ledger_path is not None:
                 record_move(ledger_path, now.run_id, aside)
         except BaseException:
-            stage.undo()
+            if not _committed(book, stage.journal["run_id"], record):
+                stage.undo()
             raise
     return aside
+
+
+def _committed(book, run_id: str, record: bool) -> bool:
+    """After a failure around the commit: did the ledger keep this run anyway? Then its files
+    must stay (a run recorded but unwritten is the outcome never allowed); so must they when
+    the ledger cannot be asked."""
+    if book is None:
+        return False
+    try:
+        if book.db.in_transaction:
+            return False
+        if not record:
+            return True
+        found = book.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return found is not None
+    except sqlite3.Error:
+        return True
 
 
 def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool) -> OutputError:

@@ -198,7 +198,7 @@ def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Opt
             book.record(run_id, options.today, inputs, folder, as_iso, downloaded)
             upload_life.record(book, run_id, earlier_rows)
         result.replaced = outputs.publish_and_commit(
-            stage, earlier, options.replace, book if record else None
+            stage, earlier, options.replace, book, record=record
         )
     return result
 

@@ -155,9 +155,8 @@ def _plan(
         # A date the ledger remembers counts only while this export may predate its file: an
         # export downloaded after it that still shows no 発送予定日 says the file was never
         # uploaded (or QSM refused it), and the order is proposed again.
-        exported = pd.Timestamp(upload_life.exported_at(orders.path)[0])
-        written = pd.to_datetime(ledger_dated["written_at"], utc=True, errors="coerce")
-        current = (written > exported).to_numpy()
+        exported = upload_life.exported_at(orders.path)[0]
+        current = upload_life.predates(exported, ledger_dated["written_at"])
         stale = ledger_dated.index[~current]
         ledger_dated = ledger_dated[current]
     ledger_tracking = book.recorded(o["order_no"]) if book else empty
@@ -206,7 +205,7 @@ def _plan(
                 dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
             )
         result.replaced = outputs.publish_and_commit(
-            stage, earlier, options.replace, book if record else None
+            stage, earlier, options.replace, book, record=record
         )
     return result
 

@@ -56,6 +56,14 @@ def exported_at(path: str | Path) -> tuple[dt.datetime, str]:
     return when, FROM_NAME
 
 
+def predates(exported: dt.datetime, written: pd.Series) -> np.ndarray:
+    """Was the export made before each file was written (so it cannot show it yet)? Within
+    the same second counts as before: a file's time may be kept to the second (ledgers
+    before schema 3), and "pending" is the answer that never uploads an order twice."""
+    written = pd.to_datetime(written, utc=True, errors="coerce")
+    return (written >= pd.Timestamp(exported).floor("s")).to_numpy()
+
+
 def jst(text: str | dt.datetime) -> str:
     when = pd.Timestamp(text)
     if when.tzinfo is None:
@@ -106,8 +114,7 @@ def assess(
     in_delivery = ~shows_number & o["state"].eq(SHIPPED).to_numpy()
     confirmed_before = rec["confirmed_at"].notna().to_numpy()
     waiting = has & ~shows_number & ~in_delivery
-    written = pd.to_datetime(rec["written_at"], utc=True, errors="coerce")
-    older = (written > pd.Timestamp(found.exported_at)).to_numpy()
+    older = predates(found.exported_at, rec["written_at"])
     once_found_waiting = rec["not_confirmed_at"].notna().to_numpy()
 
     confirm = has & ((shows_number & (shown == number)) | in_delivery) & ~confirmed_before

@@ -14,7 +14,7 @@ LAYERS = [
     # foundations: no import of the package
     "errors", "codes", "formats", "normalize", "jpcalendar", "messages", "i18n", "interrupts",
     # reading and the shared records
-    "readers", "read", "carriers", "exceptions", "ledger", "job",
+    "read", "carriers", "exceptions", "ledger", "job",
     # the canonical tables
     "inputs", "upload", "orderstate", "matching", "watch", "staging", "outputs",
     # deciding and reporting
@@ -31,7 +31,7 @@ MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you
 # shorten one; the test fails if one grows or a new one appears, and asks for a lower number
 # when one has shrunk.
-LONG_MODULES = {"readers": 1267, "workbook": 871, "rules": 575, "i18n": 570, "cli": 556}
+LONG_MODULES = {"workbook": 871, "rules": 575, "i18n": 570, "cli": 556}
 LONG_FUNCTIONS = {
     "rules.decide": 209,
     "rules._split_and_partial": 87,
@@ -43,8 +43,7 @@ LONG_FUNCTIONS = {
     "cli.plan": 70,
     "rules.row_problems": 70,
     "rules._multi_package": 69,
-    "plan._plan": 65,
-    "readers.read_csv": 65,
+    "plan._plan": 64,
 }
 
 
