@@ -199,7 +199,8 @@ def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path, capsy
 
 
 def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
-    """A real Ctrl-C to the process at moments through the run."""
+    """A real Ctrl-C to the process at moments through the run (each with a ledger of its
+    own: what an earlier moment recorded is not this test's matter)."""
     book = tmp_path / "ledger.sqlite3"
 
     def runs() -> list[str]:
@@ -211,6 +212,7 @@ def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
     for i, delay in enumerate((0.3, 0.7, 1.0, 1.3, 1.8, 3.0)):
         work = tmp_path / f"work{i}"
         before = seller_folder(work)
+        book = tmp_path / f"ledger{i}.sqlite3"
         args = run_args(work / "orders.csv", work, "--ledger", str(book))
         recorded = runs()
         proc = subprocess.Popen(
