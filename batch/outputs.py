@@ -246,7 +246,8 @@ def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool)
     if dry_run and not earlier.dry_run:
         way = "a dry run never moves a real run's files: give the preview another --out."
     else:
-        way = f"give another --out, or add --replace to move them into {earlier.replaced_folder}/"
+        aside = earlier.replaced_folder
+        way = f"give another --out, or add --replace to move them into {aside}/ first."
     rows = f"its upload files hold {earlier.upload_rows} rows"
     facts = "; ".join(x for x in (rows, ledger_says) if x)
     return OutputError(
