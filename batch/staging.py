@@ -172,7 +172,7 @@ def recover(folder: Path, committed: Callable[[str | None, str], bool | None]) -
 
     ``committed(ledger_path, run_id)`` says whether the ledger recorded that run (None: it
     cannot tell). A staging folder whose run is still alive (its lock is held), or that is
-    new and has no journal yet, is left alone. Call it holding ``folder_lock``.
+    new and has neither lock file nor journal yet, is left alone. Call it holding ``folder_lock``.
     """
     recovered = []
     if not folder.is_dir():
@@ -183,6 +183,9 @@ def recover(folder: Path, committed: Callable[[str | None, str], bool | None]) -
             continue
         try:
             age = time.time() - staging.stat().st_mtime  # before the lock file touches it
+            # A run locks its folder before anything else: a lock file nobody holds is a
+            # dead run's, however young. Without one the run may be just starting.
+            dead = (staging / LOCK).exists()
         except OSError:
             continue
         lock = FileLock(staging / LOCK)
@@ -193,7 +196,7 @@ def recover(folder: Path, committed: Callable[[str | None, str], bool | None]) -
         try:
             journal = _journal(staging)
             if journal.get("run_id") != m.group(1):
-                if age < YOUNG_SECONDS:
+                if age < YOUNG_SECONDS and not dead:
                     continue  # a run just starting
                 journal = {}  # no journal of its own: it published nothing
             if not _keep(folder, staging, journal, committed):

@@ -356,6 +356,32 @@ def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path):
     assert {p.name for p in out.iterdir()} == RUN_OUTPUTS
 
 
+def test_a_run_killed_after_locking_its_new_staging_folder_leaves_nothing_behind(tmp_path):
+    """Killed between locking its ``.new`` folder and writing the journal: the lock file is
+    there and nobody holds it, so its run is dead, however young the folder; found by the
+    kill-at-any-moment test, which saw such a folder survive the next run."""
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    young = out / ".qoo10-dispatch-20261126-093013-2b3c4d.partial.new"
+    young.mkdir(parents=True)
+    lock = FileLock(young / ".lock")
+    lock.acquire()  # held as by a live run
+    code = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from batch import staging; "
+         "print(staging.recover(Path(sys.argv[1]), lambda *a: False))", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert code.stdout.strip() == "[]", code.stderr  # held: left alone
+    lock.release()  # as a killed run's: the file stays, nobody holds it
+    assert staging.recover(out, lambda *a: False) == ["20261126-093013-2b3c4d"]
+    assert not young.exists()
+    just_made = out / ".qoo10-dispatch-20261126-093014-3c4d5e.partial.new"
+    just_made.mkdir()  # no lock file yet: a run this very moment between mkdir and lock
+    assert staging.recover(out, lambda *a: False) == []
+    assert just_made.exists()
+
+
 def test_a_live_runs_staging_folder_is_left_alone(tmp_path):
     from filelock import FileLock
 
