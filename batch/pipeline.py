@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +24,9 @@ from batch import (
     watch,
     workbook,
 )
+from batch.command import Clock, Progress, Target
 from batch.inputs import Loaded, load_dispatch, load_orders
-from batch.job import ledger_for_run, new_run_id, today_in_tokyo
+from batch.job import ledger_for_run, today_in_tokyo
 from batch.normalize import positions
 
 ORDER_BUCKETS = (
@@ -67,10 +68,6 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-# Called as progress(stage, seconds, detail) when a stage ends; the CLI draws it.
-Progress = Callable[[str, float, str], None]
-
-
 class _Clock:
     """Seconds spent per stage, so the slow stage is visible (--profile, progress)."""
 
@@ -103,11 +100,8 @@ def run(
 ) -> RunResult:
     """Run the whole job and add every output to ``out`` (atomically, never deleting)."""
     options = options or Options()
-    started = time.perf_counter()
-    clock = _Clock(options.progress)
-    folder, earlier = outputs.prepare(
-        Path(out), "run", options.ledger, options.replace, options.dry_run
-    )
+    clock = Clock(options.progress)
+    target = Target.prepare(out, "run", options.ledger, options.replace, options.dry_run)
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
@@ -118,89 +112,89 @@ def run(
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
     with ledger_for_run(options.ledger, options.dry_run) as book:
-        result = _run(orders, sheets, d, book, Path(out), folder, earlier, options, clock)
-    result.seconds = time.perf_counter() - started
+        decided = decide(orders, sheets, d, book, target.moving(), options, clock)
+        result = _write(target, decided, book, options, clock)
+    result.seconds = clock.seconds
     result.timings = clock.times
     return result
 
 
-def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Options, clock):
+@dataclass
+class Decided:
+    """What a run decided, before anything is written."""
+
+    orders: Loaded
+    sheets: list[Loaded]
+    o: pd.DataFrame  # the valid orders, judged against the ledger's earlier upload rows
+    matches: matching.Matches
+    decision: rules.Decision
+    earlier_rows: upload_life.Assessment
+    waiting: pd.DataFrame  # paid orders not shipped
+    found: pd.DataFrame  # every exception row, sorted
+    exported_at: tuple  # (when the export was downloaded, where that time came from)
+    language: str
+
+
+def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> Decided:
+    """Match the courier rows to the orders and decide every row's bucket (no writing)."""
     when = upload_life.exported_at(orders.path)
-    moving = {}
-    if options.replace and earlier is not None and earlier.run_id:
-        moving = {earlier.run_id: earlier.replaced_folder}
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
     decision = rules.decide(o, d, matches.pairs, options.today)
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
-    bucket = decision.bucket.to_numpy()  # aligned with o's rows
-    waiting = o[bucket == rules.UNSHIPPED]
+    waiting = o[decision.bucket.to_numpy() == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)
     clock.lap("rules", f"{len(decision.upload):,} orders to upload")
-
-    found = exceptions.concat(
-        [
-            orders.invalid,
-            *(s.invalid for s in sheets),
-            matches.unmatched,
-            decision.exceptions,
-            watched,
-        ]
-    )
-    found = _sorted(found)
-
+    invalid = [orders.invalid, *(s.invalid for s in sheets)]
+    found = _sorted(exceptions.concat([*invalid, matches.unmatched, decision.exceptions, watched]))
     language = options.lang
     if language == "auto":
         language = orders.table.profile.language or "ja"
+    return Decided(
+        orders, sheets, o, matches, decision, earlier_rows, waiting, found, when, language
+    )
 
-    serious = bool(found["severity"].isin([exceptions.ERROR, exceptions.WARNING]).any())
+
+def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> RunResult:
+    serious = bool(x.found["severity"].isin([exceptions.ERROR, exceptions.WARNING]).any())
     # --strict with errors or warnings: the outputs are for review; the seller fixes the
     # inputs and runs again, so nothing may count as written.
     record = book is not None and not options.dry_run and not (options.strict and serious)
-    run_id = new_run_id()
-    with outputs.staged(folder, run_id, options.ledger if record else None, record) as stage:
+    with target.staged(record) as (run_id, stage):
         staging = stage.path
-        uploaded = _write_uploads(orders, decision, options.today, staging, language)
+        uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
-        summary = _summary(run_id, options, orders, sheets, decision, matches, found, uploaded)
-        summary["inputs"]["orders"].update(
-            downloaded_at=when[0].isoformat(timespec="minutes"), downloaded_at_from=when[1]
-        )
-        summary["dry_run"] = options.dry_run
-        summary["ledger"] = {
-            "path": str(options.ledger) if book is not None else None,
-            "recorded": record,
-            **earlier_rows.counts(),
-        }
-        unshipped = _unshipped_table(waiting, options.today)
+        summary = _summary(run_id, options, x, uploaded, book, record)
         result = RunResult(
             run_id=run_id,
-            out=out,
+            out=target.out,
             summary=summary,
-            exceptions=found,
+            exceptions=x.found,
             uploaded=uploaded,
-            unshipped=unshipped,
-            orders=o.assign(bucket=bucket),
-            language=language,
+            unshipped=_unshipped_table(x.waiting, options.today),
+            orders=x.o.assign(bucket=x.decision.bucket.to_numpy()),
+            language=x.language,
             dry_run=options.dry_run,
             show_personal_data=options.show_personal_data,
             recorded=record,
         )
         outputs.write_json(staging / "summary.json", summary)
-        _write_jsonl(staging / "exceptions.jsonl", found)
+        _write_jsonl(staging / "exceptions.jsonl", x.found)
         workbook.write(staging / "exceptions.xlsx", result)
-        clock.lap("workbook", f"{len(found):,} exceptions")
+        clock.lap("workbook", f"{len(x.found):,} exceptions")
         if record:
-            inputs = [orders.path, *(s.path for s in sheets)]
-            as_iso = uploaded.assign(ship_date=uploaded["ship_date"].str.replace("/", "-"))
-            downloaded = when[0].isoformat(timespec="minutes")
-            book.record(run_id, options.today, inputs, folder, as_iso, downloaded)
-            upload_life.record(book, run_id, earlier_rows)
-        result.replaced = outputs.publish_and_commit(
-            stage, earlier, options.replace, book, record=record
-        )
+            _record(book, run_id, options, x, target.folder, uploaded)
+        result.replaced = target.publish(stage, book, record)
     return result
+
+
+def _record(book, run_id, options: Options, x: Decided, folder: Path, uploaded) -> None:
+    inputs = [x.orders.path, *(s.path for s in x.sheets)]
+    as_iso = uploaded.assign(ship_date=uploaded["ship_date"].str.replace("/", "-"))
+    downloaded = x.exported_at[0].isoformat(timespec="minutes")
+    book.record(run_id, options.today, inputs, folder, as_iso, downloaded)
+    upload_life.record(book, run_id, x.earlier_rows)
 
 
 def _sorted(found: pd.DataFrame) -> pd.DataFrame:
@@ -249,33 +243,39 @@ def _ymd(dates: pd.Series) -> np.ndarray:
     return days.strftime("%Y/%m/%d").to_numpy(dtype=object)[codes]
 
 
-def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded) -> dict:
-    counts = decision.bucket.value_counts()
+def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool) -> dict:
+    orders, sheets = x.orders, x.sheets
+    counts = x.decision.bucket.value_counts()
     order_counts = {b: int(counts.get(b, 0)) for b in ORDER_BUCKETS}
     order_counts["invalid"] = orders.invalid_rows
     order_counts = {"total": orders.rows, **order_counts}
 
+    found = x.found
     unmatched = int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0
-    duplicate = len(matches.duplicate)
-    matched = int(matches.pairs["dispatch_id"].nunique()) if len(matches.pairs) else 0
+    pairs = x.matches.pairs
     dispatch_counts = {
         "total": sum(s.rows for s in sheets),
-        "matched": matched,
+        "matched": int(pairs["dispatch_id"].nunique()) if len(pairs) else 0,
         "unmatched": unmatched,
         "invalid": sum(s.invalid_rows for s in sheets),
-        "duplicate": duplicate,
+        "duplicate": len(x.matches.duplicate),
     }
     files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
     reconciled = order_counts["total"] == sum(order_counts[b] for b in ORDER_BUCKETS) and (
         dispatch_counts["total"] == sum(dispatch_counts[b] for b in DISPATCH_BUCKETS)
     )
     by_code = found["code"].value_counts() if len(found) else pd.Series(dtype=int)
-    return {
+    downloaded_at, downloaded_from = x.exported_at
+    summary = {
         "version": 1,
         "run_id": run_id,
         "today": options.today.isoformat(),
         "inputs": {
-            "orders": outputs.input_entry(orders),
+            "orders": {
+                **outputs.input_entry(orders),
+                "downloaded_at": downloaded_at.isoformat(timespec="minutes"),
+                "downloaded_at_from": downloaded_from,
+            },
             "dispatch": [outputs.input_entry(s) for s in sheets],
         },
         "orders": order_counts,
@@ -284,6 +284,13 @@ def _summary(run_id, options, orders, sheets, decision, matches, found, uploaded
         "upload_files": [{"path": name, "rows": int(n)} for name, n in files.items()],
         "reconciled": bool(reconciled),
     }
+    summary["dry_run"] = options.dry_run
+    summary["ledger"] = {
+        "path": str(options.ledger) if book is not None else None,
+        "recorded": record,
+        **x.earlier_rows.counts(),
+    }
+    return summary
 
 
 def _unshipped_table(waiting: pd.DataFrame, today: dt.date) -> pd.DataFrame:
