@@ -63,7 +63,8 @@ from hypothesis.stateful import (
 )
 from outcome import ROOT, SAMPLES, TODAY
 
-from batch import interrupts, matching, staging, upload, workbook
+from batch import interrupts, matching, staging, upload
+from batch.report import workbook
 from batch import ledger as ledger_module
 from batch.cli import main
 
