@@ -22,12 +22,12 @@ from batch import (
     upload,
     upload_life,
     watch,
-    workbook,
 )
 from batch.command import Clock, Progress, Target
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.job import ledger_for_run, today_in_tokyo
 from batch.normalize import positions
+from batch.report import workbook
 
 ORDER_BUCKETS = (
     "uploaded", "held", "unshipped", "pending", "not_eligible", "already_dispatched", "invalid"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import jpcalendar, orderstate, outputs, upload, upload_life, workbook
+from batch import jpcalendar, orderstate, outputs, upload, upload_life
 from batch.inputs import (
     DELAYED,
     UNKNOWN,
@@ -25,6 +25,7 @@ from batch.inputs import (
     unknown_statuses,
 )
 from batch.job import ledger_for_run, new_run_id, today_in_tokyo
+from batch.report import workbook
 from batch.watch import NOTICE_BDAYS
 
 DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID = (

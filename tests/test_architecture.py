@@ -13,12 +13,13 @@ BATCH = Path(__file__).resolve().parent.parent / "batch"
 LAYERS = [
     # foundations: no import of the package
     "errors", "codes", "formats", "normalize", "jpcalendar", "messages", "i18n", "interrupts",
+    "xlsx",
     # reading and the shared records
     "read", "carriers", "exceptions", "ledger", "job",
     # the canonical tables
     "inputs", "upload", "orderstate", "matching", "watch", "staging", "outputs",
     # deciding and reporting; what every command does around its own work
-    "rules", "workbook", "upload_life", "command",
+    "rules", "report", "upload_life", "command",
     # the commands
     "pipeline", "plan", "labels",
     # the command line
@@ -31,11 +32,10 @@ MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you
 # shorten one; the test fails if one grows or a new one appears, and asks for a lower number
 # when one has shrunk.
-LONG_MODULES = {"workbook": 871, "rules": 575, "i18n": 570}
+LONG_MODULES = {"rules": 575, "i18n": 570}
 LONG_FUNCTIONS = {
     "rules.decide": 209,
     "rules._split_and_partial": 87,
-    "workbook.summary_rows": 86,
     "watch.watch_unshipped": 78,
     "matching.match": 77,
     "labels._labels": 75,

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from outcome import ROOT, SAMPLES, TODAY, invoke
 
-from batch import interrupts, ledger, outputs, staging, workbook
+from batch import interrupts, ledger, outputs, staging
+from batch.report import workbook
 
 RUN_OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
 

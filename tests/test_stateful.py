@@ -63,9 +63,10 @@ from hypothesis.stateful import (
 )
 from outcome import ROOT, SAMPLES, TODAY
 
-from batch import interrupts, matching, staging, upload, workbook
+from batch import interrupts, matching, staging, upload
 from batch import ledger as ledger_module
 from batch.cli import main
+from batch.report import workbook
 
 JST = ZoneInfo("Asia/Tokyo")
 LEDGER_NAME = "qoo10-dispatch-ledger.sqlite3"

@@ -19,7 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from batch import exceptions, i18n, pipeline, workbook
+from batch import exceptions, i18n, pipeline, xlsx
+from batch.report import workbook
 
 TODAY = dt.date(2026, 11, 26)
 ORDERS_HEADER = [
@@ -399,16 +400,16 @@ def test_summary_flags_rows_not_accounted_for(run, tmp_path):
 
 
 def test_split_rows():
-    assert workbook.split_rows(5, 2) == [range(0, 2), range(2, 4), range(4, 5)]
-    assert workbook.split_rows(4, 2) == [range(0, 2), range(2, 4)]
-    assert workbook.split_rows(0, 2) == [range(0, 0)]
-    assert workbook.split_rows(3) == [range(0, 3)]
-    assert workbook.split_rows(workbook.EXCEL_ROWS) == [
-        range(0, workbook.EXCEL_ROWS - 1),
-        range(workbook.EXCEL_ROWS - 1, workbook.EXCEL_ROWS),
+    assert xlsx.split_rows(5, 2) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert xlsx.split_rows(4, 2) == [range(0, 2), range(2, 4)]
+    assert xlsx.split_rows(0, 2) == [range(0, 0)]
+    assert xlsx.split_rows(3) == [range(0, 3)]
+    assert xlsx.split_rows(xlsx.EXCEL_ROWS) == [
+        range(0, xlsx.EXCEL_ROWS - 1),
+        range(xlsx.EXCEL_ROWS - 1, xlsx.EXCEL_ROWS),
     ]
     with pytest.raises(ValueError):
-        workbook.split_rows(3, 0)
+        xlsx.split_rows(3, 0)
 
 
 def test_a_table_too_long_for_one_sheet_continues_and_the_summary_says_so(run, tmp_path):
@@ -448,7 +449,7 @@ def test_control_characters_carriage_return_and_long_text(run, tmp_path):
     ]
     assert detail[0] == "\rCR first"
     assert detail[1] == "bell and <tag> & more"
-    assert detail[2] == "x" * workbook.MAX_CHARS
+    assert detail[2] == "x" * xlsx.MAX_CHARS
 
 
 def test_empty_run(tmp_path, run):
@@ -467,10 +468,10 @@ def test_empty_run(tmp_path, run):
 
 
 def test_display_width_counts_east_asian_characters_double():
-    assert workbook.display_width("ab12") == 4
-    assert workbook.display_width("注文番号") == 8
-    assert workbook.display_width("송장번호") == 8
-    assert workbook.display_width("ＡＢ") == 4
+    assert xlsx.display_width("ab12") == 4
+    assert xlsx.display_width("注文番号") == 8
+    assert xlsx.display_width("송장번호") == 8
+    assert xlsx.display_width("ＡＢ") == 4
 
 
 def test_column_widths_fit_content_up_to_a_cap(run):
@@ -480,12 +481,12 @@ def test_column_widths_fit_content_up_to_a_cap(run):
         for c in wb["Unshipped"][1]
     }
     assert widths["Order no."] >= len("104600005")
-    assert widths["Recipient"] >= workbook.display_width(HYPERLINK[:20])
-    jp = workbook.column_width("h", workbook.Column("h", ["山田太郎山田太郎"]))
-    en = workbook.column_width("h", workbook.Column("h", ["abcdefgh"]))
+    assert widths["Recipient"] >= xlsx.display_width(HYPERLINK[:20])
+    jp = xlsx.column_width("h", ["山田太郎山田太郎"])
+    en = xlsx.column_width("h", ["abcdefgh"])
     assert jp >= 16 > en
-    long = workbook.column_width("h", workbook.Column("h", ["a" * 500]))
-    assert long == workbook.WIDTH_CAP + 3
+    long = xlsx.column_width("h", ["a" * 500])
+    assert long == xlsx.WIDTH_CAP + 3
 
 
 def test_a_preview_says_nothing_was_recorded(run, tmp_path):

@@ -1,6 +1,6 @@
-"""workbook.py's vectorised cells equal what its per-cell code wrote before (kept here as the
-reference): Excel serials as openpyxl's to_excel, numbers as f"{v}", texts, row heights,
-widths and the rows' XML, on random and odd values."""
+"""batch.xlsx's vectorised cells equal what the report's per-cell code wrote before (kept here
+as the reference): Excel serials as openpyxl's to_excel, numbers as f"{v}", texts, row
+heights, widths and the rows' XML, on random and odd values."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pyarrow as pa
 import pytest
 from openpyxl.utils.datetime import to_excel
 
-from batch import workbook as wb
+from batch.xlsx import Column, Style, layout
+from batch.xlsx import rows as xrows
+from batch.xlsx import values as xvalues
+from batch.xlsx.styles import StyleSheet
 
 # --- the per-cell code before vectorising ----------------------------------------------
 
@@ -22,10 +25,10 @@ from batch import workbook as wb
 def old_texts(s) -> list:
     s = pd.Series(s, dtype=object)
     texts = [
-        None if missing else str(v)[: wb.MAX_CHARS] or None
+        None if missing else str(v)[: xvalues.MAX_CHARS] or None
         for v, missing in zip(s.tolist(), s.isna().tolist(), strict=True)
     ]
-    return [wb._ILLEGAL.sub("", t) or None if t else None for t in texts]
+    return [xvalues.ILLEGAL.sub("", t) or None if t else None for t in texts]
 
 
 def old_numbers(s, kind: type) -> list:
@@ -44,8 +47,8 @@ def old_row_heights(columns: list[tuple[list, float]], rows: int) -> list:
         usable = max(width - 3, 1)
         for i, v in enumerate(values):
             if v is not None:
-                lines[i] = max(lines[i], wb._lines(v, usable))
-    return [None if n <= 1 else float(min(n * wb.LINE_HEIGHT + 2, 409)) for n in lines]
+                lines[i] = max(lines[i], layout.lines(v, usable))
+    return [None if n <= 1 else float(min(n * layout.LINE_HEIGHT + 2, 409)) for n in lines]
 
 
 def old_escape(text: str) -> str:
@@ -54,7 +57,13 @@ def old_escape(text: str) -> str:
     )
 
 
+LOOKS = [None, "error", "warning", "info"]
+
+
 def old_rows_xml(columns: list[tuple[str, list, bool]], looks, part, ids, heights) -> bytes:
+    """ids[j]: column j's style numbers, its looks' (LOOKS) when coloured, then the same with
+    the quote prefix for text. A risky text is guarded in a coloured column too (before the
+    split it was not; the report's coloured columns hold labels, never risky)."""
     out = []
     for i in part:
         r = i - part.start + 2
@@ -64,12 +73,9 @@ def old_rows_xml(columns: list[tuple[str, list, bool]], looks, part, ids, height
             v, letter = values[i], chr(ord("A") + j)
             if v is None:
                 continue
-            if coloured:
-                s = ids[j][looks[i]]
-            elif kind == "text":
-                s = ids[j]["guard" if v and v.startswith(wb._RISKY) else None]
-            else:
-                s = ids[j][None]
+            styles = len(LOOKS) if coloured else 1
+            guard = kind == "text" and v.startswith(xrows.RISKY)
+            s = ids[j][(LOOKS.index(looks[i]) if coloured else 0) + styles * guard]
             if kind == "text":
                 row.append(
                     f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
@@ -130,11 +136,11 @@ def test_excel_serials_equal_openpyxl_to_excel(kind):
     ]
     with_time = kind == "datetime"
     expected = [None if v is None else f"{to_excel(v)}" for v in old_dates(values, with_time)]
-    new = wb._cell_texts(wb.Column("x", wb._dates(pd.Series(values), with_time), kind))
+    new = xvalues.cell_texts(xvalues.dates(pd.Series(values), with_time), kind)
     assert new.to_pylist() == expected
     # Also as the pipeline gives them: a datetime64 column, not objects.
     typed = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), errors="coerce"))
-    assert wb._cell_texts(wb.Column("x", wb._dates(typed, with_time), kind)) == new
+    assert xvalues.cell_texts(xvalues.dates(typed, with_time), kind) == new
 
 
 NUMBERS = [
@@ -152,13 +158,11 @@ def test_numbers_print_as_before(kind):
         *rng.integers(-(10**6), 10**6, 500).astype(float).tolist(),
     ]
     expected = [None if v is None else f"{v}" for v in old_numbers(values, kind)]
-    col = wb.Column("x", wb._numbers(pd.Series(values, dtype=object), kind), "int")
-    col = wb.Column("x", col.values, "int" if kind is int else "money")
-    assert wb._cell_texts(col).to_pylist() == expected
+    shown = "int" if kind is int else "amount"
+    numbers = xvalues.numbers(pd.Series(values, dtype=object), kind)
+    assert xvalues.cell_texts(numbers, shown).to_pylist() == expected
     floats = pd.Series(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"))
-    assert wb._cell_texts(wb.Column("x", wb._numbers(floats, kind), col.kind)).to_pylist() == (
-        expected
-    )
+    assert xvalues.cell_texts(xvalues.numbers(floats, kind), shown).to_pylist() == (expected)
 
 
 @pytest.mark.parametrize("dtype", [object, "str", "string[python]", "string[pyarrow]"])
@@ -168,21 +172,21 @@ def test_texts_as_before(dtype):
     values = text_column(rng, 3_000, surrogates)
     values += [v for v in ODD if surrogates or "\ud800" not in v]
     s = pd.Series(values, dtype=dtype)
-    assert wb._texts(s).to_pylist() == old_texts(s)
+    assert xvalues.texts(s).to_pylist() == old_texts(s)
 
 
 def test_texts_of_every_character_and_of_mixed_values():
     chars = [chr(c) for c in range(0x10000)] + ["😀", "\U0010ffff"]
-    assert wb._texts(pd.Series(chars, dtype=object)).to_pylist() == old_texts(chars)
-    assert wb._texts(pd.Series([*chars, 5], dtype=object)).to_pylist() == old_texts([*chars, 5])
+    assert xvalues.texts(pd.Series(chars, dtype=object)).to_pylist() == old_texts(chars)
+    assert xvalues.texts(pd.Series([*chars, 5], dtype=object)).to_pylist() == old_texts([*chars, 5])
     mixed = [12345, 1.5, True, "x", None, b"b", float("nan"), pd.NA, pd.NaT, dt.date(2026, 1, 2)]
-    assert wb._texts(pd.Series(mixed, dtype=object)).to_pylist() == old_texts(mixed)
-    assert wb._texts(pd.Series([], dtype=object)).to_pylist() == []
+    assert xvalues.texts(pd.Series(mixed, dtype=object)).to_pylist() == old_texts(mixed)
+    assert xvalues.texts(pd.Series([], dtype=object)).to_pylist() == []
     chars = [c for c in chars if not 0xD800 <= ord(c) <= 0xDFFF]  # Arrow holds UTF-8 only
-    risky = wb._risky(pa.array([c + "x" for c in chars]))
-    assert risky.tolist() == [c.startswith(wb._RISKY) for c in chars]
+    risky = xrows.risky(pa.array([c + "x" for c in chars]))
+    assert risky.tolist() == [c.startswith(xrows.RISKY) for c in chars]
     for c in [*chars[:0x80], *chars[-0x20:], *random.Random(1).sample(chars, 2_000)]:
-        assert wb._maybe_illegal(pa.array([c, "abc"])) == bool(wb._ILLEGAL.search(c)), c
+        assert xvalues.maybe_illegal(pa.array([c, "abc"])) == bool(xvalues.ILLEGAL.search(c)), c
 
 
 def test_row_heights_and_widths_as_before():
@@ -194,18 +198,18 @@ def test_row_heights_and_widths_as_before():
     columns += [["x" * rng.randint(15, 18) for _ in range(n)]] * 2  # usable: 17, 18
     widths += [20, 21]
     texts = [old_texts(c) for c in columns]
-    table = wb.Table("t", [wb.Column("c", wb._texts(pd.Series(c, dtype=object))) for c in columns])
-    heights = wb.row_heights(table, widths)
+    table = [Column(xvalues.texts(pd.Series(c, dtype=object))) for c in columns]
+    heights = layout.row_heights(table, widths)
     assert [None if h == 0 else float(h) for h in heights] == old_row_heights(
         list(zip(texts, widths, strict=True)), n
     )
-    for t, col in zip(texts, table.columns, strict=True):
-        assert wb.column_width("header", col) == wb.column_width("header", wb.Column("c", t))
+    for t, col in zip(texts, table, strict=True):
+        assert layout.column_width("header", col.values) == layout.column_width("header", t)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_rows_xml_as_before(monkeypatch):
-    monkeypatch.setattr(wb, "CHUNK", 7)  # runs of rows end inside the part
+    monkeypatch.setattr(xrows, "CHUNK", 7)  # runs of rows end inside the part
     rng = random.Random(9)
     n = 120
     starts = dt.datetime(1899, 12, 1)
@@ -214,21 +218,19 @@ def test_rows_xml_as_before(monkeypatch):
         for _ in range(n)
     ]
     raw_numbers = [rng.choice(NUMBERS + [rng.uniform(-1e6, 1e6)]) for _ in range(n)]
-    looks = [rng.choice([None, "error", "warning", "info"]) for _ in range(n)]
+    looks = [rng.choice(LOOKS) for _ in range(n)]
+    pick = np.array([LOOKS.index(look) for look in looks])
     text, alert = text_column(rng, n), text_column(rng, n)
-    new = wb.Table(
-        "t",
-        [
-            wb.Column("a", wb._texts(pd.Series(text, dtype=object))),
-            wb.Column("b", wb._numbers(pd.Series(raw_numbers, dtype=object), int), "int"),
-            wb.Column("c", wb._numbers(pd.Series(raw_numbers, dtype=object), float), "money"),
-            wb.Column("d", wb._dates(pd.Series(raw_dates, dtype=object)), "date"),
-            wb.Column("e", wb._dates(pd.Series(raw_dates), with_time=True), "datetime"),
-            wb.Column("f", wb._texts(pd.Series(alert, dtype=object)), coloured=True),
-            wb.Column("g", list(range(n)), "int"),
-        ],
-        looks=looks,
-    )
+    coloured = [Style(fill=f"{k}{k}{k}") for k in range(4)]
+    new = [
+        Column(xvalues.texts(pd.Series(text, dtype=object))),
+        Column(xvalues.numbers(pd.Series(raw_numbers, dtype=object), int), "int"),
+        Column(xvalues.numbers(pd.Series(raw_numbers, dtype=object), float), "amount"),
+        Column(xvalues.dates(pd.Series(raw_dates, dtype=object)), "date"),
+        Column(xvalues.dates(pd.Series(raw_dates), with_time=True), "datetime"),
+        Column(xvalues.texts(pd.Series(alert, dtype=object)), "text", coloured, pick),
+        Column(list(range(n)), "int", [Style(bold=True)]),
+    ]
     old = [
         ("text", old_texts(text), False),
         ("int", old_numbers(raw_numbers, int), False),
@@ -238,15 +240,13 @@ def test_rows_xml_as_before(monkeypatch):
         ("text", old_texts(alert), True),
         ("int", list(range(n)), False),
     ]
-    ids = [
-        {None: 10 * j + 1, "guard": 10 * j + 2, "error": 10 * j + 3, "warning": 10 * j + 4}
-        | {"info": 10 * j + 5}
-        for j in range(len(old))
-    ]
-    heights = wb.row_heights(new, [9, 12, 10, 10, 19, 14, 6])
+    sheet = StyleSheet()
+    ids = [xrows.style_ids(c, sheet) for c in new]
+    assert len({i for column in ids for i in column}) == 1 + 1 + 4 + 4 + 1  # plain, guards, bold
+    heights = layout.row_heights(new, [9, 12, 10, 10, 19, 14, 6])
     old_heights = [None if h == 0 else float(h) for h in heights]
     for part in (range(0, n), range(13, 101), range(0, 0)):
-        xml = b"".join(bytes(c) for c in wb._rows_xml(new, part, ids, heights))
+        xml = b"".join(bytes(c) for c in xrows.rows_xml(new, part, 2, ids, heights))
         assert xml == old_rows_xml(old, looks, part, ids, old_heights)
 
 
@@ -257,7 +257,7 @@ def test_building_ahead_passes_errors_on():
 
     got = []
     with pytest.raises(ValueError, match="broken"):
-        for chunk in wb._ahead(chunks()):
+        for chunk in xrows.ahead(chunks()):
             got.append(chunk)
     assert got == [b"a"]
-    assert list(wb._ahead(iter([]))) == []
+    assert list(xrows.ahead(iter([]))) == []

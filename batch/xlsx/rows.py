@@ -1,0 +1,198 @@
+"""The <row> elements of a sheet: a few rows of Python values one cell at a time, and long
+tables of columns, CHUNK rows at a time, as one Arrow concatenation of columns built with
+vectorised string kernels (no Python per cell).
+
+Text is always an inline string, never a formula; text starting with = + - @ tab or CR
+also takes its style's quote prefix, so it stays text once the cell is edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from batch.xlsx.styles import Style, StyleSheet
+from batch.xlsx.values import TEXT, cell_texts, clean_text, number_texts, scalar, serial, utf8
+
+CHUNK = 20_000  # data rows serialised at a time
+# Starts that spreadsheets read as a formula.
+RISKY = ("=", "+", "-", "@", "\t", "\r")
+_RISKY_BYTES = np.frombuffer("".join(RISKY).encode(), np.uint8)
+_MARKUP = np.frombuffer(b"&<>\r", np.uint8)  # what XML text must escape
+_INLINE = ' t="inlineStr"><is><t xml:space="preserve">'
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a long table: its cells' values and kind, and the styles they take.
+
+    ``values``: as values.texts(), numbers() or dates() give them (text an Arrow string
+    array, null = empty; int and amount a float array, NaN = empty; date and datetime a
+    datetime64[us] array, NaT = empty), or a list of Python values (None = empty).
+    ``pick``: per row, the index in ``styles`` of its cell's style (none: the first).
+    """
+
+    values: Sequence
+    kind: str = "text"  # text | int | amount | date | datetime
+    styles: Sequence[Style] = (Style(),)
+    pick: np.ndarray | None = None
+
+
+def column_letter(n: int) -> str:
+    """A, B, ..., Z, AA, ... of the 1-based column ``n``."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- a few rows of Python values --------------------------------------------------------
+
+
+def _escape_one(text: str) -> str:
+    for char, ref in _ESCAPES:
+        text = text.replace(char, ref)
+    return text
+
+
+def _cell(ref: str, value, style: Style | None, sheet: StyleSheet) -> str:
+    """One cell; None is an empty cell, kept when it has a style (a border, a fill)."""
+    if isinstance(value, str) and value.startswith(RISKY):
+        style = (style or Style()).but(quote_prefix=True)
+    s = f' s="{sheet.id(style)}"' if style is not None else ""
+    if isinstance(value, str) and (text := clean_text(value)):
+        return f'<c r="{ref}"{s}{_INLINE}{_escape_one(text)}</t></is></c>'
+    if isinstance(value, dt.date):
+        value = serial(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{ref}"{s}/>' if s else ""
+
+
+def row_xml(
+    r: int, values: Sequence, styles: Sequence[Style | None], sheet: StyleSheet, height=None
+) -> str:
+    """Row ``r`` (1-based) of ``values``, each cell with the style beside it."""
+    cells = "".join(
+        _cell(f"{column_letter(j)}{r}", v, s, sheet)
+        for j, (v, s) in enumerate(zip(values, styles, strict=True), 1)
+    )
+    ht = f' ht="{height}" customHeight="1"' if height else ""
+    return f'<row r="{r}"{ht}>{cells}</row>'
+
+
+# --- long tables ------------------------------------------------------------------------
+
+
+def _join(*parts, nulls: str = "emit_null") -> pa.Array:
+    """Element-wise concatenation of text arrays and constant strings (null_handling
+    ``nulls``); adjacent strings are put together first: each part costs a pass."""
+    merged: list = []
+    for p in parts:
+        if isinstance(p, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    merged = [scalar(p) if isinstance(p, str) else p for p in merged]
+    return pc.binary_join_element_wise(*merged, scalar(""), null_handling=nulls)
+
+
+def escape(text: pa.Array) -> pa.Array:
+    """XML text; CR as a character reference, which an XML parser would read as LF."""
+    if not np.isin(utf8(text)[0], _MARKUP).any():  # nearly always: one scan of the bytes
+        return text
+    for char, ref in _ESCAPES:
+        text = pc.replace_substring(text, char, ref)
+    return text
+
+
+def risky(text: pa.Array) -> np.ndarray:
+    """Per cell, whether it starts with one of RISKY: all ASCII, so the first byte tells."""
+    data, at = utf8(text)
+    first = np.zeros(len(text), np.uint8)
+    full = (at[1:] > at[:-1]) & text.is_valid().to_numpy(zero_copy_only=False)
+    first[full] = data[at[:-1][full]]
+    return np.isin(first, _RISKY_BYTES)
+
+
+def style_ids(col: Column, sheet: StyleSheet) -> list[int]:
+    """The style number of each of ``col.styles``; for text, then of each with the quote
+    prefix."""
+    styles = list(col.styles)
+    if col.kind == "text":
+        styles += [s.but(quote_prefix=True) for s in col.styles]
+    return [sheet.id(s) for s in styles]
+
+
+def _styles(col: Column, ids: list[int], text: pa.Array, pick: np.ndarray | None):
+    """The style number of each cell of a run of rows: picked, and guarded if risky."""
+    guard = risky(text) if col.kind == "text" else None
+    if guard is not None and not guard.any():
+        guard = None
+    if pick is None and guard is None:
+        return str(ids[0])
+    index = np.zeros(len(text), np.int64) if pick is None else pick
+    if guard is not None:
+        index = index + len(col.styles) * guard
+    return pa.array([str(i) for i in ids], TEXT).take(index)
+
+
+def _cells(col: Column, letter: str, rows: pa.Array, text: pa.Array, style) -> list:
+    """The cells of one column for a run of rows, as parts of the rows' concatenation:
+    strings and arrays; or one array of whole cells, null for an empty one, if any is."""
+    if col.kind == "text":
+        text = escape(text)
+        start, end = '"' + _INLINE, "</t></is></c>"
+    else:
+        start, end = '"><v>', "</v></c>"
+    parts = [f'<c r="{letter}', rows, '" s="', style, start, text, end]
+    return [_join(*parts)] if text.null_count else parts
+
+
+def _row_starts(rows: pa.Array, heights: np.ndarray) -> list:
+    """<row r="..."> of a run of rows, with the height of the tall ones; as parts."""
+    tall = heights > 0
+    if not tall.any():
+        return ['<row r="', rows, '">']
+    ht = number_texts(heights, as_int=False)  # "34.0", as f"{float}"
+    tall_start = _join('<row r="', rows, '" ht="', ht, '" customHeight="1">')
+    return [pc.if_else(tall, tall_start, _join('<row r="', rows, '">'))]
+
+
+def rows_xml(
+    columns: Sequence[Column], part: range, first: int, ids: list[list[int]], heights
+) -> Iterator[np.ndarray]:
+    """Rows ``part`` of ``columns`` as sheet rows ``first``..., CHUNK rows at a time, as
+    UTF-8 XML; ``ids`` per column from style_ids(), ``heights`` per row (0: not set)."""
+    letters = [column_letter(j) for j in range(1, len(columns) + 1)]
+    texts = [cell_texts(c.values, c.kind) for c in columns]
+    heights = np.zeros(len(columns[0].values)) if heights is None else np.asarray(heights)
+    for a in range(part.start, part.stop, CHUNK):
+        b = min(a + CHUNK, part.stop)
+        rows = pa.array(np.arange(a - part.start + first, b - part.start + first)).cast(TEXT)
+        cells = []
+        for c, letter, t, i in zip(columns, letters, texts, ids, strict=True):
+            style = _styles(c, i, t[a:b], None if c.pick is None else c.pick[a:b])
+            cells += _cells(c, letter, rows, t[a:b], style)
+        # One concatenation per run of rows (an empty cell, null, is left out); its bytes.
+        yield utf8(_join(*_row_starts(rows, heights[a:b]), *cells, "</row>", nulls="replace"))[0]
+
+
+def ahead(chunks: Iterator) -> Iterator:
+    """``chunks``, the next one built in a thread meanwhile: Arrow and zlib release the GIL,
+    so building the XML and deflating it overlap on two cores."""
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(next, chunks, None)
+        while (chunk := future.result()) is not None:
+            future = pool.submit(next, chunks, None)
+            yield chunk
