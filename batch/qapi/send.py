@@ -30,7 +30,7 @@ from batch.ledger import Ledger, utc_now
 from batch.outputs import folder_lock, resolve_out
 from batch.qapi import answers, results
 from batch.qapi.answers import ALREADY, NOT_SENT, REJECTED, RESULTS, SENT
-from batch.qapi.client import Client, KeyProblem, Settings, Unavailable
+from batch.qapi.client import Client, KeyProblem, Settings, Unavailable, key_message
 
 METHOD = "ShippingBasic.SetSendingInfoBulk"
 LOOKUP = "ShippingBasic.GetShippingInfo_v3"
@@ -66,6 +66,10 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     send-summary.json (not for a dry run). KeyboardInterrupt comes through after the
     files are written (the rows not answered are not_sent)."""
     options = options or SendOptions()
+    if not options.dry_run:
+        options.settings = settings = options.settings or Settings.from_env()
+        if not settings.key:  # before anything is read or written
+            raise KeyProblem(None, key_message(None, settings.url))
     folder = resolve_out(Path(out_dir))
     run = results.read_run(folder, "run", "upload_files")
     with folder_lock(folder):
@@ -140,10 +144,9 @@ def _payload(chunk: pd.DataFrame) -> list[dict]:
 def _send_all(result: SendResult, book, options: SendOptions) -> None:
     rows, lang = result.rows, result.language
     todo = rows.index[rows["result"].eq("")]
-    settings = options.settings or Settings.from_env()
     why = ""
     try:
-        with Client(settings) as client:
+        with Client(options.settings) as client:
             for start in range(0, len(todo), MAX_ROWS):
                 chunk = rows.loc[todo[start : start + MAX_ROWS]]
                 try:
