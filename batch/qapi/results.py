@@ -116,18 +116,18 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def earlier(run: RunFiles) -> pd.DataFrame:
+def earlier(run: RunFiles, columns=COLUMNS) -> pd.DataFrame:
     """The outcome of every row at the end of the last send of this folder (indexed by
     order_no; empty when none); OutputError when a send file there is not provably ours."""
     results, summary = run.folder / RESULTS, run.folder / SEND_SUMMARY
     if not results.exists() and not summary.exists():
-        return pd.DataFrame(columns=COLUMNS, dtype=object).set_index("order_no")
+        return pd.DataFrame(columns=columns, dtype=object).set_index("order_no")
     try:
         said = json.loads(summary.read_text("utf-8"))
         first = not results.exists() and said.get("previous_results_sha256") is None
         if first and said.get("run_id") == run.run_id:
             # killed between the two files of the first send: no row had an outcome yet
-            return pd.DataFrame(columns=COLUMNS, dtype=object).set_index("order_no")
+            return pd.DataFrame(columns=columns, dtype=object).set_index("order_no")
         # The summary is written first: killed between the two, the results file is still
         # the one before, which the summary names too.
         vouched = {said.get("results_sha256"), said.get("previous_results_sha256")} - {None}
@@ -141,7 +141,9 @@ def earlier(run: RunFiles) -> pd.DataFrame:
             "again."
         )
     frame = pd.read_csv(results, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = COLUMNS
+    if len(frame.columns) != len(columns):
+        return pd.DataFrame(columns=columns, dtype=object).set_index("order_no")
+    frame.columns = columns
     return frame.set_index("order_no")
 
 
@@ -157,13 +159,13 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def write(run: RunFiles, rows: pd.DataFrame, summary: dict) -> None:
+def write(run: RunFiles, rows: pd.DataFrame, summary: dict, columns=COLUMNS, headers=HEADERS):
     """send-summary.json, which vouches for the results file, then send-results.csv (UTF-8
     with BOM)."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(HEADERS.get(run.language, HEADERS["en"]))
-    out.writerows(rows[COLUMNS].astype(str).itertuples(index=False))
+    out.writerow(headers.get(run.language, headers["en"]))
+    out.writerows(rows[columns].astype(str).itertuples(index=False))
     data = buf.getvalue().encode("utf-8-sig")
     before = run.folder / RESULTS
     summary = {

@@ -96,18 +96,18 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     return result
 
 
-def _empty(rows: pd.DataFrame) -> pd.DataFrame:
+def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(result="", code="", reason="", action="", now=False)
 
 
-def _set(rows: pd.DataFrame, where, result: str, texts: tuple[str, str], code="") -> None:
+def set_outcome(rows: pd.DataFrame, where, result: str, texts: tuple[str, str], code="") -> None:
     rows.loc[where, _OUTCOME] = [result, str(code), *texts]
 
 
 def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataFrame:
     """The rows with the outcome of those that must not be sent now filled in; the rest
     have result "". The ledger comes first, then the folder's last send."""
-    rows = _empty(rows)
+    rows = empty_outcome(rows)
     if book is not None:
         rec = book.recorded(rows["order_no"]).reindex(rows["order_no"].to_numpy())
         rec.index = rows.index
@@ -116,10 +116,10 @@ def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataF
         for at in rows.index[other & rec["run_id"].ne(run_id)]:
             texts = answers.ours("superseded", lang, run=rec.at[at, "run_id"],
                                  number=rec.at[at, "tracking_no"])  # fmt: skip
-            _set(rows, at, REJECTED, texts)
+            set_outcome(rows, at, REJECTED, texts)
         for at in rows.index[other & rec["run_id"].eq(run_id)]:
             texts = answers.ours("changed_file", lang, run=run_id, number=rec.at[at, "tracking_no"])
-            _set(rows, at, REJECTED, texts)
+            set_outcome(rows, at, REJECTED, texts)
     prev = before.reindex(rows["order_no"].to_numpy())
     prev.index = rows.index
     same = prev["tracking_no"].eq(rows["tracking_no"]) & prev["carrier"].eq(rows["carrier"])
@@ -130,7 +130,9 @@ def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataF
     if book is not None:
         confirmed = rows["result"].eq("") & known & ~other & rec["confirmed_at"].notna()
         for at in rows.index[confirmed]:
-            _set(rows, at, ALREADY, answers.ours("confirmed", lang, by=rec.at[at, "confirmed_at"]))
+            set_outcome(
+                rows, at, ALREADY, answers.ours("confirmed", lang, by=rec.at[at, "confirmed_at"])
+            )
     return rows
 
 
@@ -154,7 +156,7 @@ def _send_all(result: SendResult, book, options: SendOptions) -> None:
                 except Unavailable as exc:
                     why = str(exc)
                     break  # Qoo10 is not answering: the next requests would wait in vain
-                _apply(rows, chunk.index, answer, lang)
+                apply_answer(rows, chunk.index, answer, lang)
                 _confirm(book, rows.loc[chunk.index], result.run_id)
                 if options.progress:
                     options.progress(min(start + MAX_ROWS, len(todo)), len(todo))
@@ -163,13 +165,17 @@ def _send_all(result: SendResult, book, options: SendOptions) -> None:
         result.stopped = why = str(exc)
     finally:
         left = rows["result"].isin(["", _USED])
-        _set(rows, left, NOT_SENT, answers.ours("no_answer", lang, why=why or "interrupted"))
+        set_outcome(rows, left, NOT_SENT, answers.ours("no_answer", lang, why=why or "interrupted"))
 
 
-def _apply(rows: pd.DataFrame, index: pd.Index, answer, lang: str) -> None:
-    """Qoo10's answer to one request, row by row (matched on contr_no = order number)."""
+def apply_answer(rows: pd.DataFrame, index: pd.Index, answer, lang: str,
+                 already: frozenset = frozenset()) -> None:  # fmt: skip
+    """Qoo10's answer to one request, row by row (matched on contr_no = order number);
+    ``already``: codes that mean the row's change is in Qoo10 already."""
     if answer.code != 0:  # the whole request refused (e.g. -10006, -10011)
-        _set(rows, index, REJECTED, answers.explain(answer.code, lang, answer.message), answer.code)
+        set_outcome(
+            rows, index, REJECTED, answers.explain(answer.code, lang, answer.message), answer.code
+        )
         return
     got = {}
     if isinstance(answer.result, list):
@@ -186,12 +192,14 @@ def _apply(rows: pd.DataFrame, index: pd.Index, answer, lang: str) -> None:
             continue
         text = str(entry.get("transc_nm") or "")
         if code == 0:
-            _set(rows, at, SENT, answers.explain(0, lang), 0)
+            set_outcome(rows, at, SENT, answers.explain(0, lang), 0)
             rows.at[at, "now"] = True
         elif code in answers.USED_BEFORE:
-            _set(rows, at, _USED, answers.explain(code, lang, text), code)
+            set_outcome(rows, at, _USED, answers.explain(code, lang, text), code)
+        elif code in already:
+            set_outcome(rows, at, ALREADY, answers.explain(code, lang, text), code)
         else:
-            _set(rows, at, REJECTED, answers.explain(code, lang, text), code)
+            set_outcome(rows, at, REJECTED, answers.explain(code, lang, text), code)
 
 
 def _confirm(book, rows: pd.DataFrame, run_id: str) -> None:
