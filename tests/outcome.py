@@ -10,24 +10,25 @@ Never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TODAY = dt.date(2026, 11, 26)  # the sample day, a Thursday; Mon 11/23 was 勤労感謝の日
 OUTPUTS = {"summary.json", "exceptions.jsonl", "exceptions.xlsx"}
 
 
-def invoke(args: list[str], capsys) -> tuple[int, str, str]:
-    """The real entry point, as a user meets it (our errors become exit 2 there): the exit
-    code, stdout and stderr."""
-    from batch.cli import main
+def invoke(args: list[str]) -> tuple[int, str, str]:
+    """The command line as a user meets it, through click's test runner: the exit code the
+    group maps every ending to, stdout and stderr."""
+    from click.testing import CliRunner
 
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    from batch.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
 
 
 def assert_refused(code: int, out: str, err: str, paths: list[Path]) -> None:

@@ -31,7 +31,7 @@ MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you
 # shorten one; the test fails if one grows or a new one appears, and asks for a lower number
 # when one has shrunk.
-LONG_MODULES = {"workbook": 871, "rules": 575, "i18n": 570, "cli": 556}
+LONG_MODULES = {"workbook": 871, "rules": 575, "i18n": 570}
 LONG_FUNCTIONS = {
     "rules.decide": 209,
     "rules._split_and_partial": 87,
@@ -40,7 +40,6 @@ LONG_FUNCTIONS = {
     "matching.match": 77,
     "pipeline._run": 77,
     "labels._labels": 75,
-    "cli.plan": 70,
     "rules.row_problems": 70,
     "rules._multi_package": 69,
     "plan._plan": 64,

@@ -1,8 +1,9 @@
 """The bad-input corpus (tests/bad_inputs/, expectations in cases.toml) through the real CLI.
 
-Every case runs `qoo10-dispatch run` in-process through batch.cli.main (so the exit-code path
-is the real one) with the bad file as --orders or --dispatch and a good sample as the other
-input, then `qoo10-dispatch validate` on the file. The only outcomes allowed:
+Every case runs `qoo10-dispatch run` in-process through click's test runner (the group maps
+every ending to its exit code, as for a user) with the bad file as --orders or --dispatch and
+a good sample as the other input, then `qoo10-dispatch validate` on the file. The only
+outcomes allowed:
 
 - exit 0 with the complete output set (summary.json reconciled, exceptions.jsonl,
   exceptions.xlsx, the upload files summary.json lists, nothing else), or
@@ -19,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from batch.cli import main
 from batch.inputs import load
 from batch.read import read_table
 
@@ -30,30 +30,24 @@ else:  # pragma: no cover
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_inputs"
-SAMPLES = HERE.parent / "samples"
 sys.path.insert(0, str(CORPUS))
 import make_bad_inputs  # noqa: E402
-from outcome import assert_complete, assert_nothing_written, assert_refused  # noqa: E402
+from outcome import (  # noqa: E402
+    SAMPLES,
+    TODAY,
+    assert_complete,
+    assert_nothing_written,
+    assert_refused,
+    invoke,
+)
 
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
 GOOD = {"orders": SAMPLES / "qsm-detail-ja.csv", "dispatch": SAMPLES / "yamato-b2.csv"}
-TODAY = "2026-11-26"
 
 
 def _case_id(case: dict) -> str:
     extra = "-with-password" if case.get("args") else ""
     return f"{case['role']}:{Path(case['file']).name}{extra}"
-
-
-def cli(capsys, argv: list[str]) -> tuple[int, str, str]:
-    """Run the command line in-process; the exit code, stdout and stderr."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def materialise(case: dict, tmp_path: Path) -> Path:
@@ -75,7 +69,7 @@ def materialise(case: dict, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_run(case, tmp_path, capsys):
+def test_run(case, tmp_path):
     path = materialise(case, tmp_path)
     role = case["role"]
     other = "dispatch" if role == "orders" else "orders"
@@ -96,7 +90,7 @@ def test_run(case, tmp_path, capsys):
         "--no-ledger",
         *case.get("args", []),
     ]
-    code, stdout, stderr = cli(capsys, argv)
+    code, stdout, stderr = invoke(argv)
     assert "Traceback" not in stdout + stderr
     for secret in case.get("args", [])[1::2]:
         assert secret not in stdout + stderr, "the password is never printed"
@@ -120,9 +114,9 @@ def test_run(case, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_validate(case, tmp_path, capsys):
+def test_validate(case, tmp_path):
     path = materialise(case, tmp_path)
-    code, stdout, stderr = cli(capsys, ["validate", str(path), *case.get("args", [])])
+    code, stdout, stderr = invoke(["validate", str(path), *case.get("args", [])])
     assert "Traceback" not in stdout + stderr
     if case.get("validate", case["expect"]) == "exit 2":
         assert_refused(code, stdout, stderr, [path])

@@ -19,7 +19,6 @@ QOO10_FUZZ_SCALE=10 (say) for a longer soak.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
@@ -29,13 +28,11 @@ from pathlib import Path
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from outcome import assert_complete, assert_nothing_written, assert_refused
+from outcome import SAMPLES, assert_complete, assert_nothing_written, assert_refused, invoke
 
-from batch.cli import main
 from batch.errors import InputError
 from batch.inputs import load
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SCALE = float(os.environ.get("QOO10_FUZZ_SCALE", "1"))
 FUZZ = settings(
     deadline=None,
@@ -100,14 +97,7 @@ def run(orders: tuple[str, bytes], dispatch: tuple[str, bytes]) -> None:
             "--no-ledger",
             "--quiet",
         ]
-        stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            try:
-                main(argv)
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-        text, err = stdout.getvalue(), stderr.getvalue()
+        code, text, err = invoke(argv)
         assert "Traceback" not in text + err, err
         assert code in (0, 2), f"exit {code}:\n{err}"
         if code == 2:

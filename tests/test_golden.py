@@ -8,19 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from batch.cli import main
+from outcome import invoke
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected").is_dir())
-
-
-def run_cli(args):
-    try:
-        main(args)
-    except SystemExit as exc:
-        return exc.code
-    return 0
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -28,11 +19,11 @@ def test_golden_case(tmp_path, case):
     folder = GOLDEN / case
     orders = next(folder.glob("orders.*"))
     out = tmp_path / "out"
-    code = run_cli(
+    code, _, err = invoke(
         ["run", "--orders", str(orders), "--dispatch", str(folder / "dispatch.csv"),
          "--out", str(out), "--today", "2026-11-26", "--no-ledger", "--quiet"]
     )  # fmt: skip
-    assert code == 0
+    assert code == 0, err
     expected = sorted((folder / "expected").glob("qsm-upload-*.csv"))
     assert sorted(p.name for p in out.glob("qsm-upload-*.csv")) == [p.name for p in expected]
     for path in expected:
@@ -77,7 +68,7 @@ def test_uploads_are_split_at_500_rows(tmp_path):
     out = tmp_path / "out"
     orders, dispatch = str(tmp_path / "orders.csv"), str(tmp_path / "dispatch.csv")
     args = ["run", "--orders", orders, "--dispatch", dispatch, "--out", str(out), "--no-ledger"]
-    assert run_cli(args) == 0
+    assert invoke(args)[0] == 0
     files = sorted(out.glob("qsm-upload-*.csv"))
     assert [p.name for p in files] == [f"qsm-upload-00{n}.csv" for n in (1, 2, 3)]
     counts = [len(p.read_bytes().decode("cp932").splitlines()) - 1 for p in files]

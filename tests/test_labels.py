@@ -3,20 +3,18 @@ label file, issued with tracking numbers as the courier software does, is matche
 on its reference alone (no FALLBACK_MATCH, no UNMATCHED_DISPATCH)."""
 
 import csv
-import datetime as dt
 import io
 import json
 import os
 from pathlib import Path
 
 import pytest
+from outcome import SAMPLES, TODAY, assert_refused, invoke
 
 from batch import formats, pipeline
-from batch.cli import main
 from batch.labels import CARRIERS, LabelOptions, clean, labels, split, width
 
 GOLDEN = Path(__file__).parent / "golden" / "labels"
-TODAY = dt.date(2026, 11, 26)
 HEADER = [
     "配送状態", "注文番号", "カート番号", "配送会社", "送り状番号", "発送日", "入金日",
     "発送予定日", "商品名", "受取人名", "受取人電話番号", "受取人携帯電話番号", "住所", "郵便番号",
@@ -232,24 +230,18 @@ def test_cli_writes_the_outputs(tmp_path):
     orders = write_orders(tmp_path, "sagawa")
     out = tmp_path / "out"
     argv = ["labels", "--orders", str(orders), "--carrier", "sagawa", "--out", str(out)]
-    main([*argv, "--sender-file", str(write_sender(tmp_path)), "--ship-date", "2026-11-26"])
+    code, _, err = invoke(
+        [*argv, "--sender-file", write_sender(tmp_path), "--ship-date", "2026-11-26"]
+    )
+    assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == ["sagawa-ehiden-import.csv", "summary.json"]
 
 
 def test_brief_orders_file_is_refused(tmp_path):
-    with pytest.raises(SystemExit) as exc:
-        main(
-            [
-                "labels",
-                "--orders",
-                "samples/qsm-brief-ja.csv",
-                "--carrier",
-                "yamato",
-                "--out",
-                str(tmp_path / "out"),
-            ]
-        )
-    assert exc.value.code == 2
+    brief = SAMPLES / "qsm-brief-ja.csv"
+    argv = ["labels", "--orders", brief, "--carrier", "yamato", "--out", tmp_path / "out"]
+    code, out, err = invoke(argv)
+    assert_refused(code, out, err, [brief])
     assert not (tmp_path / "out").exists()
 
 

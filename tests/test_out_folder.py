@@ -14,13 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from outcome import invoke
+from outcome import ROOT, SAMPLES, TODAY, invoke
 
 from batch import interrupts, ledger, outputs, staging, workbook
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-TODAY = "2026-11-26"
 RUN_OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
 
 
@@ -40,7 +37,7 @@ def snapshot(path: Path) -> dict[str, bytes]:
 def run_args(orders, out, *extra, dispatch=None):
     dispatch = dispatch or SAMPLES / "yamato-b2.csv"
     return ["run", "--orders", str(orders), "--dispatch", str(dispatch), "--out", str(out),
-            "--today", TODAY, "--quiet", *extra]  # fmt: skip
+            "--today", str(TODAY), "--quiet", *extra]  # fmt: skip
 
 
 def summary(out: Path) -> dict:
@@ -50,30 +47,30 @@ def summary(out: Path) -> dict:
 # --- item 1: other files in --out survive ----------------------------------------------
 
 
-def test_run_into_the_folder_holding_its_inputs_keeps_them(tmp_path, capsys):
+def test_run_into_the_folder_holding_its_inputs_keeps_them(tmp_path):
     work = tmp_path / "work"
     before = seller_folder(work)
     args = ["run", "--orders", str(work / "orders.csv"), "--dispatch", str(work / "yamato.csv"),
-            "--out", str(work), "--today", TODAY, "--quiet"]  # fmt: skip
-    assert invoke(args, capsys)[0] == 0
+            "--out", str(work), "--today", str(TODAY), "--quiet"]  # fmt: skip
+    assert invoke(args)[0] == 0
     after = snapshot(work)
     assert {k: after[k] for k in before} == before  # every file of the seller, unchanged
     assert set(after) == set(before) | RUN_OUTPUTS
 
 
-def test_plan_and_labels_keep_other_files_too(tmp_path, capsys):
+def test_plan_and_labels_keep_other_files_too(tmp_path):
     work = tmp_path / "work"
     before = seller_folder(work)
     plan = ["plan", "--orders", str(work / "orders.csv"), "--out", str(work / "p"),
-            "--today", TODAY, "--quiet"]  # fmt: skip
+            "--today", str(TODAY), "--quiet"]  # fmt: skip
     shutil.copy(work / "invoice.pdf", work / "p-invoice.pdf")
     (work / "p").mkdir()
     (work / "p" / "invoice.pdf").write_bytes(b"keep me")
-    assert invoke(plan, capsys)[0] == 0
+    assert invoke(plan)[0] == 0
     assert (work / "p" / "invoice.pdf").read_bytes() == b"keep me"
     labels = ["labels", "--orders", str(work / "orders.csv"), "--carrier", "yamato",
               "--out", str(work), "--quiet"]  # fmt: skip
-    assert invoke(labels, capsys)[0] == 0
+    assert invoke(labels)[0] == 0
     after = snapshot(work)
     assert {k: after[k] for k in before} == before
     assert "yamato-b2-import.csv" in after
@@ -82,14 +79,14 @@ def test_plan_and_labels_keep_other_files_too(tmp_path, capsys):
 # --- item 2: a second run never deletes the first run's files ---------------------------
 
 
-def test_a_rerun_stops_and_names_the_earlier_run(tmp_path, capsys):
+def test_a_rerun_stops_and_names_the_earlier_run(tmp_path):
     work = tmp_path / "work"
     seller_folder(work)
     args = run_args(work / "orders.csv", work)
-    assert invoke(args, capsys)[0] == 0
+    assert invoke(args)[0] == 0
     first = summary(work)
     before = snapshot(work)
-    code, out, err = invoke(args, capsys)
+    code, out, err = invoke(args)
     assert code == 2 and out == ""
     assert first["run_id"] in err
     assert f"hold {first['orders']['uploaded']} rows" in err
@@ -98,13 +95,13 @@ def test_a_rerun_stops_and_names_the_earlier_run(tmp_path, capsys):
     assert snapshot(work) == before  # nothing changed
 
 
-def test_replace_moves_the_earlier_outputs_aside_and_deletes_nothing(tmp_path, capsys):
+def test_replace_moves_the_earlier_outputs_aside_and_deletes_nothing(tmp_path):
     work = tmp_path / "work"
     seller = seller_folder(work)
-    assert invoke(run_args(work / "orders.csv", work), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", work))[0] == 0
     first = snapshot(work)
     first_id = summary(work)["run_id"]
-    assert invoke(run_args(work / "orders.csv", work, "--replace"), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", work, "--replace"))[0] == 0
     aside = work / f"replaced-{first_id}"
     assert {p.name: p.read_bytes() for p in aside.iterdir()} == {
         k: v for k, v in first.items() if k not in seller
@@ -116,19 +113,19 @@ def test_replace_moves_the_earlier_outputs_aside_and_deletes_nothing(tmp_path, c
     assert f"replaced-{first_id}/qsm-upload-001.csv" in jsonl
 
 
-def test_a_dry_run_never_touches_a_real_runs_files(tmp_path, capsys):
+def test_a_dry_run_never_touches_a_real_runs_files(tmp_path):
     work = tmp_path / "work"
     seller_folder(work)
-    assert invoke(run_args(work / "orders.csv", work), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", work))[0] == 0
     before = snapshot(work)
     for extra in (["--dry-run"], ["--dry-run", "--replace"]):
-        code, _, err = invoke(run_args(work / "orders.csv", work, *extra), capsys)
+        code, _, err = invoke(run_args(work / "orders.csv", work, *extra))
         assert code == 2 and "dry run" in err
         assert snapshot(work) == before
     # A dry run may replace an earlier dry run (a preview of a preview).
     preview = tmp_path / "preview"
-    assert invoke(run_args(work / "orders.csv", preview, "--dry-run"), capsys)[0] == 0
-    assert invoke(run_args(work / "orders.csv", preview, "--dry-run", "--replace"), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", preview, "--dry-run"))[0] == 0
+    assert invoke(run_args(work / "orders.csv", preview, "--dry-run", "--replace"))[0] == 0
     assert len(list(preview.glob("replaced-*"))) == 1
 
 
@@ -169,12 +166,12 @@ def ctrl_c_during(obj, name):
         setattr(obj, name, real)
 
 
-def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path, capsys):
+def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path):
     work = tmp_path / "work"
     before = seller_folder(work)
     book = tmp_path / "ledger.sqlite3"
     with ctrl_c_during(workbook, "write"):
-        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)))
     assert code == 130 and "nothing was written" in err
     assert snapshot(work) == before
     assert [p.name for p in work.iterdir() if p.is_dir()] == []  # no partial folder left
@@ -182,19 +179,19 @@ def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path, capsy
         assert b.runs().empty
 
 
-def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path, capsys):
+def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path):
     work = tmp_path / "work"
     seller_folder(work)
     book = tmp_path / "ledger.sqlite3"
     with ctrl_c_during(ledger.Ledger, "commit"):
-        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)))
     assert code == 0, err
     assert "the run was completed" in err
     assert set(snapshot(work)) >= RUN_OUTPUTS
     with ledger.Ledger(book) as b:
         assert b.runs()["run_id"].tolist() == [summary(work)["run_id"]]
     # The natural rerun stops instead of deleting what that run wrote.
-    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)))
     assert code == 2 and (work / "qsm-upload-001.csv").exists()
 
 
@@ -237,14 +234,14 @@ def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
 # --- item 4: a ledger inside --out -------------------------------------------------------
 
 
-def test_a_ledger_inside_out_survives_every_run(tmp_path, capsys):
+def test_a_ledger_inside_out_survives_every_run(tmp_path):
     work = tmp_path / "work"
     seller_folder(work)
     book = work / "ledger.sqlite3"
     args = run_args(work / "orders.csv", work, "--ledger", str(book))
-    assert invoke(args, capsys)[0] == 0
+    assert invoke(args)[0] == 0
     uploaded = summary(work)["orders"]["uploaded"]
-    code, _, err = invoke([*args, "--replace"], capsys)
+    code, _, err = invoke([*args, "--replace"])
     assert code == 0, err
     assert book.exists()
     again = summary(work)
@@ -255,24 +252,24 @@ def test_a_ledger_inside_out_survives_every_run(tmp_path, capsys):
 # --- item 5: machine problems, odd --out values -----------------------------------------
 
 
-def test_out_dot_and_a_path_through_dotdot(tmp_path, capsys, monkeypatch):
+def test_out_dot_and_a_path_through_dotdot(tmp_path, monkeypatch):
     work = tmp_path / "work"
     before = seller_folder(work)
     (work / "sub").mkdir()
     monkeypatch.chdir(work)
-    assert invoke(run_args("orders.csv", ".", "--no-ledger"), capsys)[0] == 0
+    assert invoke(run_args("orders.csv", ".", "--no-ledger"))[0] == 0
     assert set(snapshot(work)) == set(before) | RUN_OUTPUTS
-    assert invoke(run_args("orders.csv", "sub/..", "--no-ledger", "--replace"), capsys)[0] == 0
+    assert invoke(run_args("orders.csv", "sub/..", "--no-ledger", "--replace"))[0] == 0
     assert {k: v for k, v in snapshot(work).items() if k in before} == before
 
 
-def test_a_symlinked_out_is_written_through(tmp_path, capsys):
+def test_a_symlinked_out_is_written_through(tmp_path):
     real = tmp_path / "real"
     real.mkdir()
     (real / "keep.txt").write_text("mine")
     link = tmp_path / "today"
     link.symlink_to(real, target_is_directory=True)
-    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", link, "--no-ledger"), capsys)[0] == 0
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", link, "--no-ledger"))[0] == 0
     assert link.is_symlink()
     assert {p.name for p in real.iterdir()} == RUN_OUTPUTS | {"keep.txt"}
 
@@ -295,29 +292,29 @@ def unwritable(path: Path):
             path.chmod(0o755)
 
 
-def test_a_read_only_parent_is_exit_2_naming_the_path(tmp_path, capsys):
+def test_a_read_only_parent_is_exit_2_naming_the_path(tmp_path):
     parent = tmp_path / "locked"
     parent.mkdir()
     with unwritable(parent):
         code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", parent / "out",
-                                       "--no-ledger"), capsys)  # fmt: skip
+                                       "--no-ledger"))  # fmt: skip
     assert code == 2, err
     assert str(parent) in err and "internal error" not in err
     assert list(parent.iterdir()) == []
 
 
-def test_an_immutable_out_is_exit_2_and_left_as_it_was(tmp_path, capsys):
+def test_an_immutable_out_is_exit_2_and_left_as_it_was(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     with unwritable(out):
-        code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"), capsys)
+        code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"))
     assert code == 2, err
     assert str(out) in err and "internal error" not in err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
-def test_a_ledger_with_a_text_schema_version_is_refused_untouched(tmp_path, capsys):
+def test_a_ledger_with_a_text_schema_version_is_refused_untouched(tmp_path):
     import sqlite3
 
     book = tmp_path / "ledger.sqlite3"
@@ -326,7 +323,7 @@ def test_a_ledger_with_a_text_schema_version_is_refused_untouched(tmp_path, caps
         db.execute("INSERT INTO meta VALUES ('app', 'qoo10-dispatch'), ('schema_version', 'two')")
     data = book.read_bytes()
     code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out",
-                                   "--ledger", str(book)), capsys)  # fmt: skip
+                                   "--ledger", str(book)))  # fmt: skip
     assert code == 2 and "ledger.sqlite3" in err and "internal error" not in err
     assert book.read_bytes() == data
     assert not (tmp_path / "out").exists()
@@ -340,7 +337,7 @@ def test_disk_full_and_busy_files_say_what_to_do():
         assert "out/x" in str(err) and words in str(err).lower()
 
 
-def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path, capsys):
+def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     stale = out / ".qoo10-dispatch-20261126-093012-1a2b3c.partial"  # killed while writing
@@ -354,7 +351,7 @@ def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path, capsy
     legacy = tmp_path / ".out.20261125-093012-0a0b0c.partial"  # left by versions before 0.2
     legacy.mkdir()
     (legacy / "summary.json").write_text("{}")
-    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"), capsys)[0] == 0
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger"))[0] == 0
     assert not stale.exists() and not legacy.exists() and not early.exists()
     assert {p.name for p in out.iterdir()} == RUN_OUTPUTS
 
@@ -460,17 +457,17 @@ def test_recovery_keeps_a_publish_the_ledger_committed(tmp_path):
 # --- --strict ---------------------------------------------------------------------------
 
 
-def test_strict_with_exit_3_records_nothing(tmp_path, capsys):
+def test_strict_with_exit_3_records_nothing(tmp_path):
     book = tmp_path / "ledger.sqlite3"
     code, _, _ = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out", "--strict",
-                                 "--ledger", str(book)), capsys)  # fmt: skip
+                                 "--ledger", str(book)))  # fmt: skip
     assert code == 3
     assert summary(tmp_path / "out")["ledger"]["recorded"] is False
     with ledger.Ledger(book) as b:
         assert b.runs().empty
     # Fixed and run again: the same orders are uploaded, not skipped.
     code, _, _ = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", tmp_path / "out2",
-                                 "--ledger", str(book)), capsys)  # fmt: skip
+                                 "--ledger", str(book)))  # fmt: skip
     assert code == 0 and summary(tmp_path / "out2")["orders"]["uploaded"] == 11
 
 
@@ -500,13 +497,13 @@ def _run_set(folder: Path) -> set[str]:
     }
 
 
-def test_a_run_that_published_meanwhile_is_never_moved_over(tmp_path, capsys, monkeypatch):
+def test_a_run_that_published_meanwhile_is_never_moved_over(tmp_path, monkeypatch):
     """Run B looks at DIR (run E's outputs), works; meanwhile run A replaces E. B must not
     move A's files into E's replaced folder: it stops, and every set stays whole."""
     work = tmp_path / "work"
     seller = seller_folder(work)
     orders = work / "orders.csv"
-    assert invoke(run_args(orders, work, "--no-ledger"), capsys)[0] == 0
+    assert invoke(run_args(orders, work, "--no-ledger"))[0] == 0
     e_id = summary(work)["run_id"]
     real_write = workbook.write
 
@@ -517,7 +514,7 @@ def test_a_run_that_published_meanwhile_is_never_moved_over(tmp_path, capsys, mo
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(workbook, "write", meanwhile_a_replaces)
-    code, _, err = invoke(run_args(orders, work, "--no-ledger", "--replace"), capsys)
+    code, _, err = invoke(run_args(orders, work, "--no-ledger", "--replace"))
     assert code == 2 and "while this one was working" in err
     a_id = summary(work)["run_id"]
     assert a_id != e_id
@@ -527,7 +524,7 @@ def test_a_run_that_published_meanwhile_is_never_moved_over(tmp_path, capsys, mo
     assert sorted(p.name for p in work.iterdir() if p.is_dir()) == [aside.name]
 
 
-def test_a_commit_that_fails_takes_the_published_files_back(tmp_path, capsys, monkeypatch):
+def test_a_commit_that_fails_takes_the_published_files_back(tmp_path, monkeypatch):
     import sqlite3
 
     work = tmp_path / "work"
@@ -539,7 +536,7 @@ def test_a_commit_that_fails_takes_the_published_files_back(tmp_path, capsys, mo
             raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(ledger.Ledger, "commit", disk_fails)
-    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)), capsys)
+    code, _, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)))
     assert code == 2 and "ledger.sqlite3" in err and "nothing was recorded" in err
     assert snapshot(work) == before  # exit 2 means nothing written, and so it is
     monkeypatch.undo()
@@ -572,7 +569,7 @@ def test_recovery_keeps_the_files_when_the_ledger_cannot_be_found(tmp_path):
         '{"version": 1, "run_id": "20261125-093012-0a0b0c", "upload_files": 5, "command": [1]}',
     ],
 )
-def test_a_summary_json_not_ours_is_never_moved(tmp_path, capsys, content):
+def test_a_summary_json_not_ours_is_never_moved(tmp_path, content):
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.json").write_text(content)
@@ -580,7 +577,7 @@ def test_a_summary_json_not_ours_is_never_moved(tmp_path, capsys, content):
     before = snapshot(out)
     for extra in ([], ["--replace"], ["--dry-run", "--replace"]):
         code, _, err = invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger",
-                                       *extra), capsys)  # fmt: skip
+                                       *extra))  # fmt: skip
         if "upload_files" in content:  # ours in form: it is a run's, odd fields and all
             assert code in (0, 2) and "internal error" not in err
             continue
@@ -588,7 +585,7 @@ def test_a_summary_json_not_ours_is_never_moved(tmp_path, capsys, content):
         assert snapshot(out) == before and [p.name for p in out.iterdir() if p.is_dir()] == []
 
 
-def test_replace_moves_only_our_files_into_a_folder_of_its_own(tmp_path, capsys):
+def test_replace_moves_only_our_files_into_a_folder_of_its_own(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     run_id = "20261125-093012-0a0b0c"
@@ -602,8 +599,8 @@ def test_replace_moves_only_our_files_into_a_folder_of_its_own(tmp_path, capsys)
         (out / name).write_text(name)
     (out / f"replaced-{run_id}").mkdir()
     (out / f"replaced-{run_id}" / "summary.json").write_text("kept from before")
-    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger", "--replace"),
-                  capsys)[0] == 0  # fmt: skip
+    args = run_args(SAMPLES / "qsm-detail-ja.csv", out, "--no-ledger", "--replace")
+    assert invoke(args)[0] == 0
     assert (out / "DeliveryManagement_detail_20261125_0900.csv").exists()  # the seller's
     assert (out / f"replaced-{run_id}" / "summary.json").read_text() == "kept from before"
     second = out / f"replaced-{run_id}-2"
@@ -624,19 +621,19 @@ def test_a_journal_never_makes_recovery_touch_a_file_not_ours(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["notes.xlsx", "qsm-upload-001.csv"]
 
 
-def test_labels_replace_tells_the_ledger_where_the_runs_files_went(tmp_path, capsys):
+def test_labels_replace_tells_the_ledger_where_the_runs_files_went(tmp_path):
     out = tmp_path / "out"
     book = tmp_path / "qoo10-dispatch-ledger.sqlite3"  # the default beside out
-    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out), capsys)[0] == 0
+    assert invoke(run_args(SAMPLES / "qsm-detail-ja.csv", out))[0] == 0
     run_id = summary(out)["run_id"]
     labels = ["labels", "--orders", str(SAMPLES / "qsm-detail-ja.csv"), "--carrier", "yamato",
               "--out", str(out), "--replace", "--quiet"]  # fmt: skip
-    assert invoke(labels, capsys)[0] == 0
+    assert invoke(labels)[0] == 0
     with ledger.Ledger(book) as b:
         assert b.run_state(run_id)["files_dir"] == str(out / f"replaced-{run_id}")
 
 
-def test_without_hard_links_a_run_still_publishes(tmp_path, capsys, monkeypatch):
+def test_without_hard_links_a_run_still_publishes(tmp_path, monkeypatch):
     import errno
 
     def no_links(src, dst):  # FAT, exFAT: Windows reports EINVAL
@@ -645,6 +642,6 @@ def test_without_hard_links_a_run_still_publishes(tmp_path, capsys, monkeypatch)
     monkeypatch.setattr(os, "link", no_links)
     work = tmp_path / "work"
     seller = seller_folder(work)
-    assert invoke(run_args(work / "orders.csv", work, "--no-ledger"), capsys)[0] == 0
+    assert invoke(run_args(work / "orders.csv", work, "--no-ledger"))[0] == 0
     assert set(snapshot(work)) == set(seller) | RUN_OUTPUTS
     assert not [p for p in work.iterdir() if p.is_dir()]

@@ -3,10 +3,11 @@
 import datetime as dt
 from pathlib import Path
 
+from outcome import SAMPLES
+
 from batch import inputs, pipeline
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cp932-detail"
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def test_progress_reports_every_stage_with_its_rows(tmp_path):

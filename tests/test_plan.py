@@ -8,8 +8,8 @@ import json
 
 import openpyxl
 import pytest
+from outcome import invoke
 
-from batch.cli import main
 from batch.plan import PlanOptions, plan
 
 HEADER = [
@@ -171,23 +171,20 @@ def test_file_round_trips_the_export_apart_from_the_filled_cells(tmp_path, encod
     assert data.count(b"\r\n") == source.count(b"\r\n") - 1  # one row fewer, same endings
 
 
-def test_the_ledger_remembers_dated_orders(tmp_path, capsys):
+def test_the_ledger_remembers_dated_orders(tmp_path):
     path = export(tmp_path, [row("104700001", "78400001", "2026/11/25 09:00:00")])
     ledger = tmp_path / "ledger.sqlite3"
     args = ["plan", "--orders", str(path), "--today", "2026-11-26", "--ledger", str(ledger)]
 
-    def invoke(out):
-        try:
-            main([*args, "--out", str(tmp_path / out)])
-        except SystemExit as exc:
-            assert exc.code == 0
-        return json.loads((tmp_path / out / "summary.json").read_text("utf-8"))
+    def plan(out):
+        code, printed, err = invoke([*args, "--out", str(tmp_path / out)])
+        assert code == 0, err
+        return json.loads((tmp_path / out / "summary.json").read_text("utf-8")), printed
 
-    first = invoke("a")
+    first, printed = plan("a")
     assert first["orders"]["dated"] == 1
-    printed = capsys.readouterr().out
     assert "2026-11-27 (Fri): 1 orders" in printed and "cannot be changed" in printed
-    second = invoke("b")
+    second, _ = plan("b")
     assert second["orders"]["dated"] == 0 and second["orders"]["already_dated"] == 1
     assert second["shipdate_files"] == []
 

@@ -61,14 +61,12 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from outcome import ROOT, SAMPLES, TODAY
 
 from batch import interrupts, matching, staging, upload, workbook
 from batch import ledger as ledger_module
 from batch.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-TODAY = "2026-11-26"
 JST = ZoneInfo("Asia/Tokyo")
 LEDGER_NAME = "qoo10-dispatch-ledger.sqlite3"
 FIXED = {"summary.json", "exceptions.xlsx", "exceptions.jsonl"}
@@ -460,7 +458,7 @@ class SellerFolder(RuleBasedStateMachine):
     def _args(self, step: Step) -> list[str]:
         args = ["run", "--orders", str(self.folder / step.export.name),
                 "--dispatch", str(self.folder / "yamato-b2.csv"), "--out", str(self.out),
-                "--today", TODAY, "--quiet", *self.ledger_args]  # fmt: skip
+                "--today", str(TODAY), "--quiet", *self.ledger_args]  # fmt: skip
         flags = [("--replace", step.replace), ("--dry-run", step.dry_run),
                  ("--strict", step.strict)]  # fmt: skip
         return args + [flag for flag, on in flags if on]
@@ -917,7 +915,7 @@ class SellerFolder(RuleBasedStateMachine):
 
 def _sample_run_args(orders: Path, out: Path, ledger: Path, *extra: str) -> list[str]:
     return ["run", "--orders", str(orders), "--dispatch", str(SAMPLES / "yamato-b2.csv"),
-            "--out", str(out), "--today", TODAY, "--ledger", str(ledger), "--quiet",
+            "--out", str(out), "--today", str(TODAY), "--ledger", str(ledger), "--quiet",
             *extra]  # fmt: skip
 
 

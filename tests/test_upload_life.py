@@ -13,13 +13,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from outcome import invoke
+from outcome import SAMPLES, invoke
 
 from batch import upload_life
 from batch.ledger import Ledger
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
@@ -51,11 +49,11 @@ def export(folder: Path, name: str, numbers: dict[str, str] | None = None) -> Pa
     return path
 
 
-def run(orders: Path, out: Path, book: Path, capsys, *extra) -> dict:
+def run(orders: Path, out: Path, book: Path, *extra) -> dict:
     args = ["run", "--orders", str(orders), "--dispatch", str(SAMPLES / "yamato-b2.csv"),
             "--out", str(out), "--ledger", str(book), "--today", "2026-11-26", "--quiet",
             *extra]  # fmt: skip
-    code, _, err = invoke(args, capsys)
+    code, _, err = invoke(args)
     assert code == 0, err
     return json.loads((out / "summary.json").read_text("utf-8"))
 
@@ -87,15 +85,15 @@ def test_the_export_download_time_comes_from_qsms_file_name(tmp_path):
     assert upload_life.exported_at(bad)[1] == "file modified time"
 
 
-def test_a_file_never_uploaded_is_offered_again_by_a_newer_export(tmp_path, capsys):
+def test_a_file_never_uploaded_is_offered_again_by_a_newer_export(tmp_path):
     book = tmp_path / "ledger.sqlite3"
-    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book, capsys)
+    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book)
     written = uploaded_orders(tmp_path / "day1", day1)
     assert len(written) == 11
     assert day1["inputs"]["orders"]["downloaded_at_from"] == "file name"
 
     # The seller never uploaded day1's file: tomorrow's export still shows them waiting.
-    day2 = run(export(tmp_path / "in2", qsm_name(+5)), tmp_path / "day2", book, capsys)
+    day2 = run(export(tmp_path / "in2", qsm_name(+5)), tmp_path / "day2", book)
     assert uploaded_orders(tmp_path / "day2", day2) == written
     assert day2["exceptions"]["UPLOAD_NOT_CONFIRMED"] == 11
     assert (
@@ -109,11 +107,11 @@ def test_a_file_never_uploaded_is_offered_again_by_a_newer_export(tmp_path, caps
                for r in again)  # fmt: skip
 
 
-def test_an_export_older_than_the_file_leaves_the_orders_pending(tmp_path, capsys):
+def test_an_export_older_than_the_file_leaves_the_orders_pending(tmp_path):
     book = tmp_path / "ledger.sqlite3"
     orders = export(tmp_path / "in", qsm_name(-60))
-    day1 = run(orders, tmp_path / "day1", book, capsys)
-    again = run(orders, tmp_path / "again", book, capsys)
+    day1 = run(orders, tmp_path / "day1", book)
+    again = run(orders, tmp_path / "again", book)
     assert again["orders"]["uploaded"] == 0 and again["upload_files"] == []
     assert again["orders"]["pending"] == day1["orders"]["uploaded"]
     assert again["exceptions"]["UPLOAD_PENDING"] == day1["orders"]["uploaded"]
@@ -123,16 +121,16 @@ def test_an_export_older_than_the_file_leaves_the_orders_pending(tmp_path, capsy
     assert all(str(tmp_path / "day1" / "qsm-upload-001.csv") in r["message"] for r in pending)
 
 
-def test_an_export_showing_the_numbers_confirms_them(tmp_path, capsys):
+def test_an_export_showing_the_numbers_confirms_them(tmp_path):
     book = tmp_path / "ledger.sqlite3"
-    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book, capsys)
+    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book)
     written = uploaded_orders(tmp_path / "day1", day1)
     shown = dict(list(written.items())[:4])  # QSM took these four
-    day2 = run(export(tmp_path / "in2", qsm_name(+5), shown), tmp_path / "day2", book, capsys)
+    day2 = run(export(tmp_path / "in2", qsm_name(+5), shown), tmp_path / "day2", book)
     assert day2["ledger"]["confirmed"] == 4
     assert day2["ledger"]["not_confirmed"] == 7  # the other seven are offered again
     assert set(uploaded_orders(tmp_path / "day2", day2)) == set(written) - set(shown)
-    code, out, _ = invoke(["ledger", "list", "--ledger", str(book)], capsys)
+    code, out, _ = invoke(["ledger", "list", "--ledger", str(book)])
     header, newest, oldest = out.splitlines()
     cols = header.split()
     assert cols[6:10] == ["WRITTEN", "CONFIRMED", "PENDING", "OFFERED"]
@@ -142,19 +140,19 @@ def test_an_export_showing_the_numbers_confirms_them(tmp_path, capsys):
         assert set(b.recorded(list(shown))["confirmed_at"].notna()) == {True}
 
 
-def test_a_dry_run_and_a_strict_stop_confirm_nothing(tmp_path, capsys):
+def test_a_dry_run_and_a_strict_stop_confirm_nothing(tmp_path):
     book = tmp_path / "ledger.sqlite3"
-    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book, capsys)
+    day1 = run(export(tmp_path / "in1", qsm_name(-60)), tmp_path / "day1", book)
     later = export(tmp_path / "in2", qsm_name(+5), dict(list(uploaded_orders(
         tmp_path / "day1", day1).items())[:2]))  # fmt: skip
-    run(later, tmp_path / "preview", book, capsys, "--dry-run")
+    run(later, tmp_path / "preview", book, "--dry-run")
     with Ledger(book) as b:
         runs = b.runs()
     assert runs["run_id"].tolist() == [day1["run_id"]]
     assert runs["confirmed"].tolist() == [0] and runs["not_confirmed"].tolist() == [0]
 
 
-def test_ledger_list_after_an_undo_and_runs_in_the_same_second(tmp_path, capsys):
+def test_ledger_list_after_an_undo_and_runs_in_the_same_second(tmp_path):
     book = tmp_path / "ledger.sqlite3"
     rows = pd.DataFrame({"order_no": ["1"], "cart_no": ["2"], "carrier": ["x"],
                          "tracking_no": ["3"], "file": ["qsm-upload-001.csv"]})  # fmt: skip
@@ -164,7 +162,7 @@ def test_ledger_list_after_an_undo_and_runs_in_the_same_second(tmp_path, capsys)
             b.record(run_id, dt.date(2026, 11, 26), [], tmp_path, rows)
             b.commit()
         b.undo("20261126-093000-aaaaaa")
-    code, out, _ = invoke(["ledger", "list", "--ledger", str(book)], capsys)
+    code, out, _ = invoke(["ledger", "list", "--ledger", str(book)])
     assert code == 0 and "nan" not in out and "None" not in out
     header, newest, oldest = out.splitlines()
     assert newest.split()[1] == "20261126-093000-000000"  # recorded last: shown first

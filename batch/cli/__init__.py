@@ -1,0 +1,86 @@
+"""The command line. Only options, console output and exit codes live here; each command
+has its own module. The group maps every way a command can end to the contract's exit
+codes, so click's test runner and the console see the same codes."""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import click
+
+from batch import interrupts
+from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
+from batch.cli.inspect import formats_command, validate
+from batch.cli.labels import labels
+from batch.cli.ledger import ledger_group
+from batch.cli.plan import plan
+from batch.cli.run import run
+from batch.errors import DispatchError
+
+INTERRUPTED = "interrupted: nothing was written to --out and nothing recorded in the ledger."
+
+
+class DispatchGroup(click.Group):
+    """Our errors become one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            with interrupts.command():
+                result = super().invoke(ctx)
+                if interrupts.received():
+                    click.echo(
+                        "Ctrl-C came after the outputs were written: the run was completed.",
+                        err=True,
+                    )
+                return result
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+        except DispatchError as exc:
+            _stop(ctx, f"error: {exc}", EXIT_INPUT)
+        except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
+            where = exc.filename or "a file"
+            _stop(ctx, f"error: {where}: {exc.strerror or exc}. Check the path and run again.")
+        except Exception as exc:  # a bug: say so briefly; the traceback only on request
+            if interrupts.caused_by_ctrl_c(exc):
+                _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+            if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
+                traceback.print_exc()
+            _stop(
+                ctx,
+                f"internal error: {type(exc).__name__}: {exc}\n  This is a bug in "
+                "qoo10-dispatch. Set QOO10_DISPATCH_TRACEBACK=1 to see the details.",
+                EXIT_INTERNAL,
+            )
+
+
+def _stop(ctx: click.Context, message: str, code: int = EXIT_INPUT) -> None:
+    click.echo(message, err=True)
+    ctx.exit(code)
+
+
+@click.group(cls=DispatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qoo10-dispatch")
+def cli():
+    """Match courier tracking numbers to Qoo10 Japan orders and write the QSM upload."""
+
+
+for command in (run, plan, labels, validate, formats_command, ledger_group):
+    cli.add_command(command)
+
+
+def main(argv=None) -> None:
+    """Entry point: returns on exit 0, else raises SystemExit with the contract's code.
+    Usage errors are exit 2 (click's own default for them)."""
+    try:
+        code = cli.main(args=argv, prog_name="qoo10-dispatch", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(EXIT_INPUT) from None
+    except (click.exceptions.Abort, KeyboardInterrupt):  # while the options are parsed
+        click.echo(INTERRUPTED, err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    if code:
+        raise SystemExit(code)

@@ -1,0 +1,51 @@
+"""`validate` and `formats`: what the tool makes of a file, and what it can read."""
+
+from __future__ import annotations
+
+import click
+
+from batch import formats
+from batch.cli import options
+from batch.cli.exits import EXIT_INPUT
+from batch.errors import DispatchError
+from batch.inputs import load
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "format_", help="Force the format (see `formats`).")
+@options.password
+@click.option("--limit", default=20, show_default=True, help="Invalid rows shown per file.")
+@click.pass_context
+def validate(ctx, files, format_, password, limit):
+    """Check input files: detected format, encoding, rows and invalid rows."""
+    unusable = 0
+    for path in files:
+        try:
+            loaded = load(path, None, format_, password)
+        except DispatchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            unusable += 1
+            continue
+        sheet, profile = loaded.table.sheet, loaded.table.profile
+        where = f", sheet {sheet.sheet_name!r}" if sheet.sheet_name else ""
+        click.echo(
+            f"{path}: {profile.name} ({profile.title}), {sheet.encoding or 'xlsx'}{where}, "
+            f"header on row {sheet.header_row}, {loaded.rows} rows, {loaded.invalid_rows} invalid"
+        )
+        for rec in loaded.invalid.head(limit).itertuples(index=False):
+            click.echo(f"  row {rec.source_row}: {rec.message}")
+        if len(loaded.invalid) > limit:
+            click.echo(f"  … and {len(loaded.invalid) - limit} more")
+    if unusable:
+        ctx.exit(EXIT_INPUT)
+
+
+@click.command("formats")
+def formats_command():
+    """List the input formats and the columns each requires."""
+    for p in formats.profiles():
+        required = ", ".join(p.columns[c][0] for c in p.required)
+        extra = f" + {', '.join(p.signature)}" if p.signature else ""
+        click.echo(f"{p.name:<18} {p.kind:<9} {p.title}")
+        click.echo(f"{'':<28} requires: {required}{extra}")

@@ -1,0 +1,27 @@
+"""What every test shares: a clean environment and the same hypothesis settings.
+Paths, the sample day and the way to run the command line are in ``outcome.py``."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import settings
+
+# CI explores the same examples every time (a red run is a finding, not a draw of the dice),
+# and no run replays examples a local run stored.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("local", database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "local")
+
+
+DEBUG = "QOO10_DISPATCH_TRACEBACK"  # a developer's switch, kept
+
+
+@pytest.fixture(autouse=True)
+def _seller_environment_unset(monkeypatch):
+    """The tool reads its password, API key and API address from the environment; a
+    developer's own must never leak into a test (nor a test's key into their shell)."""
+    for name in list(os.environ):
+        if name.startswith(("QOO10_DISPATCH_", "QOO10_QAPI_")) and name != DEBUG:
+            monkeypatch.delenv(name)
