@@ -167,8 +167,7 @@ def _run(orders, sheets, d, book, out: Path, folder: Path, earlier, options: Opt
         summary["inputs"]["orders"].update(
             downloaded_at=when[0].isoformat(timespec="minutes"), downloaded_at_from=when[1]
         )
-        summary["dry_run"] = options.dry_run
-        summary["language"] = language  # send writes its results in it
+        summary.update(dry_run=options.dry_run, language=language)  # send writes in it
         summary["ledger"] = {
             "path": str(options.ledger) if book is not None else None,
             "recorded": record,

@@ -51,7 +51,7 @@ class RunFiles:
         return self.summary["run_id"]
 
 
-def read_run(folder: Path, command: str, listing: str) -> RunFiles:
+def read_run(folder: Path, command: str, listing: str, preview: bool = False) -> RunFiles:
     """The run (``command``: run or plan) in ``folder``; OutputError when it is none we can
     send: no summary.json of ours, a preview, a --strict stop, files missing."""
     path = folder / SUMMARY
@@ -67,13 +67,13 @@ def read_run(folder: Path, command: str, listing: str) -> RunFiles:
     if (summary.get("command") or "run") != command:
         what = summary.get("command")
         raise OutputError(f"{folder}: holds the outputs of {what}, not of {command}.")
-    if summary.get("dry_run"):
+    if summary.get("dry_run") and not preview:
         raise OutputError(
             f"{folder}: holds a preview (--dry-run); nothing was sent. Run without --dry-run, "
             "then send that folder."
         )
     ledger = summary.get("ledger") or {}
-    if ledger.get("path") and not ledger.get("recorded"):
+    if ledger.get("path") and not ledger.get("recorded") and not preview:
         raise OutputError(
             f"{folder}: that run recorded nothing in its ledger (--strict found problems); "
             "nothing was sent. Fix the inputs and run again."

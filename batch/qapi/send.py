@@ -71,7 +71,7 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
         if not settings.key:  # before anything is read or written
             raise KeyProblem(None, key_message(None, settings.url))
     folder = resolve_out(Path(out_dir))
-    run = results.read_run(folder, "run", "upload_files")
+    run = results.read_run(folder, "run", "upload_files", preview=options.dry_run)
     with folder_lock(folder):
         rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
         before = results.earlier(run)

@@ -54,7 +54,7 @@ def send_dates(out_dir, settings: Settings | None = None, dry_run: bool = False)
     """Send the ship dates of the plan in ``out_dir``; write its send files (not dry)."""
     settings = settings or (None if dry_run else Settings.from_env())
     folder = resolve_out(Path(out_dir))
-    run = results.read_run(folder, "plan", "shipdate_files")
+    run = results.read_run(folder, "plan", "shipdate_files", preview=dry_run)
     with folder_lock(folder):
         rows = results.read_rows(run, ["order_no", "cart_no", "est_ship_date"])
         rows = empty_outcome(rows.assign(est_ship_date=_ymd(rows["est_ship_date"]).fillna("")))
