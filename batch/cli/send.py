@@ -44,13 +44,7 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
     if dry_run:
         _print_dry(result.rows)
         return
-    if not quiet:
-        _print_counts("send", result, result.summary)
-    if result.stopped:
-        click.echo(f"error: {result.stopped}", err=True)
-        ctx.exit(2)
-    if result.count("not_sent"):
-        ctx.exit(EXIT_NOT_SENT)
+    _report(ctx, "send", result, quiet)
     if strict and result.count("rejected"):
         ctx.exit(EXIT_STRICT)
 
@@ -60,8 +54,13 @@ def send_plan(ctx, out, dry_run: bool, quiet: bool) -> None:
     if dry_run:
         _print_dry(result.rows.rename(columns={"est_ship_date": "tracking_no"}).assign(carrier=""))
         return
+    _report(ctx, "plan --send", result, quiet)
+
+
+def _report(ctx, what: str, result, quiet: bool) -> None:
+    """The counts, then the exit: 2 when the key stopped it, 4 when rows got no answer."""
     if not quiet:
-        _print_counts("plan --send", result, result.summary)
+        _print_counts(what, result, result.summary)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
         ctx.exit(2)
