@@ -285,6 +285,7 @@ def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool)
         "reconciled": bool(reconciled),
     }
     summary["dry_run"] = options.dry_run
+    summary["language"] = x.language  # send writes its results in it
     summary["ledger"] = {
         "path": str(options.ledger) if book is not None else None,
         "recorded": record,

@@ -21,12 +21,12 @@ LAYERS = [
     # deciding and reporting; what every command does around its own work
     "rules", "report", "upload_life", "command",
     # the commands
-    "pipeline", "plan", "labels",
+    "pipeline", "plan", "labels", "qapi",
     # the command line
     "cli", "console", "__main__",
 ]  # fmt: skip
 # Modules side by side, none built on another: the commands.
-PEERS = {"pipeline", "plan", "labels"}
+PEERS = {"pipeline", "plan", "labels", "qapi"}
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you

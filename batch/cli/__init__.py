@@ -16,6 +16,7 @@ from batch.cli.labels import labels
 from batch.cli.ledger import ledger_group
 from batch.cli.plan import plan
 from batch.cli.run import run
+from batch.cli.send import fetch, send
 from batch.errors import DispatchError
 
 INTERRUPTED = "interrupted: nothing was written to --out and nothing recorded in the ledger."
@@ -67,7 +68,7 @@ def cli():
     """Match courier tracking numbers to Qoo10 Japan orders and write the QSM upload."""
 
 
-for command in (run, plan, labels, validate, formats_command, ledger_group):
+for command in (run, plan, labels, send, fetch, validate, formats_command, ledger_group):
     cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ import click
 from batch import job
 from batch import plan as plan_module
 from batch.cli import options
+from batch.cli.send import send_flag, send_plan
 
 
 @click.command()
@@ -45,7 +46,9 @@ from batch.cli import options
 @options.dry_run
 @options.replace
 @options.quiet
-def plan(orders, out, ledger_path, no_ledger, quiet, **rest):
+@send_flag
+@click.pass_context
+def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
     book = options.ledger_for(ledger_path, no_ledger, out)
     if rest["delay_memo"] and not rest["delay_type"]:
@@ -54,6 +57,8 @@ def plan(orders, out, ledger_path, no_ledger, quiet, **rest):
     result = plan_module.plan(orders, out, plan_module.PlanOptions(ledger=book, **rest))
     if not quiet:
         _print_summary(result)
+    if and_send and result.summary["shipdate_files"]:
+        send_plan(ctx, out, rest["dry_run"], quiet)
 
 
 def _print_summary(result: plan_module.PlanResult) -> None:

@@ -10,6 +10,7 @@ import click
 from batch import job, pipeline
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
+from batch.cli.send import send_flag, send_run
 
 
 @click.command()
@@ -43,6 +44,7 @@ from batch.cli.exits import EXIT_STRICT
 )
 @options.replace
 @options.quiet
+@send_flag
 @click.option(
     "--profile",
     "show_profile",
@@ -55,7 +57,8 @@ from batch.cli.exits import EXIT_STRICT
     help="Full phone numbers and addresses in the workbook (masked by default).",
 )
 @click.pass_context
-def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, **rest):
+def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, and_send,
+        **rest):  # fmt: skip
     """Match the courier sheets to the orders and write the QSM upload.
 
     The outputs are added to --out, which may hold other files (they are never touched).
@@ -73,6 +76,8 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     serious = result.exceptions["severity"].isin(["error", "warning"]).any()
     if rest["strict"] and serious:
         ctx.exit(EXIT_STRICT)
+    if and_send and len(result.uploaded):
+        send_run(ctx, out, book, rest["dry_run"], rest["strict"], quiet)
 
 
 def _show_progress(stage: str, seconds: float, detail: str) -> None:

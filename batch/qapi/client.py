@@ -1,0 +1,206 @@
+"""The HTTP client of Qoo10's API: the documented wire, a conservative pace, and retries
+where retrying cannot do harm.
+
+httpx, because it gives separate connect/read/write timeouts, one pooled connection for a
+whole send, and one exception family for every transport failure, while leaving the retry
+decision to us: Qoo10 answers HTTP 200 even on errors, so only a timeout, a lost connection
+or a 5xx is retried (with exponential backoff), never an answer. A retried bulk request
+that Qoo10 had in fact applied comes back as "tracking number used before" for its rows,
+which `send` recognises as already registered: nothing is registered twice.
+
+The seller's key is kept in a ``Secret``: its repr is masked, it only ever goes into the
+request header, and no message of this module contains it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from batch.errors import DispatchError
+
+DEFAULT_URL = "https://api.qoo10.jp/GMKT.INC.Front.QAPIService/ebayjapan.qapi"
+KEY_ENV, URL_ENV = "QOO10_QAPI_KEY", "QOO10_QAPI_URL"
+# Codes of the whole request that mean the key or the address cannot be used (qsm.md §3.5).
+KEY_CODES = {-90001, -90002, -90003, -90004, -90005, -10000, -10001}
+EXPIRED = {-90004, -90005}
+
+
+class QapiError(DispatchError):
+    """Qoo10's API could not be used for this request."""
+
+
+class KeyProblem(QapiError):
+    """The key (or the address) is refused: nothing more can be sent until it is fixed."""
+
+    def __init__(self, code: int | None, text: str) -> None:
+        self.code = code
+        super().__init__(text)
+
+
+class Unavailable(QapiError):
+    """No usable answer after the retries (timeouts, 5xx, a broken answer)."""
+
+
+class Secret:
+    """A value that never shows itself: not in repr, str, logs or tracebacks."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+    __str__ = __repr__
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "")
+    try:
+        value = float(text) if text.strip() else default
+    except ValueError:
+        raise QapiError(f"{name}={text!r} is not a number; unset it or give one.") from None
+    if value <= 0 and name != "QOO10_QAPI_RETRIES":
+        raise QapiError(f"{name} must be more than 0.")
+    return value
+
+
+@dataclass
+class Settings:
+    url: str = DEFAULT_URL
+    key: Secret = field(default_factory=lambda: Secret(""))
+    rate: float = 2.0  # requests a second at most (no limit is published; 5-10 reported safe)
+    timeout: float = 60.0  # seconds to wait for an answer (a 500-row request can be slow)
+    retries: int = 3  # after the first try, for timeouts, lost connections and 5xx
+    backoff: float = 1.0  # seconds before the first retry, doubled each time
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """QOO10_QAPI_KEY, QOO10_QAPI_URL (contract); QOO10_QAPI_RATE, _TIMEOUT, _RETRIES,
+        _BACKOFF tune the pace. The seller config file (issue 15) will come before these."""
+        env = os.environ if env is None else env
+        return cls(
+            url=(env.get(URL_ENV) or DEFAULT_URL).rstrip("/"),
+            key=Secret(env.get(KEY_ENV, "").strip()),
+            rate=_number(env, "QOO10_QAPI_RATE", 2.0),
+            timeout=_number(env, "QOO10_QAPI_TIMEOUT", 60.0),
+            retries=int(_number(env, "QOO10_QAPI_RETRIES", 3)),
+            backoff=_number(env, "QOO10_QAPI_BACKOFF", 1.0),
+        )
+
+
+@dataclass
+class Answer:
+    code: int
+    message: str
+    result: object  # ResultObject
+
+
+def key_message(code: int | None, url: str) -> str:
+    if code is None:
+        return (
+            f"no Qoo10 API key: set the environment variable {KEY_ENV} to the certification "
+            "key of your shop (QSM issues it; see the README, 'Send through Qoo10's API')."
+        )
+    if code in EXPIRED:
+        return (
+            f"Qoo10 says the API key has expired (code {code}). A key lasts one year: issue a "
+            f"new one in QSM where you got the first, put it in {KEY_ENV}, and run the same "
+            "command again; rows not sent yet will be sent then, nothing twice."
+        )
+    if code == -90001:
+        return (
+            f"Qoo10 says this API does not exist (code {code}) at {url}: check "
+            f"{URL_ENV} (unset it to use Qoo10's own address)."
+        )
+    return (
+        f"Qoo10 refused the API key (code {code}): check that {KEY_ENV} holds the "
+        "certification key of this shop, issued in QSM, and that the shop may use the API."
+    )
+
+
+class Client:
+    """One session with Qoo10's API. Use as a context manager."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        if not self.settings.key:
+            raise KeyProblem(None, key_message(None, self.settings.url))
+        t = self.settings.timeout
+        self._http = httpx.Client(timeout=httpx.Timeout(t, connect=min(t, 10.0)))
+        self._last = 0.0
+        self.requests = 0  # sent, retries included
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._http.close()
+
+    def _pace(self) -> None:
+        wait = self._last + 1.0 / self.settings.rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last = time.monotonic()
+
+    def _post(self, method: str, params: dict[str, str]) -> httpx.Response:
+        """One POST with the retries; the last failure as Unavailable (no key in it)."""
+        s = self.settings
+        headers = {"GiosisCertificationKey": s.key.reveal(), "QAPIVersion": "1.0"}
+        body = {**params, "returnType": "application/json"}
+        problem = ""
+        for attempt in range(s.retries + 1):
+            if attempt:
+                time.sleep(s.backoff * 2 ** (attempt - 1) * (1 + random.random() / 4))
+            self._pace()
+            self.requests += 1
+            try:
+                response = self._http.post(f"{s.url}/{method}", data=body, headers=headers)
+            except httpx.TimeoutException:
+                problem = f"no answer within {s.timeout:g} s"
+                continue
+            except httpx.TransportError as exc:
+                problem = f"cannot reach Qoo10 ({type(exc).__name__})"
+                continue
+            if response.status_code >= 500:
+                problem = f"Qoo10 answered HTTP {response.status_code}"
+                continue
+            if response.status_code != 200:
+                raise Unavailable(f"{method}: Qoo10 answered HTTP {response.status_code}")
+            return response
+        raise Unavailable(f"{method}: {problem}, {s.retries + 1} tries")
+
+    def call(self, method: str, params: dict[str, str]) -> Answer:
+        """``Class.Method`` with ``params``; Qoo10's answer, or KeyProblem / Unavailable."""
+        response = self._post(method, params)
+        try:
+            data = response.json()
+        except (ValueError, UnicodeDecodeError):
+            raise Unavailable(f"{method}: Qoo10's answer is not readable JSON") from None
+        if not isinstance(data, dict):
+            raise Unavailable(f"{method}: Qoo10's answer is not a JSON object")
+        code = data.get("ResultCode", data.get("ErrorCode"))
+        message = data.get("ResultMsg", data.get("ErrorMsg")) or ""
+        try:
+            code = int(code)
+        except (TypeError, ValueError):
+            raise Unavailable(f"{method}: Qoo10's answer has no ResultCode") from None
+        if code in KEY_CODES:
+            raise KeyProblem(code, key_message(code, self.settings.url))
+        return Answer(code, str(message), data.get("ResultObject"))
+
+    def bulk(self, method: str, name: str, rows: list[dict]) -> Answer:
+        """A bulk method: ``rows`` as the JSON array parameter ``name``."""
+        return self.call(method, {name: json.dumps(rows, ensure_ascii=False)})

@@ -1,0 +1,268 @@
+"""send: a run's upload rows registered with Qoo10 (ShippingBasic.SetSendingInfoBulk).
+
+The rows are those of the upload files the run's summary.json lists: one row per 注文番号,
+every order of a cart already carrying the cart's tracking number, and 配送会社 the name
+the run chose by the contract's ShippingCorp rule (the listing's own 配送会社 when the
+parcel went with that carrier, else the registry's QSM name). Each ends in exactly one of
+sent, already_registered, rejected, not_sent.
+
+Nothing Qoo10 accepted is sent twice: before anything goes out, the ledger (accepted or
+confirmed rows) and the folder's last send-results.csv are read; after every request the
+rows Qoo10 accepted are committed to the ledger. A send killed between Qoo10's answer and
+that commit sends those rows again, and Qoo10 answers "tracking number used before": a
+look at the order in Qoo10 (GetShippingInfo_v3) shows our number on it, so the row is
+already_registered and confirmed, not refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from batch.job import TOKYO, new_run_id
+from batch.ledger import Ledger, utc_now
+from batch.outputs import folder_lock, resolve_out
+from batch.qapi import answers, results
+from batch.qapi.answers import ALREADY, NOT_SENT, REJECTED, RESULTS, SENT
+from batch.qapi.client import Client, KeyProblem, Settings, Unavailable, key_message
+
+METHOD = "ShippingBasic.SetSendingInfoBulk"
+LOOKUP = "ShippingBasic.GetShippingInfo_v3"
+MAX_ROWS = 500
+_USED = "used_before"  # answered -10103/-10113/-10114: whose number it is is looked up
+_OUTCOME = ["result", "code", "reason", "action"]
+
+
+@dataclass
+class SendOptions:
+    ledger: Path | None = None  # None: no ledger (--no-ledger, or none exists)
+    dry_run: bool = False
+    settings: Settings | None = None  # None: from the environment
+    progress: Callable[[int, int], None] | None = None  # (rows answered, rows to send)
+
+
+@dataclass
+class SendResult:
+    folder: Path
+    run_id: str
+    language: str
+    rows: pd.DataFrame  # results.COLUMNS, plus `now` (sent in this send)
+    summary: dict = field(default_factory=dict)
+    stopped: str | None = None  # why sending stopped (the key), for the console
+    dry_run: bool = False
+
+    def count(self, result: str) -> int:
+        return int(self.rows["result"].eq(result).sum())
+
+
+def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
+    """Send the upload rows of the run in ``out_dir``; write its send-results.csv and
+    send-summary.json (not for a dry run). KeyboardInterrupt comes through after the
+    files are written (the rows not answered are not_sent)."""
+    options = options or SendOptions()
+    if not options.dry_run:
+        options.settings = settings = options.settings or Settings.from_env()
+        if not settings.key:  # before anything is read or written
+            raise KeyProblem(None, key_message(None, settings.url))
+    folder = resolve_out(Path(out_dir))
+    run = results.read_run(folder, "run", "upload_files", preview=options.dry_run)
+    with folder_lock(folder):
+        rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
+        before = results.earlier(run)
+        use = options.ledger is not None and Path(options.ledger).is_file()
+        book = Ledger(options.ledger) if use else None
+        try:
+            rows = settle(rows, before, book, run.run_id, run.language)
+            result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run)
+            if options.dry_run:
+                return result
+            interrupted = None
+            try:
+                _send_all(result, book, options)
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+            _finish(result, run, book, options)
+        finally:
+            if book is not None:
+                book.close()
+    if interrupted is not None:
+        raise interrupted
+    return result
+
+
+def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(result="", code="", reason="", action="", now=False)
+
+
+def set_outcome(rows: pd.DataFrame, where, result: str, texts: tuple[str, str], code="") -> None:
+    rows.loc[where, _OUTCOME] = [result, str(code), *texts]
+
+
+def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataFrame:
+    """The rows with the outcome of those that must not be sent now filled in; the rest
+    have result "". The ledger comes first, then the folder's last send."""
+    rows = empty_outcome(rows)
+    if book is not None:
+        rec = book.recorded(rows["order_no"]).reindex(rows["order_no"].to_numpy())
+        rec.index = rows.index
+        known = rec["tracking_no"].notna()
+        other = known & rec["tracking_no"].ne(rows["tracking_no"])
+        for at in rows.index[other & rec["run_id"].ne(run_id)]:
+            texts = answers.ours("superseded", lang, run=rec.at[at, "run_id"],
+                                 number=rec.at[at, "tracking_no"])  # fmt: skip
+            set_outcome(rows, at, REJECTED, texts)
+        for at in rows.index[other & rec["run_id"].eq(run_id)]:
+            texts = answers.ours("changed_file", lang, run=run_id, number=rec.at[at, "tracking_no"])
+            set_outcome(rows, at, REJECTED, texts)
+    prev = before.reindex(rows["order_no"].to_numpy())
+    prev.index = rows.index
+    same = prev["tracking_no"].eq(rows["tracking_no"]) & prev["carrier"].eq(rows["carrier"])
+    done = prev["result"].isin([SENT, ALREADY]) & prev["tracking_no"].eq(rows["tracking_no"])
+    kept = prev["result"].eq(REJECTED) & same & ~prev["code"].isin(map(str, answers.TRY_AGAIN))
+    carry = rows["result"].eq("") & (done | kept)
+    rows.loc[carry, _OUTCOME] = prev.loc[carry, _OUTCOME].to_numpy()
+    if book is not None:
+        confirmed = rows["result"].eq("") & known & ~other & rec["confirmed_at"].notna()
+        for at in rows.index[confirmed]:
+            set_outcome(
+                rows, at, ALREADY, answers.ours("confirmed", lang, by=rec.at[at, "confirmed_at"])
+            )
+    return rows
+
+
+def _payload(chunk: pd.DataFrame) -> list[dict]:
+    return [
+        {"OrderNo": o, "ShippingCorp": c, "TrackingNo": t}
+        for o, c, t in zip(chunk["order_no"], chunk["carrier"], chunk["tracking_no"], strict=True)
+    ]
+
+
+def _send_all(result: SendResult, book, options: SendOptions) -> None:
+    rows, lang = result.rows, result.language
+    todo = rows.index[rows["result"].eq("")]
+    why = ""
+    try:
+        with Client(options.settings) as client:
+            for start in range(0, len(todo), MAX_ROWS):
+                chunk = rows.loc[todo[start : start + MAX_ROWS]]
+                try:
+                    answer = client.bulk(METHOD, "ShippingInfoJson", _payload(chunk))
+                except Unavailable as exc:
+                    why = str(exc)
+                    break  # Qoo10 is not answering: the next requests would wait in vain
+                apply_answer(rows, chunk.index, answer, lang)
+                _confirm(book, rows.loc[chunk.index], result.run_id)
+                if options.progress:
+                    options.progress(min(start + MAX_ROWS, len(todo)), len(todo))
+            _look_up(rows, client, book, result.run_id, lang)
+    except KeyProblem as exc:
+        result.stopped = why = str(exc)
+    finally:
+        left = rows["result"].isin(["", _USED])
+        set_outcome(rows, left, NOT_SENT, answers.ours("no_answer", lang, why=why or "interrupted"))
+
+
+def apply_answer(rows: pd.DataFrame, index: pd.Index, answer, lang: str,
+                 already: frozenset = frozenset()) -> None:  # fmt: skip
+    """Qoo10's answer to one request, row by row (matched on contr_no = order number);
+    ``already``: codes that mean the row's change is in Qoo10 already."""
+    if answer.code != 0:  # the whole request refused (e.g. -10006, -10011)
+        set_outcome(
+            rows, index, REJECTED, answers.explain(answer.code, lang, answer.message), answer.code
+        )
+        return
+    got = {}
+    if isinstance(answer.result, list):
+        for entry in answer.result:
+            if isinstance(entry, dict) and "contr_no" in entry:
+                got[str(entry["contr_no"]).strip()] = entry
+    for at in index:
+        entry = got.get(rows.at[at, "order_no"])
+        if entry is None:
+            continue  # no word on this row: not_sent, sent again next time
+        try:
+            code = int(entry.get("result_cd"))
+        except (TypeError, ValueError):
+            continue
+        text = str(entry.get("transc_nm") or "")
+        if code == 0:
+            set_outcome(rows, at, SENT, answers.explain(0, lang), 0)
+            rows.at[at, "now"] = True
+        elif code in answers.USED_BEFORE:
+            set_outcome(rows, at, _USED, answers.explain(code, lang, text), code)
+        elif code in already:
+            set_outcome(rows, at, ALREADY, answers.explain(code, lang, text), code)
+        else:
+            set_outcome(rows, at, REJECTED, answers.explain(code, lang, text), code)
+
+
+def _confirm(book, rows: pd.DataFrame, run_id: str) -> None:
+    """Commit what Qoo10 accepted to the ledger now: the next run treats it as dispatched."""
+    ok = rows[rows["result"].isin([SENT, ALREADY])]
+    if book is None or ok.empty:
+        return
+    book.begin()
+    book.confirm(ok.assign(run_id=run_id)[["order_no", "run_id"]], f"Qoo10 API {utc_now()}")
+    book.commit()
+
+
+def _canon(number: object) -> str:
+    return re.sub(r"[^0-9A-Z]", "", str(number or "").upper())
+
+
+def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -> None:
+    """Rows Qoo10 answered "number used before": ours on this order (already registered),
+    another number on it (someone else registered it), or the number on another order."""
+    used = rows.index[rows["result"].eq(_USED)]
+    if used.empty:
+        return
+    holds = {}
+    today = dt.datetime.now(TOKYO).date()
+    window = {"SearchStartDate": (today - dt.timedelta(days=89)).strftime("%Y%m%d"),
+              "SearchEndDate": today.strftime("%Y%m%d"), "SearchCondition": "3"}  # fmt: skip
+    for status in ("4", "5"):  # in delivery, delivered
+        try:
+            answer = client.call(LOOKUP, {"ShippingStatus": status, **window})
+        except Unavailable:
+            return  # left used_before: not_sent, looked at again next time
+        for order in answer.result if isinstance(answer.result, list) else []:
+            if isinstance(order, dict):
+                holds[str(order.get("OrderNo", "")).strip()] = _canon(order.get("TrackingNo"))
+    for at in used:
+        number = holds.get(rows.at[at, "order_no"])
+        if number == _canon(rows.at[at, "tracking_no"]):
+            outcome = [ALREADY, *answers.ours("registered", lang)]
+        elif number:
+            outcome = [REJECTED, *answers.ours("other_number", lang, number=number)]
+        else:
+            outcome = [REJECTED, *answers.ours("other_order", lang)]
+        rows.loc[at, ["result", "reason", "action"]] = outcome
+    _confirm(book, rows.loc[used], run_id)
+
+
+def _finish(result: SendResult, run: results.RunFiles, book, options: SendOptions) -> None:
+    rows = result.rows
+    counts = {r: result.count(r) for r in RESULTS}
+    codes = rows.loc[rows["code"].ne("") & rows["code"].ne("0"), "code"].value_counts()
+    result.summary = {
+        "version": 1,
+        "run_id": run.run_id,
+        "send_id": new_run_id(),
+        "sent_at": utc_now(),
+        "language": run.language,
+        "rows": len(rows),
+        **counts,
+        "sent_now": int(rows["now"].sum()),
+        "qoo10_codes": {str(k): int(v) for k, v in codes.items()},
+        "stopped": "key" if result.stopped else None,
+        "ledger": {"path": str(options.ledger) if book is not None else None},
+        "reconciled": bool(len(rows) == sum(counts.values()) and np.isin(
+            rows["result"].to_numpy(dtype=object), RESULTS).all()),
+    }  # fmt: skip
+    results.write(run, rows, result.summary)
