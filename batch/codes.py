@@ -2,7 +2,8 @@
 
 Everything else that needs a fact about codes (the severity table, the sort order, the
 unmatched count of summary.json, the workbook's looks, the samples' checks) reads it here,
-so a new code is one row below plus its texts in batch/i18n.py (reason.CODE, action.CODE).
+so a new code is one row below plus its reason and action in every catalogue
+(batch/locale/*.toml, [code.CODE]).
 The order of the rows is the order codes are listed in: errors, then warnings, then info,
 as in the contract's table.
 """
@@ -44,6 +45,7 @@ TABLE = (
     Code("CARRIER_UNKNOWN", ERROR, ROW),
     Code("UNKNOWN_STATUS", ERROR, ORDER),
     Code("SHIP_DATE_INVALID", ERROR, ROW),
+    Code("QAPI_REJECTED", ERROR, ORDER),  # send: Qoo10 refused the order's row
     Code("UPLOAD_NOT_CONFIRMED", WARNING, ORDER),
     Code("CARRIER_MISMATCH", WARNING, ORDER),
     Code("MULTI_PACKAGE", WARNING, CART),
