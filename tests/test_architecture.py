@@ -38,10 +38,8 @@ LONG_FUNCTIONS = {
     "rules._split_and_partial": 87,
     "watch.watch_unshipped": 78,
     "matching.match": 77,
-    "labels._labels": 75,
     "rules.row_problems": 70,
     "rules._multi_package": 69,
-    "plan._plan": 64,
 }
 
 
