@@ -7,6 +7,7 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ class Loaded:
     invalid: pd.DataFrame  # INVALID_ROW exceptions
     invalid_rows: int  # input rows that are invalid (a row may fail several checks)
     rows: int = field(init=False)  # data rows read, valid or not
+    # Seconds spent reading ("parse"), validating and normalising: --profile shows them.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         self.rows = self.table.rows
@@ -71,6 +74,17 @@ def unknown_statuses(orders: pd.DataFrame) -> dict[str, list[str]]:
     unknown = orders[orders["state"].eq(UNKNOWN).to_numpy()]
     by_status = unknown.groupby("status", sort=False)["order_no"]
     return {status: list(nos) for status, nos in by_status}
+
+
+def _timed(prepare, path, kind, format, password) -> Loaded:
+    started = time.perf_counter()
+    table = read_table(path, kind, format, password)
+    parsed = time.perf_counter()
+    loaded = prepare(table)
+    seconds = {"parse": parsed - started, **loaded.seconds}
+    seconds["normalise"] = time.perf_counter() - parsed - seconds.get("validate", 0.0)
+    loaded.seconds = seconds
+    return loaded
 
 
 def _ids(s: pd.Series) -> pd.Series:
@@ -125,7 +139,7 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
 def load_orders(
     path: str | os.PathLike, format: str | None = None, password: str | None = None
 ) -> Loaded:
-    return prepare_orders(read_table(path, "orders", format, password))
+    return _timed(prepare_orders, path, "orders", format, password)
 
 
 def prepare_orders(table: Table) -> Loaded:
@@ -144,7 +158,9 @@ def prepare_orders(table: Table) -> Loaded:
         },
         index=raw.index,
     )
+    started = time.perf_counter()
     valid, invalid = _validate(orders_schema.Orders, checked, table)
+    validated = time.perf_counter() - started
     raw, checked = raw[valid], checked[valid]
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
@@ -174,7 +190,7 @@ def prepare_orders(table: Table) -> Loaded:
         },
         index=raw.index,
     )
-    return Loaded(table, frame, invalid, int((~valid).sum()))
+    return Loaded(table, frame, invalid, int((~valid).sum()), {"validate": validated})
 
 
 def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
@@ -190,7 +206,7 @@ def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
 def load_dispatch(
     path: str | os.PathLike, format: str | None = None, password: str | None = None
 ) -> Loaded:
-    return prepare_dispatch(read_table(path, "dispatch", format, password))
+    return _timed(prepare_dispatch, path, "dispatch", format, password)
 
 
 def load(
@@ -229,7 +245,9 @@ def prepare_dispatch(table: Table) -> Loaded:
         reference[blank] = _ids(raw["cart_reference"][blank]).str.lstrip("#").to_numpy()
     table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
     table.frame["reference"] = reference
+    started = time.perf_counter()
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
+    validated = time.perf_counter() - started
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
@@ -258,4 +276,4 @@ def prepare_dispatch(table: Table) -> Loaded:
         },
         index=raw.index,
     )
-    return Loaded(table, frame, invalid, int((~valid).sum()))
+    return Loaded(table, frame, invalid, int((~valid).sum()), {"validate": validated})
