@@ -102,6 +102,17 @@ def run(
     options = options or Options()
     clock = Clock(options.progress)
     target = Target.prepare(out, "run", options.ledger, options.replace, options.dry_run)
+    orders, sheets, d = load_inputs(orders_path, dispatch_paths, options, clock)
+    with ledger_for_run(options.ledger, options.dry_run) as book:
+        decided = decide(orders, sheets, d, book, target.moving(), options, clock)
+        result = _write(target, decided, book, options, clock)
+    result.seconds = clock.seconds
+    result.timings = clock.times
+    return result
+
+
+def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
+    """The orders, each courier sheet, and the courier rows of all sheets in one frame."""
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
@@ -111,12 +122,7 @@ def run(
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
-    with ledger_for_run(options.ledger, options.dry_run) as book:
-        decided = decide(orders, sheets, d, book, target.moving(), options, clock)
-        result = _write(target, decided, book, options, clock)
-    result.seconds = clock.seconds
-    result.timings = clock.times
-    return result
+    return orders, sheets, d
 
 
 @dataclass
@@ -243,27 +249,33 @@ def _ymd(dates: pd.Series) -> np.ndarray:
     return days.strftime("%Y/%m/%d").to_numpy(dtype=object)[codes]
 
 
-def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool) -> dict:
+def bucket_counts(x: Decided) -> tuple[dict, dict, bool]:
+    """The orders and dispatch rows per bucket of summary.json, and whether each adds up to
+    the rows read."""
     orders, sheets = x.orders, x.sheets
     counts = x.decision.bucket.value_counts()
     order_counts = {b: int(counts.get(b, 0)) for b in ORDER_BUCKETS}
     order_counts["invalid"] = orders.invalid_rows
     order_counts = {"total": orders.rows, **order_counts}
-
     found = x.found
-    unmatched = int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0
     pairs = x.matches.pairs
     dispatch_counts = {
         "total": sum(s.rows for s in sheets),
         "matched": int(pairs["dispatch_id"].nunique()) if len(pairs) else 0,
-        "unmatched": unmatched,
+        "unmatched": int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0,
         "invalid": sum(s.invalid_rows for s in sheets),
         "duplicate": len(x.matches.duplicate),
     }
-    files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
     reconciled = order_counts["total"] == sum(order_counts[b] for b in ORDER_BUCKETS) and (
         dispatch_counts["total"] == sum(dispatch_counts[b] for b in DISPATCH_BUCKETS)
     )
+    return order_counts, dispatch_counts, bool(reconciled)
+
+
+def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool) -> dict:
+    orders, sheets, found = x.orders, x.sheets, x.found
+    order_counts, dispatch_counts, reconciled = bucket_counts(x)
+    files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
     by_code = found["code"].value_counts() if len(found) else pd.Series(dtype=int)
     downloaded_at, downloaded_from = x.exported_at
     summary = {
