@@ -175,17 +175,14 @@ def _plan(
     record = book is not None and not options.dry_run
     with outputs.staged(folder, run_id, options.ledger if record else None, record) as stage:
         staging = stage.path
+        layout = orders.table.profile.upload
         rows = pd.DataFrame(
-            {"est_ship_date": dated["est_ship_date"].dt.strftime("%Y/%m/%d")}, index=dated.index
+            {"est_ship_date": dated["est_ship_date"].dt.strftime(layout.date_format)},
+            index=dated.index,
         ).sort_index()
         language = orders.table.profile.language or "ja"
         files = upload.write(
-            orders.table.sheet,
-            orders.table.positions,
-            rows,
-            staging,
-            language,
-            prefix="qsm-shipdate",
+            orders.table.sheet, orders.table.positions, rows, staging, language, layout, "shipdate"
         )
         name = pd.Series(upload.file_of_rows(files), index=rows.index)
         dated = dated.assign(file=name.reindex(dated.index).to_numpy())

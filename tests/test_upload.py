@@ -1,5 +1,6 @@
 """Upload files written a batch at a time are the same files as written all at once."""
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,8 @@ def test_batches_do_not_change_the_files(tmp_path, monkeypatch, case):
         monkeypatch.setattr(upload, "FILES_PER_BATCH", files_per_batch)
         out = tmp_path / str(files_per_batch)
         out.mkdir()
-        written = upload.write(table.sheet, table.positions, rows, out, "ja", max_rows=2)
+        layout = dataclasses.replace(table.profile.upload, rows_per_file=2)
+        written = upload.write(table.sheet, table.positions, rows, out, "ja", layout)
         assert [len(index) for _, index in written] == [2] * (n // 2) + [1] * (n % 2)
         assert pd.Index([]).append([index for _, index in written]).equals(rows.index)
         outputs[files_per_batch] = {p.name: p.read_bytes() for p, _ in written}
