@@ -35,7 +35,16 @@ _SPACES = re.compile(r"\s+")
 # The keys a profile may have; anything else is a typo that would silently do nothing.
 _KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
          "signature", "columns", "service_codes", "writer", "statuses", "header",
-         "upload"}  # fmt: skip
+         "upload", "file"}  # fmt: skip
+# [file]: how the layout's software writes the file (the reader finds all of it by itself;
+# the samples are written from it). Each key with the values it may take, the default first.
+FILE_KEYS = {
+    "format": ("csv", "xlsx"),
+    "encoding": ("utf-8", "utf-8-sig", "cp932"),
+    "newline": ("CRLF", "LF"),
+    "quoting": ("minimal", "all"),
+    "delimiter": (",", "\t"),
+}
 # The canonical columns each upload file may fill: what run and plan have to give.
 UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate": ("est_ship_date",)}
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
@@ -89,6 +98,7 @@ class Profile:
     writer: dict = field(default_factory=dict)  # import layout written by `labels`
     statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> 配送状態 texts
     header: tuple[str, ...] = ()  # the full header row the layout's software writes
+    file: dict[str, str] = field(default_factory=dict)  # [file]: see FILE_KEYS
     upload: Upload | None = None  # orders profiles: the QSM upload files
     path: Path | None = None
 
@@ -139,6 +149,7 @@ def _load(path: Path) -> Profile:
         writer=writer,
         statuses={k: tuple(v) for k, v in data.get("statuses", {}).items()},
         header=header,
+        file=_file(path, data.get("file", {})),
         upload=_upload(path, data["upload"]) if "upload" in data else None,
         path=path,
     )
@@ -163,6 +174,15 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _file(path: Path, data: dict) -> dict[str, str]:
+    """[file] with every key, the defaults filled in; an unknown key or value stops."""
+    bad = [f"{k} = {v!r}" for k, v in data.items() if v not in FILE_KEYS.get(k, ())]
+    if bad:
+        choices = "; ".join(f"{k}: {', '.join(map(repr, v))}" for k, v in FILE_KEYS.items())
+        raise ValueError(f"{path}: [file] {', '.join(bad)} (known: {choices})")
+    return {k: data.get(k, values[0]) for k, values in FILE_KEYS.items()}
 
 
 def _upload(path: Path, data: dict) -> Upload:
