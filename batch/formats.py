@@ -35,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 # The keys a profile may have; anything else is a typo that would silently do nothing.
 _KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
          "signature", "columns", "service_codes", "writer", "statuses", "header",
-         "upload", "file"}  # fmt: skip
+         "upload", "file", "cancelled"}  # fmt: skip
 # [file]: how the layout's software writes the file (the reader finds all of it by itself;
 # the samples are written from it). Each key with the values it may take, the default first.
 FILE_KEYS = {
@@ -99,6 +99,8 @@ class Profile:
     statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> 配送状態 texts
     header: tuple[str, ...] = ()  # the full header row the layout's software writes
     file: dict[str, str] = field(default_factory=dict)  # [file]: see FILE_KEYS
+    # [cancelled]: "yes" / "no" -> the texts of the columns.cancelled column that mean it
+    cancelled: dict[str, tuple[str, ...]] = field(default_factory=dict)
     upload: Upload | None = None  # orders profiles: the QSM upload files
     path: Path | None = None
 
@@ -150,6 +152,7 @@ def _load(path: Path) -> Profile:
         statuses={k: tuple(v) for k, v in data.get("statuses", {}).items()},
         header=header,
         file=_file(path, data.get("file", {})),
+        cancelled=_cancelled(path, data.get("cancelled"), "cancelled" in columns),
         upload=_upload(path, data["upload"]) if "upload" in data else None,
         path=path,
     )
@@ -174,6 +177,31 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _cancelled(path: Path, data: dict | None, mapped: bool) -> dict[str, tuple[str, ...]]:
+    """[cancelled] yes = [...], no = [...]: what the texts of a cancelled column mean. A column
+    without the table could not be read, a table without the column would do nothing."""
+    if data is None and not mapped:
+        return {}
+    if data is None or not mapped or set(data) != {"yes", "no"} or not all(data.values()):
+        raise ValueError(f"{path}: columns.cancelled goes with [cancelled] yes = [...], no = [...]")
+    table = {k: tuple(v) for k, v in data.items()}
+    try:
+        answers(table)
+    except ValueError as exc:
+        raise ValueError(f"{path}: [cancelled] {exc}") from None
+    return table
+
+
+def answers(cancelled: dict[str, tuple[str, ...]]) -> dict[str, bool]:
+    """status_key(text) -> whether it says cancelled; a text under both answers is refused."""
+    table: dict[str, bool] = {}
+    for answer, texts in cancelled.items():
+        for text in texts:
+            if table.setdefault(status_key(text), answer == "yes") != (answer == "yes"):
+                raise ValueError(f"{text!r} is both yes and no")
+    return table
 
 
 def _file(path: Path, data: dict) -> dict[str, str]:
