@@ -39,6 +39,11 @@ from batch import codes as code_table  # noqa: E402
 from batch import formats  # noqa: E402
 from samples.writer import Layout, render, xlsx_bytes  # noqa: E402
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 TODAY = dt.date(2026, 11, 26)
 PASSWORD = "hanbit-2026"
 JP_HOLIDAYS = frozenset({dt.date(2026, 11, 3), dt.date(2026, 11, 23)})  # 文化の日, 勤労感謝の日
@@ -114,6 +119,16 @@ def emit(name: str, rows: list[dict]) -> None:
 def row_no(name: str, rows: list) -> int:
     """The spreadsheet row of the last of ``rows`` (the header and the lines above it first)."""
     return len(rows) + 1 + len(SAMPLES[name].title)
+
+
+# A courier sheet can also be pure data: samples/scenarios/<name>.toml names its file and
+# profile, its README line (quirks) and its rows; see write_scenario.
+SCENARIOS = [
+    tomllib.loads(p.read_text("utf-8")) for p in sorted((HERE / "scenarios").glob("*.toml"))
+]
+QUIRKS = {s["file"]: s["quirks"] for s in SCENARIOS}
+for _s in SCENARIOS:
+    SAMPLES[_s["file"]] = Layout(_s["profile"], file=_s.get("layout", {}))
 
 
 # The shop's warehouse (sender on every label).
@@ -1805,6 +1820,41 @@ def write_generic_en() -> None:
     emit(name, rows)
 
 
+def write_scenario(scenario: dict) -> None:
+    """The rows of a scenario file. Each [[row]] has the cells of the sheet by header text
+    (`{cart_no}`, `{order_no}`, `{name}`, `{phone}`, `{postal}` stand for those of its case's
+    cart) and what the run must make of it: case (omitted: matches nothing), codes, bucket,
+    note. Reference, tracking number and carrier are read through the profile, as the tool
+    reads them."""
+    name, profile = scenario["file"], formats.get(scenario["profile"])
+    rows: list[dict[str, str]] = []
+    for spec in scenario["row"]:
+        cart = BY_KEY.get(spec.get("case", ""))
+        facts = {"cart_no": cart.cart_no, "order_no": cart.lines[0].order_no} if cart else {}
+        if cart:
+            person = cart.person
+            facts |= {"name": person.name, "phone": person.phone, "postal": person.postal}
+        rows.append({h: str(v).format(**facts) for h, v in spec["cells"].items()})
+        found = profile.locate(list(rows[-1]))
+        cell = {c: list(rows[-1].values())[i] for c, i in found.items()}
+        lines = list(range(len(cart.lines))) if cart else []
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                row_no(name, rows),
+                cart.key if cart else None,
+                lines,
+                cell.get("reference", ""),
+                cell.get("tracking_no", ""),
+                cell.get("carrier", profile.carrier),
+                spec.get("codes", []),
+                spec.get("bucket", "matched"),
+                spec.get("note", ""),
+            )
+        )
+    emit(name, rows)
+
+
 # ----------------------------------------------------------------------------------------------
 # xlsx writing (deterministic) and encryption
 # ----------------------------------------------------------------------------------------------
@@ -2436,6 +2486,7 @@ def readme(data: dict) -> str:
         "(header on row 2); 10-digit お問合せ番号; 管理番号 = カート番号",
         "generic-en.csv": "English headers, tab-separated, LF line ends; carriers written "
         "`Yamato Transport`, `Japan Post`",
+        **QUIRKS,
     }
     for name, fact in files.items():
         enc = fact["encoding"]
@@ -2555,8 +2606,12 @@ def check() -> None:
     numbers = [_digits(r.tracking) for r in DISPATCH if r.tracking]
     for r in DISPATCH:
         raw = _digits(r.tracking)
-        # An INVALID_ROW of a matched row is its order's (X1), not the row's own number.
-        broken = {"TRACKING_INVALID", "TRACKING_MANGLED"} & set(r.codes) or r.bucket == "invalid"
+        # An INVALID_ROW of a matched row is its order's (X1), not the row's own number; a row
+        # invalid for its placeholder number (UMN) has none, one invalid otherwise (a cancelled
+        # line) a good one.
+        broken = {"TRACKING_INVALID", "TRACKING_MANGLED"} & set(r.codes) or r.tracking.startswith(
+            "UMN"
+        )
         if r.tracking and not broken and r.carrier != "西濃運輸":
             assert mod7_ok(raw), (r.file, r.row, r.tracking)
         if broken:
@@ -2586,6 +2641,8 @@ def generate() -> dict[str, bytes]:
     write_clickpost()
     write_seino_km2()
     write_generic_en()
+    for scenario in SCENARIOS:
+        write_scenario(scenario)
     check()
     data = write_expected()
     OUT["README.md"] = readme(data).encode()
