@@ -2227,7 +2227,7 @@ def build_all_run(main: dict) -> dict:
     for cart in CARTS:
         for i in range(len(cart.lines)):
             counts[_line_bucket(cart, i, buckets)] += 1
-    rows = [r for r in DISPATCH if r.file != "generic-ko-protected.xlsx"]
+    rows = [r for r in DISPATCH if r.file in MAIN_DISPATCH + EXTRA_DISPATCH]
     dispatch_counts = dict.fromkeys(main["dispatch_buckets"], 0)
     for r in rows:
         dispatch_counts[r.bucket] += 1
