@@ -33,10 +33,10 @@ def test_check_names_the_file_that_differs_and_writes_nothing(tmp_path, monkeypa
     shutil.copytree(SAMPLES, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (copy / "seino-km2.csv").write_bytes((copy / "seino-km2.csv").read_bytes() + b"\r\n")
     (copy / "generic-en.csv").unlink()
-    before = {p.name: p.read_bytes() for p in copy.iterdir()}
+    before = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()}
     monkeypatch.setattr(script, "HERE", copy)
     assert script.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "samples/seino-km2.csv differs" in err and "samples/generic-en.csv differs" in err
     assert "clickpost.csv" not in err
-    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()} == before
