@@ -101,6 +101,10 @@ def test_a_well_formed_orders_profile_loads(tmp_path):
     assert profile.header == ("注文番号", "送り状番号", "配送会社")
     assert profile.upload.dispatch.name(7) == "qsm-upload-007.csv"
     assert profile.upload.shipdate.fill == ("est_ship_date",)
+    assert profile.file == {  # [file] defaults
+        "format": "csv", "encoding": "utf-8", "newline": "CRLF", "quoting": "minimal",
+        "delimiter": ",",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -114,6 +118,8 @@ def test_a_well_formed_orders_profile_loads(tmp_path):
         (ORDERS, ("qsm-upload-{n:03d}.csv", "qsm-upload.csv"), "with {n:03d} in it"),
         (ORDERS, ("rows_per_file = 500", "rows_per_file = 501"), "rows_per_file is 1 to 500"),
         (GOOD + UPLOAD, ("", ""), "only one, has [upload]"),
+        (GOOD, ("[columns]", '[file]\nencoding = "shift-jis"\n[columns]'), "[file] encoding"),
+        (GOOD, ("[columns]", '[file]\nformat = "xls"\n[columns]'), "[file] format = 'xls'"),
     ],
 )
 def test_a_profile_that_cannot_work_stops_naming_the_file(tmp_path, text, change, says):

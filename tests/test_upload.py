@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from batch import upload
+from batch import formats, outputs, staging, upload
 from batch.read import read_table
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -39,3 +39,20 @@ def test_batches_do_not_change_the_files(tmp_path, monkeypatch, case):
         assert names.tolist() == [f"qsm-upload-{i // 2 + 1:03d}.csv" for i in range(n)]
     assert outputs[1] == outputs[2] == outputs[100]
     assert len(outputs[1]) == (n + 1) // 2
+
+
+@pytest.mark.parametrize("profile", formats.profiles(), ids=lambda p: p.name)
+def test_every_file_a_profile_names_is_one_the_out_folder_knows_as_its_own(profile):
+    """The --out folder moves or replaces only names it knows (staging.OWN_NAME,
+    outputs.WRITES): a profile naming its files otherwise must change those too."""
+    names = []
+    if profile.upload:
+        for n in (1, 999):
+            dispatch, shipdate = profile.upload.dispatch.name(n), profile.upload.shipdate.name(n)
+            assert outputs.WRITES["run"].fullmatch(dispatch)
+            assert outputs.WRITES["plan"].fullmatch(shipdate)
+            names += [dispatch, shipdate]
+    if profile.writer:
+        assert outputs.WRITES["labels"].fullmatch(profile.writer["file"])
+        names.append(profile.writer["file"])
+    assert all(staging.OWN_NAME.fullmatch(n) for n in names)
