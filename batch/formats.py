@@ -11,7 +11,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -50,6 +50,7 @@ UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate":
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
 
 
+@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
 def header_key(text: str) -> str:
     """The form headers are compared in: NFKC, no whitespace, casefolded.
 
@@ -104,12 +105,16 @@ class Profile:
     upload: Upload | None = None  # orders profiles: the QSM upload files
     path: Path | None = None
 
+    @cached_property
+    def _alias_keys(self) -> dict[str, frozenset[str]]:
+        """Each canonical column's header spellings, compared as headers are."""
+        return {c: frozenset(header_key(a) for a in aliases) for c, aliases in self.columns.items()}
+
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
         keys = [header_key(h) for h in header]
         found: dict[str, int] = {}
-        for canon, aliases in self.columns.items():
-            wanted = {header_key(a) for a in aliases}
+        for canon, wanted in self._alias_keys.items():
             for i, k in enumerate(keys):
                 if k in wanted:
                     found[canon] = i
