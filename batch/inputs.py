@@ -203,6 +203,37 @@ def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
     return own.where(own.ne(""), table.profile.carrier)
 
 
+def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.DataFrame):
+    """A line the sheet marks cancelled is no dispatch, and a mark that is neither a yes nor a
+    no of the profile's [cancelled] is not guessed: both are INVALID_ROW, the order stays
+    unshipped. Returns the valid mask and the invalid rows with these added."""
+    meaning = formats.answers(table.profile.cancelled)
+    text = normalize.nfkc(raw["cancelled"])
+    # A column holds a few distinct marks: look those up (1 yes, 0 no, -1 neither), then spread.
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    looked = [int(meaning[k]) if (k := formats.status_key(t)) in meaning else -1 for t in distinct]
+    answer = np.array(looked, dtype=np.int8)[codes]
+    bad = answer != 0
+    if not bad.any():
+        return valid, invalid
+    yes, no = (", ".join(table.profile.cancelled[a]) for a in ("yes", "no"))
+    why = np.where(
+        answer[bad] == 1,
+        "cancelled in the sheet: not a dispatch, the order stays unshipped",
+        f"neither a yes ({yes}) nor a no ({no}): held, correct the sheet",
+    )
+    rows = table.frame[bad]
+    reference = rows["reference"]
+    column = table.sheet.header[table.positions["cancelled"]]
+    message = ("reference '" + reference + "', ").where(reference.ne(""), "") + column + ": "
+    message = message + why + " (value: '" + text[bad] + "')"
+    found = exceptions.make(
+        "INVALID_ROW", rows, message, tracking_no=rows["tracking_no"],
+        recipient=rows.get("recipient_name"),
+    )  # fmt: skip
+    return valid & ~bad, exceptions.concat([invalid, found])
+
+
 def load_dispatch(
     path: str | os.PathLike, format: str | None = None, password: str | None = None
 ) -> Loaded:
@@ -248,6 +279,8 @@ def prepare_dispatch(table: Table) -> Loaded:
     started = time.perf_counter()
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
     validated = time.perf_counter() - started
+    if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
+        valid, invalid = _cancelled(raw, table, valid, invalid)
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])

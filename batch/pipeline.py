@@ -226,27 +226,29 @@ def _sorted(found: pd.DataFrame) -> pd.DataFrame:
 def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
     o = orders.frame
     up = decision.upload
+    layout = orders.table.profile.upload
     ship = up["ship_date"].fillna(pd.Timestamp(today))
     rows = pd.DataFrame(
         {
             "tracking_no": up["tracking_no"].to_numpy(),
             "carrier": up["carrier"].to_numpy(),
-            "ship_date": _ymd(ship),
+            "ship_date": _ymd(ship, layout.date_format),
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
         # The export's row label of each order (order numbers are unique in o).
         index=o.index.to_numpy()[positions(up["order_no"], o["order_no"])],
     ).sort_index()
-    filled = rows[["tracking_no", "carrier", "ship_date"]]
-    files = upload.write(orders.table.sheet, orders.table.positions, filled, staging, language)
+    files = upload.write(
+        orders.table.sheet, orders.table.positions, rows, staging, language, layout
+    )
     return rows.assign(file=upload.file_of_rows(files))
 
 
-def _ymd(dates: pd.Series) -> np.ndarray:
+def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:
     """2026/11/26 text of each date, formatted once per distinct day (a run ships on a few)."""
     codes, days = pd.factorize(dates)
-    return days.strftime("%Y/%m/%d").to_numpy(dtype=object)[codes]
+    return days.strftime(date_format).to_numpy(dtype=object)[codes]
 
 
 def bucket_counts(x: Decided) -> tuple[dict, dict, bool]:

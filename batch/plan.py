@@ -186,11 +186,15 @@ def _write(target: Target, x: Planned, book, options: PlanOptions) -> PlanResult
     record = book is not None and not options.dry_run
     with target.staged(record) as (run_id, stage):
         staging = stage.path
-        ymd = x.dated["est_ship_date"].dt.strftime("%Y/%m/%d")
-        rows = pd.DataFrame({"est_ship_date": ymd}, index=x.dated.index).sort_index()
+        layout = orders.table.profile.upload
+        rows = pd.DataFrame(
+            {"est_ship_date": x.dated["est_ship_date"].dt.strftime(layout.date_format)},
+            index=x.dated.index,
+        ).sort_index()
         language = orders.table.profile.language or "ja"
-        sheet, where = orders.table.sheet, orders.table.positions
-        files = upload.write(sheet, where, rows, staging, language, prefix="qsm-shipdate")
+        files = upload.write(
+            orders.table.sheet, orders.table.positions, rows, staging, language, layout, "shipdate"
+        )
         name = pd.Series(upload.file_of_rows(files), index=rows.index)
         dated = x.dated.assign(file=name.reindex(x.dated.index).to_numpy())
         summary = _summary(run_id, options, orders, x.bucket, dated, files)
