@@ -1,13 +1,18 @@
 """The carrier registry and tracking-number validation.
 
-`resolve` turns the carrier text of an order or a dispatch sheet (Japanese, Korean or
-English, any spacing) into a registry row; `validate_tracking` checks numbers against the
-service's `number_rule`. Facts and sources: reference/couriers.md §5, reference/qsm.md §2.3.
+The registry is data: ``schemas/carriers.toml`` (services, their names, QSM spellings,
+whether trackable, number rules), loaded and checked once, on first use. `resolve` turns the
+carrier text of an order or a dispatch sheet (Japanese, Korean or English, any spacing) into
+a registry row; `validate_tracking` checks numbers against the service's `number_rule`.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,7 +20,13 @@ import pycountry
 
 from batch import normalize
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 MAX_LENGTH = 50  # QSM's TrackingNo limit (qsm.md §2.3)
+REGISTRY = Path(str(files("schemas") / "carriers.toml"))
 
 
 @dataclass(frozen=True)
@@ -28,250 +39,69 @@ class Service:
     aliases: tuple[str, ...] = ()
 
 
-# Number rules (see _RULES below):
-#   mod7_12         12 digits, first 11 mod 7 = last (Yamato, Sagawa, Japan Post domestic)
-#   s10             UPU S10, e.g. EF719215461JP (international mail)
-#   mod7_12_or_s10  either of the two: "Japan Post" without the service named
-#   digits10        Seino; digits10_14  Fukuyama; alnum8_20  Qxpress
-#   none            untrackable service: nothing to check
-#   any             (and any unknown rule) non-empty, at most MAX_LENGTH characters
-#
-# The first service of each company is the one its plain company name (COMPANIES) means.
-SERVICES: tuple[Service, ...] = (
-    Service(
-        "yamato",
-        "宅急便",
-        "ヤマト宅急便",
-        True,
-        "mod7_12",
-        ("宅急便", "ヤマト宅急便", "ta-q-bin", "takkyubin", "다큐빈", "택큐빈"),
-    ),
-    Service(
-        "yamato",
-        "宅急便コンパクト",
-        "ヤマト宅急便",
-        True,
-        "mod7_12",
-        ("宅急便コンパクト", "takkyubin compact", "다큐빈컴팩트", "택큐빈컴팩트"),
-    ),
-    Service("yamato", "ネコポス", "ネコポス", True, "mod7_12", ("ネコポス", "nekopos", "네코포스")),
-    # Replaced ネコポス in 2024-25; no QSM spelling seen in any source.
-    Service(
-        "yamato",
-        "クロネコゆうパケット",
-        "",
-        True,
-        "mod7_12",
-        ("クロネコゆうパケット", "kuroneko yu-packet", "쿠로네코유우패킷", "쿠로네코유패킷"),
-    ),
-    # Discontinued 2024-01 (became クロネコゆうメール) but still a QSM name.
-    Service(
-        "yamato",
-        "クロネコDM便",
-        "クロネコDM便",
-        True,
-        "mod7_12",
-        ("クロネコDM便", "DM便", "kuroneko dm"),
-    ),
-    Service(
-        "yamato",
-        "クロネコゆうメール",
-        "",
-        False,
-        "none",
-        ("クロネコゆうメール", "쿠로네코유우메일"),
-    ),
-    Service("sagawa", "飛脚宅配便", "佐川急便", True, "mod7_12", ("飛脚宅配便", "飛脚", "hikyaku")),
-    # Japan Post's own tracking site also tracks inbound international mail, so a plain
-    # "Japan Post" accepts S10 numbers of any country.
-    Service("japanpost", "日本郵便", "ゆうパック", True, "mod7_12_or_s10"),
-    Service(
-        "japanpost",
-        "ゆうパック",
-        "ゆうパック",
-        True,
-        "mod7_12",
-        ("ゆうパック", "yu-pack", "yupack", "유우팩", "유팩"),
-    ),
-    Service(
-        "japanpost",
-        "ゆうパケット",
-        "ゆうパケット",
-        True,
-        "mod7_12",
-        (
-            "ゆうパケット",
-            "ゆうパケットプラス",
-            "ゆうパケットポスト",
-            "yu-packet",
-            "yupacket",
-            "유우패킷",
-            "유패킷",
-        ),
-    ),
-    # 12 digits starting 628; passing mod 7 is assumed, not verified (couriers.md §3.2).
-    Service(
-        "japanpost",
-        "クリックポスト",
-        "クリックポスト",
-        True,
-        "mod7_12",
-        ("クリックポスト", "click post", "clickpost", "클릭포스트"),
-    ),
-    Service(
-        "japanpost",
-        "レターパック",
-        "",
-        True,
-        "mod7_12",
-        (
-            "レターパック",
-            "レターパックプラス",
-            "レターパックライト",
-            "letter pack",
-            "letterpack",
-            "레터팩",
-            "레터팩플러스",
-            "레터팩라이트",
-        ),
-    ),
-    Service(
-        "japanpost",
-        "EMS",
-        "",
-        True,
-        "s10",
-        (
-            "EMS",
-            "国際スピード郵便",
-            "国際郵便",
-            "国際小包",
-            "国際書留",
-            "international mail",
-            "k-packet",
-            "kパケット",
-            "케이패킷",
-            "국제우편",
-            "국제특송",
-            "이엠에스",
-        ),
-    ),
-    Service(
-        "japanpost",
-        "定形外郵便",
-        "",
-        False,
-        "none",
-        (
-            "定形外郵便",
-            "定形外",
-            "定型外郵便",
-            "定型外",
-            "teikeigai",
-            "정형외",
-            "정형외우편",
-            "테이케이가이",
-        ),
-    ),
-    Service(
-        "japanpost",
-        "ゆうメール",
-        "",
-        False,
-        "none",
-        ("ゆうメール", "yu-mail", "yumail", "유우메일", "유메일"),
-    ),
-    Service(
-        "japanpost",
-        "スマートレター",
-        "",
-        False,
-        "none",
-        ("スマートレター", "smart letter", "smartletter", "스마트레터"),
-    ),
-    Service(
-        "japanpost",
-        "普通郵便",
-        "",
-        False,
-        "none",
-        ("普通郵便", "定形郵便", "定型郵便", "第一種郵便", "regular mail", "보통우편", "일반우편"),
-    ),
-    Service(
-        "seino",
-        "カンガルー便",
-        "西濃運輸",
-        True,
-        "digits10",
-        ("カンガルー便", "カンガルー宅配便", "kangaroo"),
-    ),
-    Service("fukuyama", "福山通運", "福山通運", True, "digits10_14"),
-    Service("qxpress", "Qxpress", "Qxpress", True, "alnum8_20"),
-)
-
-# Names of the company as a whole; they resolve to the company's first service above.
-COMPANIES: dict[str, tuple[str, ...]] = {
-    "yamato": (
-        "ヤマト運輸",
-        "ヤマト",
-        "クロネコヤマト",
-        "クロネコ",
-        "yamato",
-        "yamato transport",
-        "kuroneko yamato",
-        "kuroneko",
-        "야마토",
-        "야마토운수",
-        "야마토운송",
-        "야마토택배",
-        "쿠로네코",
-        "쿠로네코야마토",
-    ),
-    "sagawa": (
-        "佐川急便",
-        "佐川",
-        "sagawa",
-        "sagawa express",
-        "사가와",
-        "사가와큐빈",
-        "사가와택배",
-        "사가와익스프레스",
-    ),
-    "japanpost": (
-        "日本郵便",
-        "郵便局",
-        "日本郵政",
-        "ゆうびん",
-        "japan post",
-        "japanpost",
-        "jp post",
-        "japan postal",
-        "일본우편",
-        "일본우정",
-        "일본우체국",
-        "우체국",
-    ),
-    "seino": ("西濃運輸", "西濃", "seino", "seino transportation", "세이노", "세이노운수"),
-    "fukuyama": (
-        "福山通運",
-        "福通",
-        "fukuyama",
-        "fukuyama transporting",
-        "fukutsu",
-        "후쿠야마",
-        "후쿠야마통운",
-    ),
-    "qxpress": (
-        "Qxpress",
-        "q express",
-        "qxpress japan",
-        "キューエクスプレス",
-        "큐익스프레스",
-        "큐엑스프레스",
-    ),
-}
-
 COLUMNS = ["company", "service", "qsm_name", "trackable", "number_rule"]
+_TYPES = {"company": str, "service": str, "qsm_name": str, "trackable": bool, "number_rule": str}
+
+
+@dataclass(frozen=True)
+class Registry:
+    services: tuple[Service, ...]
+    companies: dict[str, tuple[str, ...]]  # company -> names of the company as a whole
+    exact: dict[str, int]  # matching key -> service position
+    contained: list[tuple[str, int]]  # (key, position) in the order containment tries them
+    table: pd.DataFrame  # one row per service (COLUMNS) and a last row for "unknown"
+
+
+def _service(path: Path, n: int, entry: dict) -> Service:
+    where = f"{path}: service {n} ({entry.get('service', '?')})"
+    unknown = sorted(set(entry) - {*_TYPES, "aliases"})
+    missing = sorted(set(_TYPES) - set(entry) - {"qsm_name"})
+    if unknown or missing:
+        raise ValueError(f"{where}: unknown keys {unknown}, missing keys {missing}")
+    values = {"qsm_name": "", **{k: v for k, v in entry.items() if k != "aliases"}}
+    aliases = entry.get("aliases", [])
+    if any(type(values[k]) is not t for k, t in _TYPES.items()) or not all(
+        isinstance(a, str) for a in aliases
+    ):
+        raise ValueError(f"{where}: trackable is true or false, aliases a list of texts")
+    if values["number_rule"] not in NUMBER_RULES:
+        raise ValueError(f"{where}: number_rule is one of {', '.join(NUMBER_RULES)}")
+    return Service(**values, aliases=tuple(aliases))
+
+
+def load(path: Path = REGISTRY) -> Registry:
+    """The registry in ``path``, checked: a typo would silently make a carrier unknown."""
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    if set(data) != {"service", "companies"}:
+        raise ValueError(f"{path}: expects [[service]] entries and [companies], got {sorted(data)}")
+    services = tuple(_service(path, n, e) for n, e in enumerate(data["service"], start=1))
+    companies = {k: tuple(v) for k, v in data["companies"].items()}
+    stray = sorted({s.company for s in services} ^ set(companies))
+    if stray:
+        raise ValueError(f"{path}: companies without a service or [companies] names: {stray}")
+    exact, contained = _alias_table(services, companies)
+    table = pd.DataFrame(
+        [[getattr(svc, c) for c in COLUMNS] for svc in services] + [["", "", "", False, ""]],
+        columns=COLUMNS,
+    ).astype({**{c: "str" for c in COLUMNS}, "trackable": bool})
+    return Registry(services, companies, exact, contained, table)
+
+
+@cache
+def registry() -> Registry:
+    return load()
+
+
+def services() -> tuple[Service, ...]:
+    return registry().services
+
+
+def companies() -> dict[str, tuple[str, ...]]:
+    return registry().companies
 
 
 def _key(s: pd.Series) -> pd.Series:
@@ -279,17 +109,19 @@ def _key(s: pd.Series) -> pd.Series:
     return normalize.nfkc(s).str.casefold().str.replace(r"[\W_]+", "", regex=True)
 
 
-def _alias_table() -> tuple[dict[str, int], list[tuple[str, int]]]:
+def _alias_table(
+    services: tuple[Service, ...], companies: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Exact key → service position, and (key, position) in the order containment tries them.
 
     Service names come before company names (so "ネコポス(ヤマト運輸)" is ネコポス, not
     宅急便), longer before shorter (so "クロネコゆうパケット" is not ゆうパケット).
     """
     first: dict[str, int] = {}
-    for i, svc in enumerate(SERVICES):
+    for i, svc in enumerate(services):
         first.setdefault(svc.company, i)
-    names = [(a, i, 0) for i, svc in enumerate(SERVICES) for a in (svc.service, *svc.aliases)]
-    names += [(a, first[c], 1) for c, aliases in COMPANIES.items() for a in aliases]
+    names = [(a, i, 0) for i, svc in enumerate(services) for a in (svc.service, *svc.aliases)]
+    names += [(a, first[c], 1) for c, aliases in companies.items() for a in aliases]
     keys = _key(pd.Series([a for a, _, _ in names], dtype=object))
     rows = sorted(
         {(k, i, tier) for k, (_, i, tier) in zip(keys, names, strict=True)},
@@ -303,23 +135,14 @@ def _alias_table() -> tuple[dict[str, int], list[tuple[str, int]]]:
     return exact, contained
 
 
-_EXACT, _CONTAINED = _alias_table()
-_UNKNOWN = len(SERVICES)
-_TABLE = pd.DataFrame(
-    [[getattr(svc, c) for c in COLUMNS] for svc in SERVICES] + [["", "", "", False, ""]],
-    columns=COLUMNS,
-).astype(
-    {"company": "str", "service": "str", "qsm_name": "str", "trackable": bool, "number_rule": "str"}
-)
-
-
-def _lookup(key: str) -> int:
+def _lookup(key: str, reg: Registry) -> int:
+    unknown = len(reg.services)
     if not key:
-        return _UNKNOWN
-    if key in _EXACT:
-        return _EXACT[key]
+        return unknown
+    if key in reg.exact:
+        return reg.exact[key]
     # Longer texts such as "ヤマト運輸(宅急便)" or "宅配便(佐川急便)".
-    return next((i for alias, i in _CONTAINED if alias in key), _UNKNOWN)
+    return next((i for alias, i in reg.contained if alias in key), unknown)
 
 
 def resolve(names: pd.Series) -> pd.DataFrame:
@@ -328,9 +151,11 @@ def resolve(names: pd.Series) -> pd.DataFrame:
     Columns: company, service, qsm_name, trackable (bool), number_rule.
     """
     # Carrier columns hold a handful of distinct values: key and look up each one once.
+    reg = registry()
     codes, distinct = pd.factorize(normalize.as_text(names))
-    found = _key(pd.Series(distinct, dtype=object)).map(_lookup).to_numpy(dtype=np.int64)
-    return _TABLE.take(found[codes]).set_axis(names.index)
+    keys = _key(pd.Series(distinct, dtype=object))
+    found = np.array([_lookup(k, reg) for k in keys], dtype=np.int64)
+    return reg.table.take(found[codes]).set_axis(names.index)
 
 
 # --- tracking-number rules ----------------------------------------------------------------

@@ -11,10 +11,13 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+import pandas as pd
+
+from batch import carriers
 from schemas.columns import BY_KIND
 
 if sys.version_info >= (3, 11):
@@ -31,9 +34,23 @@ STATES = ("paid", "awaiting_payment", "cancelled", "delayed", "shipped")
 _SPACES = re.compile(r"\s+")
 # The keys a profile may have; anything else is a typo that would silently do nothing.
 _KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
-         "signature", "columns", "service_codes", "writer", "statuses"}  # fmt: skip
+         "signature", "columns", "service_codes", "writer", "statuses", "header",
+         "upload", "file", "cancelled"}  # fmt: skip
+# [file]: how the layout's software writes the file (the reader finds all of it by itself;
+# the samples are written from it). Each key with the values it may take, the default first.
+FILE_KEYS = {
+    "format": ("csv", "xlsx"),
+    "encoding": ("utf-8", "utf-8-sig", "cp932"),
+    "newline": ("CRLF", "LF"),
+    "quoting": ("minimal", "all"),
+    "delimiter": (",", "\t"),
+}
+# The canonical columns each upload file may fill: what run and plan have to give.
+UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate": ("est_ship_date",)}
+MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
 
 
+@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
 def header_key(text: str) -> str:
     """The form headers are compared in: NFKC, no whitespace, casefolded.
 
@@ -45,6 +62,25 @@ def header_key(text: str) -> str:
 # Statuses are compared as headers are: `配送遅延（要対応）` = `配送遅延 (要対応)`, `배송 지연` =
 # `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a part of a longer text.
 status_key = header_key
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    file: str  # name pattern: {n:03d} is the file's number, from 001
+    fill: tuple[str, ...]  # canonical columns written into the export's rows
+
+    def name(self, n: int) -> str:
+        return self.file.format(n=n)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The QSM upload files of an orders profile ([upload]): see batch/upload.py."""
+
+    date_format: str
+    rows_per_file: int
+    dispatch: UploadFile  # run's
+    shipdate: UploadFile  # plan's
 
 
 @dataclass(frozen=True)
@@ -62,14 +98,23 @@ class Profile:
     service_codes: dict[str, str] = field(default_factory=dict)
     writer: dict = field(default_factory=dict)  # import layout written by `labels`
     statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> 配送状態 texts
+    header: tuple[str, ...] = ()  # the full header row the layout's software writes
+    file: dict[str, str] = field(default_factory=dict)  # [file]: see FILE_KEYS
+    # [cancelled]: "yes" / "no" -> the texts of the columns.cancelled column that mean it
+    cancelled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    upload: Upload | None = None  # orders profiles: the QSM upload files
     path: Path | None = None
+
+    @cached_property
+    def _alias_keys(self) -> dict[str, frozenset[str]]:
+        """Each canonical column's header spellings, compared as headers are."""
+        return {c: frozenset(header_key(a) for a in aliases) for c, aliases in self.columns.items()}
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
         keys = [header_key(h) for h in header]
         found: dict[str, int] = {}
-        for canon, aliases in self.columns.items():
-            wanted = {header_key(a) for a in aliases}
+        for canon, wanted in self._alias_keys.items():
             for i, k in enumerate(keys):
                 if k in wanted:
                     found[canon] = i
@@ -92,6 +137,10 @@ def _load(path: Path) -> Profile:
     with path.open("rb") as f:
         data = tomllib.load(f)
     columns = {k: tuple(v) for k, v in data.get("columns", {}).items()}
+    header = tuple(data.get("header", ()))
+    writer = data.get("writer", {})
+    if writer and "header" not in writer:  # an import layout that is the export layout
+        writer = {**writer, "header": list(header)}
     profile = Profile(
         name=data.get("name", path.stem),
         title=data.get("title", path.stem),
@@ -104,11 +153,16 @@ def _load(path: Path) -> Profile:
         language=data.get("language", ""),
         layout=data.get("layout", ""),
         service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
-        writer=data.get("writer", {}),
+        writer=writer,
         statuses={k: tuple(v) for k, v in data.get("statuses", {}).items()},
+        header=header,
+        file=_file(path, data.get("file", {})),
+        cancelled=_cancelled(path, data.get("cancelled"), "cancelled" in columns),
+        upload=_upload(path, data["upload"]) if "upload" in data else None,
         path=path,
     )
     _check(path, data, profile)
+    _check_layout(path, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
     try:
@@ -128,6 +182,94 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _cancelled(path: Path, data: dict | None, mapped: bool) -> dict[str, tuple[str, ...]]:
+    """[cancelled] yes = [...], no = [...]: what the texts of a cancelled column mean. A column
+    without the table could not be read, a table without the column would do nothing."""
+    if data is None and not mapped:
+        return {}
+    if data is None or not mapped or set(data) != {"yes", "no"} or not all(data.values()):
+        raise ValueError(f"{path}: columns.cancelled goes with [cancelled] yes = [...], no = [...]")
+    table = {k: tuple(v) for k, v in data.items()}
+    try:
+        answers(table)
+    except ValueError as exc:
+        raise ValueError(f"{path}: [cancelled] {exc}") from None
+    return table
+
+
+def answers(cancelled: dict[str, tuple[str, ...]]) -> dict[str, bool]:
+    """status_key(text) -> whether it says cancelled; a text under both answers is refused."""
+    table: dict[str, bool] = {}
+    for answer, texts in cancelled.items():
+        for text in texts:
+            if table.setdefault(status_key(text), answer == "yes") != (answer == "yes"):
+                raise ValueError(f"{text!r} is both yes and no")
+    return table
+
+
+def _file(path: Path, data: dict) -> dict[str, str]:
+    """[file] with every key, the defaults filled in; an unknown key or value stops."""
+    bad = [f"{k} = {v!r}" for k, v in data.items() if v not in FILE_KEYS.get(k, ())]
+    if bad:
+        choices = "; ".join(f"{k}: {', '.join(map(repr, v))}" for k, v in FILE_KEYS.items())
+        raise ValueError(f"{path}: [file] {', '.join(bad)} (known: {choices})")
+    return {k: data.get(k, values[0]) for k, values in FILE_KEYS.items()}
+
+
+def _upload(path: Path, data: dict) -> Upload:
+    """[upload], checked: a column no command fills, or a file name without its number, stops."""
+    where = f"{path}: [upload]"
+    if set(data) != {"date_format", "rows_per_file", *UPLOAD_FILLS}:
+        raise ValueError(f"{where} has date_format, rows_per_file, dispatch and shipdate")
+    parts = {}
+    for part, allowed in UPLOAD_FILLS.items():
+        entry = data[part]
+        fill = tuple(entry.get("fill", ()))
+        name = str(entry.get("file", ""))
+        if set(entry) != {"file", "fill"} or not fill or not set(fill) <= set(allowed):
+            raise ValueError(f"{where} {part}: file and fill, fill one or more of {allowed}")
+        if "{n:03d}" not in name or not name.endswith(".csv") or "/" in name:
+            raise ValueError(f"{where} {part}: file {name!r} is a .csv name with {{n:03d}} in it")
+        parts[part] = UploadFile(name, fill)
+    rows = data["rows_per_file"]
+    if not isinstance(rows, int) or not 1 <= rows <= MAX_UPLOAD_ROWS:
+        raise ValueError(f"{where}: rows_per_file is 1 to {MAX_UPLOAD_ROWS}")
+    return Upload(str(data["date_format"]), rows, **parts)
+
+
+def _check_layout(path: Path, profile: Profile) -> None:
+    """The header fits its own profile, an orders profile says how it is uploaded, and every
+    carrier the profile names is in the registry."""
+    if profile.header and not profile.fits(profile.header):
+        missing = ", ".join(profile.missing(profile.header))
+        raise ValueError(f"{path}: the profile's own header lacks {missing}")
+    if (profile.upload is None) == (profile.kind == "orders"):
+        raise ValueError(f"{path}: an orders profile, and only one, has [upload]")
+    names = [profile.carrier] if profile.carrier else []
+    names += [*profile.service_codes.values(), *profile.writer.get("services", {})]
+    found = carriers.resolve(pd.Series(names, dtype=object))["company"]
+    unknown = [n for n, company in zip(names, found, strict=True) if not company]
+    if unknown:
+        raise ValueError(f"{path}: carriers not in the registry: {', '.join(unknown)}")
+
+
+def _detection_conflicts(loaded: Sequence[Profile]) -> None:
+    """Each profile with a header is the one detected for it, and no other ties with it."""
+    for p in loaded:
+        if not p.header:
+            continue
+        ranked = _ranked(p.header, [q for q in loaded if q.kind == p.kind])
+        if ranked[0][1] is not p or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+            others = ", ".join(q.name for _, q in ranked if q is not p)
+            raise ValueError(f"{p.path}: its own header is detected as, or ties with: {others}")
+
+
+def _ranked(header: Sequence[str], among: Sequence[Profile]) -> list[tuple[tuple, Profile]]:
+    """The profiles that fit ``header``, most specific first: priority, then columns found."""
+    fitting = [((p.priority, len(p.locate(header))), p) for p in among if p.fits(header)]
+    return sorted(fitting, key=lambda r: r[0], reverse=True)
 
 
 def status_table(statuses: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -156,8 +298,14 @@ def shared_statuses() -> dict[str, tuple[str, ...]]:
 
 @cache
 def profiles() -> tuple[Profile, ...]:
-    """Every profile shipped in schemas/formats, sorted by name."""
-    return tuple(sorted((_load(p) for p in FORMATS_DIR.glob("*.toml")), key=lambda p: p.name))
+    """Every profile shipped in schemas/formats, sorted by name, checked as a set too."""
+    return load_all(FORMATS_DIR)
+
+
+def load_all(folder: Path) -> tuple[Profile, ...]:
+    loaded = tuple(sorted((_load(p) for p in folder.glob("*.toml")), key=lambda p: p.name))
+    _detection_conflicts(loaded)
+    return loaded
 
 
 def get(name: str) -> Profile:
@@ -174,10 +322,8 @@ def candidates(kind: str | None) -> list[Profile]:
 
 def best_fit(header: Sequence[str], kind: str | None) -> Profile | None:
     """The most specific profile whose required columns are all in ``header``."""
-    fitting = [p for p in candidates(kind) if p.fits(header)]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda p: (p.priority, len(p.locate(header))))
+    ranked = _ranked(header, candidates(kind))
+    return ranked[0][1] if ranked else None
 
 
 def closest(header: Sequence[str], kind: str | None) -> tuple[Profile, list[str]]:

@@ -7,6 +7,7 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ class Loaded:
     invalid: pd.DataFrame  # INVALID_ROW exceptions
     invalid_rows: int  # input rows that are invalid (a row may fail several checks)
     rows: int = field(init=False)  # data rows read, valid or not
+    # Seconds spent reading ("parse"), validating and normalising: --profile shows them.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         self.rows = self.table.rows
@@ -71,6 +74,17 @@ def unknown_statuses(orders: pd.DataFrame) -> dict[str, list[str]]:
     unknown = orders[orders["state"].eq(UNKNOWN).to_numpy()]
     by_status = unknown.groupby("status", sort=False)["order_no"]
     return {status: list(nos) for status, nos in by_status}
+
+
+def _timed(prepare, path, kind, format, password) -> Loaded:
+    started = time.perf_counter()
+    table = read_table(path, kind, format, password)
+    parsed = time.perf_counter()
+    loaded = prepare(table)
+    seconds = {"parse": parsed - started, **loaded.seconds}
+    seconds["normalise"] = time.perf_counter() - parsed - seconds.get("validate", 0.0)
+    loaded.seconds = seconds
+    return loaded
 
 
 def _ids(s: pd.Series) -> pd.Series:
@@ -125,7 +139,7 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
 def load_orders(
     path: str | os.PathLike, format: str | None = None, password: str | None = None
 ) -> Loaded:
-    return prepare_orders(read_table(path, "orders", format, password))
+    return _timed(prepare_orders, path, "orders", format, password)
 
 
 def prepare_orders(table: Table) -> Loaded:
@@ -144,7 +158,9 @@ def prepare_orders(table: Table) -> Loaded:
         },
         index=raw.index,
     )
+    started = time.perf_counter()
     valid, invalid = _validate(orders_schema.Orders, checked, table)
+    validated = time.perf_counter() - started
     raw, checked = raw[valid], checked[valid]
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
@@ -174,7 +190,7 @@ def prepare_orders(table: Table) -> Loaded:
         },
         index=raw.index,
     )
-    return Loaded(table, frame, invalid, int((~valid).sum()))
+    return Loaded(table, frame, invalid, int((~valid).sum()), {"validate": validated})
 
 
 def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
@@ -187,10 +203,41 @@ def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
     return own.where(own.ne(""), table.profile.carrier)
 
 
+def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.DataFrame):
+    """A line the sheet marks cancelled is no dispatch, and a mark that is neither a yes nor a
+    no of the profile's [cancelled] is not guessed: both are INVALID_ROW, the order stays
+    unshipped. Returns the valid mask and the invalid rows with these added."""
+    meaning = formats.answers(table.profile.cancelled)
+    text = normalize.nfkc(raw["cancelled"])
+    # A column holds a few distinct marks: look those up (1 yes, 0 no, -1 neither), then spread.
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    looked = [int(meaning[k]) if (k := formats.status_key(t)) in meaning else -1 for t in distinct]
+    answer = np.array(looked, dtype=np.int8)[codes]
+    bad = answer != 0
+    if not bad.any():
+        return valid, invalid
+    yes, no = (", ".join(table.profile.cancelled[a]) for a in ("yes", "no"))
+    why = np.where(
+        answer[bad] == 1,
+        "cancelled in the sheet: not a dispatch, the order stays unshipped",
+        f"neither a yes ({yes}) nor a no ({no}): held, correct the sheet",
+    )
+    rows = table.frame[bad]
+    reference = rows["reference"]
+    column = table.sheet.header[table.positions["cancelled"]]
+    message = ("reference '" + reference + "', ").where(reference.ne(""), "") + column + ": "
+    message = message + why + " (value: '" + text[bad] + "')"
+    found = exceptions.make(
+        "INVALID_ROW", rows, message, tracking_no=rows["tracking_no"],
+        recipient=rows.get("recipient_name"),
+    )  # fmt: skip
+    return valid & ~bad, exceptions.concat([invalid, found])
+
+
 def load_dispatch(
     path: str | os.PathLike, format: str | None = None, password: str | None = None
 ) -> Loaded:
-    return prepare_dispatch(read_table(path, "dispatch", format, password))
+    return _timed(prepare_dispatch, path, "dispatch", format, password)
 
 
 def load(
@@ -229,7 +276,11 @@ def prepare_dispatch(table: Table) -> Loaded:
         reference[blank] = _ids(raw["cart_reference"][blank]).str.lstrip("#").to_numpy()
     table.frame["tracking_no"] = tracking  # shown in INVALID_ROW rows
     table.frame["reference"] = reference
+    started = time.perf_counter()
     valid, invalid = _validate(dispatch_schema.Dispatch, checked, table)
+    validated = time.perf_counter() - started
+    if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
+        valid, invalid = _cancelled(raw, table, valid, invalid)
     raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
@@ -258,4 +309,4 @@ def prepare_dispatch(table: Table) -> Loaded:
         },
         index=raw.index,
     )
-    return Loaded(table, frame, invalid, int((~valid).sum()))
+    return Loaded(table, frame, invalid, int((~valid).sum()), {"validate": validated})

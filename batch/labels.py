@@ -14,7 +14,6 @@ import io
 import os
 import re
 import sys
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from batch import carriers, formats, normalize, orderstate, outputs
+from batch.command import Clock, Target
 from batch.errors import UsageError
 from batch.inputs import (
     UNKNOWN,
@@ -29,7 +29,7 @@ from batch.inputs import (
     load_orders,
     unknown_statuses,
 )
-from batch.job import new_run_id, today_in_tokyo
+from batch.job import today_in_tokyo
 from batch.ledger import Ledger
 
 if sys.version_info >= (3, 11):
@@ -304,11 +304,11 @@ def labels(
 ) -> LabelResult:
     """Write the courier import file and summary.json into ``out`` atomically."""
     options = options or LabelOptions()
-    started = time.perf_counter()
+    clock = Clock()
     if options.carrier not in CARRIERS:
         raise UsageError(f"--carrier must be one of {', '.join(CARRIERS)}.")
     sender = read_sender(options.sender_file)
-    folder, earlier = outputs.prepare(Path(out), "labels", options.ledger, options.replace, False)
+    target = Target.prepare(out, "labels", options.ledger, options.replace, False)
     orders = load_orders(orders_path, options.orders_format, options.password)
     if "address" not in orders.table.positions:
         raise UsageError(
@@ -319,35 +319,31 @@ def labels(
     if options.ledger and Path(options.ledger).is_file():
         with Ledger(Path(options.ledger)) as book:
             held = book.recorded(orders.frame["order_no"]).index
-    result = _labels(orders, Path(out), folder, earlier, options, sender, held)
-    result.seconds = time.perf_counter() - started
+    result = _write(target, decide(orders, options, sender, held), options)
+    result.seconds = clock.seconds
     return result
 
 
-def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOptions, sender,
-            held) -> LabelResult:  # fmt: skip
-    profile = formats.get(CARRIERS[options.carrier])
-    writer = profile.writer
+@dataclass
+class Labelled:
+    """What labels decided, before anything is written."""
+
+    orders: Loaded
+    bucket: pd.Series  # per valid order row
+    records: list[list[str]]  # the import file's rows
+    label_rows: list[dict]  # per label: reference, carts, orders
+    warnings: list[dict]
+
+
+def decide(orders: Loaded, options: LabelOptions, sender: dict, held: pd.Index) -> Labelled:
+    writer = formats.get(CARRIERS[options.carrier]).writer
     o = orders.frame
     bucket = buckets(o, options.carrier, held)
     todo = o[bucket.eq(LABELLED).to_numpy()]
     ship_date = options.ship_date.strftime(writer.get("date_format", "%Y/%m/%d"))
     codes = writer.get("services", {})
     default = writer.get("default_service", "")
-    warnings: list[dict] = []
-    if not any(sender.values()):
-        warnings.append(
-            {"kind": "no_sender", "message": "no --sender-file: ご依頼主 columns left blank"}
-        )
-    for status, order_nos in unknown_statuses(o).items():
-        warnings.append(
-            {
-                "kind": "unknown_status",
-                "status": status,
-                "orders": order_nos,
-                "message": f"配送状態 '{status}' is not a status the tool knows: no label",
-            }
-        )
+    warnings = _input_warnings(o, sender)
     records, label_rows = [], []
     for rows in group(todo, options.merge_same_address):
         carts = list(dict.fromkeys(rows["cart_no"]))
@@ -370,16 +366,37 @@ def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOpti
                     + " comes back as reference; `run` leaves the others unshipped",
                 }
             )
+    return Labelled(orders, bucket, records, label_rows, warnings)
 
-    run_id = new_run_id()
-    with outputs.staged(folder, run_id, None, False) as stage:
-        staging = stage.path
+
+def _input_warnings(o: pd.DataFrame, sender: dict) -> list[dict]:
+    warnings = []
+    if not any(sender.values()):
+        warnings.append(
+            {"kind": "no_sender", "message": "no --sender-file: ご依頼主 columns left blank"}
+        )
+    for status, order_nos in unknown_statuses(o).items():
+        warnings.append(
+            {
+                "kind": "unknown_status",
+                "status": status,
+                "orders": order_nos,
+                "message": f"配送状態 '{status}' is not a status the tool knows: no label",
+            }
+        )
+    return warnings
+
+
+def _write(target: Target, x: Labelled, options: LabelOptions) -> LabelResult:
+    profile = formats.get(CARRIERS[options.carrier])
+    writer = profile.writer
+    with target.staged(False) as (run_id, stage):
         name = writer["file"]
-        (staging / name).write_bytes(render(writer["header"], records))
-        counts = bucket.value_counts()
+        (stage.path / name).write_bytes(render(writer["header"], x.records))
+        counts = x.bucket.value_counts()
         order_counts = {b: int(counts.get(b, 0)) for b in BUCKETS}
-        order_counts[INVALID] = orders.invalid_rows
-        total = orders.rows
+        order_counts[INVALID] = x.orders.invalid_rows
+        total = x.orders.rows
         summary = {
             "version": 1,
             "command": "labels",
@@ -388,14 +405,14 @@ def _labels(orders: Loaded, out: Path, folder: Path, earlier, options: LabelOpti
             "layout": profile.name,
             "ship_date": options.ship_date.isoformat(),
             "inputs": {
-                "orders": outputs.input_entry(orders),
+                "orders": outputs.input_entry(x.orders),
                 "sender": str(options.sender_file) if options.sender_file else None,
             },
             "orders": {"total": total, **order_counts},
-            "labels": {"path": name, "rows": len(records)},
-            "warnings": warnings,
+            "labels": {"path": name, "rows": len(x.records)},
+            "warnings": x.warnings,
             "reconciled": total == sum(order_counts.values()),
         }
-        outputs.write_json(staging / "summary.json", summary)
-        replaced = outputs.publish_and_commit(stage, earlier, options.replace, None, options.ledger)
-    return LabelResult(run_id, out, summary, pd.DataFrame(label_rows), replaced=replaced)
+        outputs.write_json(stage.path / "summary.json", summary)
+        replaced = target.publish(stage, None, False, read_only_ledger=True)
+    return LabelResult(run_id, target.out, summary, pd.DataFrame(x.label_rows), replaced=replaced)

@@ -102,6 +102,17 @@ def run(
     options = options or Options()
     clock = Clock(options.progress)
     target = Target.prepare(out, "run", options.ledger, options.replace, options.dry_run)
+    orders, sheets, d = load_inputs(orders_path, dispatch_paths, options, clock)
+    with ledger_for_run(options.ledger, options.dry_run) as book:
+        decided = decide(orders, sheets, d, book, target.moving(), options, clock)
+        result = _write(target, decided, book, options, clock)
+    result.seconds = clock.seconds
+    result.timings = clock.times
+    return result
+
+
+def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
+    """The orders, each courier sheet, and the courier rows of all sheets in one frame."""
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
@@ -111,12 +122,7 @@ def run(
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
-    with ledger_for_run(options.ledger, options.dry_run) as book:
-        decided = decide(orders, sheets, d, book, target.moving(), options, clock)
-        result = _write(target, decided, book, options, clock)
-    result.seconds = clock.seconds
-    result.timings = clock.times
-    return result
+    return orders, sheets, d
 
 
 @dataclass
@@ -220,50 +226,58 @@ def _sorted(found: pd.DataFrame) -> pd.DataFrame:
 def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
     o = orders.frame
     up = decision.upload
+    layout = orders.table.profile.upload
     ship = up["ship_date"].fillna(pd.Timestamp(today))
     rows = pd.DataFrame(
         {
             "tracking_no": up["tracking_no"].to_numpy(),
             "carrier": up["carrier"].to_numpy(),
-            "ship_date": _ymd(ship),
+            "ship_date": _ymd(ship, layout.date_format),
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
         # The export's row label of each order (order numbers are unique in o).
         index=o.index.to_numpy()[positions(up["order_no"], o["order_no"])],
     ).sort_index()
-    filled = rows[["tracking_no", "carrier", "ship_date"]]
-    files = upload.write(orders.table.sheet, orders.table.positions, filled, staging, language)
+    files = upload.write(
+        orders.table.sheet, orders.table.positions, rows, staging, language, layout
+    )
     return rows.assign(file=upload.file_of_rows(files))
 
 
-def _ymd(dates: pd.Series) -> np.ndarray:
+def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:
     """2026/11/26 text of each date, formatted once per distinct day (a run ships on a few)."""
     codes, days = pd.factorize(dates)
-    return days.strftime("%Y/%m/%d").to_numpy(dtype=object)[codes]
+    return days.strftime(date_format).to_numpy(dtype=object)[codes]
 
 
-def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool) -> dict:
+def bucket_counts(x: Decided) -> tuple[dict, dict, bool]:
+    """The orders and dispatch rows per bucket of summary.json, and whether each adds up to
+    the rows read."""
     orders, sheets = x.orders, x.sheets
     counts = x.decision.bucket.value_counts()
     order_counts = {b: int(counts.get(b, 0)) for b in ORDER_BUCKETS}
     order_counts["invalid"] = orders.invalid_rows
     order_counts = {"total": orders.rows, **order_counts}
-
     found = x.found
-    unmatched = int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0
     pairs = x.matches.pairs
     dispatch_counts = {
         "total": sum(s.rows for s in sheets),
         "matched": int(pairs["dispatch_id"].nunique()) if len(pairs) else 0,
-        "unmatched": unmatched,
+        "unmatched": int(found["code"].isin(codes.UNMATCHED).sum()) if len(found) else 0,
         "invalid": sum(s.invalid_rows for s in sheets),
         "duplicate": len(x.matches.duplicate),
     }
-    files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
     reconciled = order_counts["total"] == sum(order_counts[b] for b in ORDER_BUCKETS) and (
         dispatch_counts["total"] == sum(dispatch_counts[b] for b in DISPATCH_BUCKETS)
     )
+    return order_counts, dispatch_counts, bool(reconciled)
+
+
+def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool) -> dict:
+    orders, sheets, found = x.orders, x.sheets, x.found
+    order_counts, dispatch_counts, reconciled = bucket_counts(x)
+    files = uploaded.groupby("file", sort=True).size() if len(uploaded) else pd.Series(dtype=int)
     by_code = found["code"].value_counts() if len(found) else pd.Series(dtype=int)
     downloaded_at, downloaded_from = x.exported_at
     summary = {

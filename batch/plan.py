@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from batch import jpcalendar, orderstate, outputs, upload, upload_life
+from batch.command import Clock, Target
 from batch.inputs import (
     DELAYED,
     UNKNOWN,
@@ -24,7 +24,7 @@ from batch.inputs import (
     load_orders,
     unknown_statuses,
 )
-from batch.job import ledger_for_run, new_run_id, today_in_tokyo
+from batch.job import ledger_for_run, today_in_tokyo
 from batch.report import workbook
 from batch.watch import NOTICE_BDAYS
 
@@ -134,20 +134,27 @@ def plan(
 ) -> PlanResult:
     """Propose estimated ship dates and write the QSM file(s) into ``out`` atomically."""
     options = options or PlanOptions()
-    started = time.perf_counter()
-    folder, earlier = outputs.prepare(
-        Path(out), "plan", options.ledger, options.replace, options.dry_run
-    )
+    clock = Clock()
+    target = Target.prepare(out, "plan", options.ledger, options.replace, options.dry_run)
     orders = load_orders(orders_path, options.orders_format, options.password)
     with ledger_for_run(options.ledger, options.dry_run) as book:
-        result = _plan(orders, Path(out), folder, earlier, options, book)
-    result.seconds = time.perf_counter() - started
+        result = _write(target, decide(orders, book, options), book, options)
+    result.seconds = clock.seconds
     return result
 
 
-def _plan(
-    orders: Loaded, out: Path, folder: Path, earlier, options: PlanOptions, book
-) -> PlanResult:
+@dataclass
+class Planned:
+    """What plan decided, before anything is written."""
+
+    orders: Loaded
+    bucket: pd.Series  # per valid order
+    dated: pd.DataFrame  # the orders to date (propose()), most urgent first
+    left: pd.DataFrame  # the others: order_no, cart_no, status, bucket, outcome
+    stale: pd.Index  # orders of an earlier ship-date file this export shows undated
+
+
+def decide(orders: Loaded, book, options: PlanOptions) -> Planned:
     o = orders.frame
     empty = pd.DataFrame(columns=["est_ship_date", "tracking_no"], dtype=str)
     ledger_dated = book.dated(o["order_no"]) if book else empty
@@ -171,43 +178,36 @@ def _plan(
     left = left.assign(bucket=bucket[bucket.ne(DATED)].to_numpy())
     # What plan.xlsx says of each: an unknown status is not "awaiting payment or cancelled".
     left["outcome"] = left["bucket"].where(left.pop("state").ne(UNKNOWN), "unknown_status")
+    return Planned(orders, bucket, dated, left, stale)
 
-    run_id = new_run_id()
+
+def _write(target: Target, x: Planned, book, options: PlanOptions) -> PlanResult:
+    orders = x.orders
     record = book is not None and not options.dry_run
-    with outputs.staged(folder, run_id, options.ledger if record else None, record) as stage:
+    with target.staged(record) as (run_id, stage):
         staging = stage.path
+        layout = orders.table.profile.upload
         rows = pd.DataFrame(
-            {"est_ship_date": dated["est_ship_date"].dt.strftime("%Y/%m/%d")}, index=dated.index
+            {"est_ship_date": x.dated["est_ship_date"].dt.strftime(layout.date_format)},
+            index=x.dated.index,
         ).sort_index()
         language = orders.table.profile.language or "ja"
         files = upload.write(
-            orders.table.sheet,
-            orders.table.positions,
-            rows,
-            staging,
-            language,
-            prefix="qsm-shipdate",
+            orders.table.sheet, orders.table.positions, rows, staging, language, layout, "shipdate"
         )
         name = pd.Series(upload.file_of_rows(files), index=rows.index)
-        dated = dated.assign(file=name.reindex(dated.index).to_numpy())
-        summary = _summary(run_id, options, orders, bucket, dated, files)
+        dated = x.dated.assign(file=name.reindex(x.dated.index).to_numpy())
+        summary = _summary(run_id, options, orders, x.bucket, dated, files)
         summary["dry_run"] = options.dry_run
         # Said aloud: a copied or re-saved export (a newer file time) also brings them back.
-        summary["proposed_again"] = int(dated["order_no"].isin(stale).sum())
+        summary["proposed_again"] = int(dated["order_no"].isin(x.stale).sum())
         outputs.write_json(staging / "summary.json", summary)
-        result = PlanResult(run_id, out, summary, dated, left, language, options.dry_run)
+        result = PlanResult(run_id, target.out, summary, dated, x.left, language, options.dry_run)
         workbook.write_plan(staging / "plan.xlsx", result)
         if record:
-            book.record_dates(
-                run_id,
-                options.today,
-                [orders.path],
-                folder,
-                dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d")),
-            )
-        result.replaced = outputs.publish_and_commit(
-            stage, earlier, options.replace, book, record=record
-        )
+            iso = dated.assign(est_ship_date=dated["est_ship_date"].dt.strftime("%Y-%m-%d"))
+            book.record_dates(run_id, options.today, [orders.path], target.folder, iso)
+        result.replaced = target.publish(stage, book, record)
     return result
 
 

@@ -1,8 +1,9 @@
 """QSM bulk-dispatch upload: the seller's own export, round-tripped.
 
 Same header row (verbatim), column order, encoding, BOM, delimiter and line endings as
-the file the seller downloaded; only the rows to dispatch, with 送り状番号, 配送会社 and
-発送日 filled. QSM takes at most 500 rows a file, so the rows are split.
+the file the seller downloaded; only the rows to dispatch, with the columns the orders
+profile's [upload] section names filled (run: 送り状番号, 配送会社, 発送日; plan: 発送予定日),
+split into files of its rows_per_file and named by its file pattern.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from batch.formats import Upload
 from batch.read import Sheet
 
-MAX_ROWS = 500
 FILES_PER_BATCH = 100  # files rendered together (50,000 rows)
 # Encodings QSM itself uses per screen language, for orders that came as .xlsx.
 SCREEN_ENCODING = {"ja": "cp932", "ko": "utf-8-sig"}
@@ -161,13 +162,17 @@ def write(
     rows: pd.DataFrame,
     out_dir: Path,
     language: str,
-    prefix: str = "qsm-upload",
-    max_rows: int = MAX_ROWS,
+    layout: Upload,
+    part: str = "dispatch",
 ) -> list[tuple[Path, pd.Index]]:
-    """Write ``rows`` (the canonical columns to fill; index = sheet row labels).
+    """Write ``rows`` (canonical columns, index = sheet row labels) as the ``part`` files of
+    ``layout`` ("dispatch" for run, "shipdate" for plan): only its ``fill`` columns are set.
 
     Returns each file written with the row labels it holds.
     """
+    upload_file = getattr(layout, part)
+    rows = rows[list(upload_file.fill)]
+    max_rows = layout.rows_per_file
     head = header_text(sheet) + _newline(sheet)
     written = []
     # A batch of files at a time: the filled cells of 770k rows and their text would add
@@ -179,7 +184,7 @@ def write(
         lines = _csv_lines(sheet, cells)
         for start in range(0, len(cells), max_rows):
             stop = min(start + max_rows, len(cells))
-            path = out_dir / f"{prefix}-{len(written) + 1:03d}.csv"
+            path = out_dir / upload_file.name(len(written) + 1)
             if lines is not None:
                 text = head + _joined(lines, start, stop)
             else:

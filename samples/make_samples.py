@@ -1,6 +1,10 @@
 """Generate the sample inputs in samples/ from fixed data.
 
-Run from anywhere:  python samples/make_samples.py
+Run from anywhere:  python samples/make_samples.py [--check]
+
+Each sheet is written by samples/writer.py from its format profile (header, [file]) and the
+rows built here; --check regenerates everything in memory and exits 1 naming each file of
+samples/ that differs (tests/test_sample_files.py runs it).
 
 One business day (Thursday 2026-11-26) of one shop, HANBIT SEOUL: a Korean seller of cosmetics
 and snacks on Qoo10 Japan, shipping from a warehouse in Ichikawa (Chiba). Every name, phone
@@ -16,7 +20,6 @@ Standard library + openpyxl + msoffcrypto-tool only.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -24,7 +27,6 @@ import json
 import re
 import sys
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,46 +36,27 @@ from openpyxl.styles import Alignment, Font, PatternFill
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere: the package beside it
 from batch import codes as code_table  # noqa: E402
+from batch import formats  # noqa: E402
+from samples.writer import Layout, render, xlsx_bytes  # noqa: E402
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 TODAY = dt.date(2026, 11, 26)
 PASSWORD = "hanbit-2026"
-XLSX_TIME = (2026, 11, 26, 9, 40, 0)  # zip entry time of every xlsx member
 JP_HOLIDAYS = frozenset({dt.date(2026, 11, 3), dt.date(2026, 11, 23)})  # 文化の日, 勤労感謝の日
 SHOP = "HANBIT SEOUL"
 
 # ----------------------------------------------------------------------------------------------
-# Layouts (header rows). Sources: /work/shared/reference/qsm.md §1.2-1.4, couriers.md §1-4.
+# Layouts: the header row and [file] of each format profile (schemas/formats/*.toml); every
+# sample file is written by writer.render from its Layout and the rows built below.
 # ----------------------------------------------------------------------------------------------
 
-
-def _split(*parts: str) -> list[str]:
-    return ",".join(parts).split(",")
-
-
-QSM_DETAIL_JA = _split(
-    "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,注文日,入金日,お届け希望日",
-    "発送予定日,配送完了日,配送方法,商品番号,商品名,数量,オプション情報,オプションコード,おまけ",
-    "受取人名,受取人名(フリガナ),受取人電話番号,受取人携帯電話番号,住所,郵便番号,国家",
-    "送料の決済,決済サイト,通貨,購入者決済金額,販売価格,割引額,注文金額の合計,供給原価の合計",
-    "購入者名,購入者名(フリガナ),配送要請事項,購入者電話番号,購入者携帯電話番号",
-    "販売者商品コード,JANコード,規格番号,プレゼント贈り主,外部広告,素材,ギフト注文",
-)
-QSM_DETAIL_KO = _split(
-    "배송상태,주문번호,장바구니번호,택배사,송장번호,발송일,주문일,입금일,배달희망일,발송예정일",
-    "배송완료일,배송방식,상품코드,상품명,수량,옵션정보,판매자옵션코드,사은품,수취인명",
-    "수취인명(음성표기),수취인전화번호,수취인핸드폰번호,주소,우편번호,국가,배송비결제,주문국가",
-    "통화,구매자결제금,판매가,할인액 ,총주문액,총공급원가,구매자명,구매자명(발음표기)",
-    "배송요청사항,구매자전화번호,구매자핸드폰번호,판매자상품코드,JAN코드,규격번호",
-    "(선물)보내는사람,수화물 보관함 서비스,외부광고,소재,선물하기주문",
-)
-QSM_BRIEF_JA = _split(
-    "配送状態,注文番号,カート番号,配送会社,送り状番号,発送日,発送予定日,商品名,数量",
-    "オプション情報,オプションコード,受取人名,販売者商品コード,外部広告,決済サイト",
-)
-QSM_BRIEF_KO = _split(
-    "배송상태,주문번호,장바구니번호,택배사,송장번호,발송일,발송예정일,상품명,수량,옵션정보",
-    "판매자옵션코드,수취인명,판매자상품코드,외부광고,주문국가,선물하기주문",
-)
+QSM_DETAIL_JA = list(formats.get("qsm-detail-ja").header)
+QSM_DETAIL_KO = list(formats.get("qsm-detail-ko").header)
+QSM_BRIEF_KO = list(formats.get("qsm-brief-ko").header)
 # The Korean detail file has one more column than the Japanese one, after (선물)보내는사람.
 KO_EXTRA_AT = QSM_DETAIL_KO.index("수화물 보관함 서비스")
 KO_STATUS = {
@@ -87,101 +70,7 @@ KO_STATUS = {
     "入金確認中": "입금확인중",
 }
 
-B2_HEADER = _split(
-    "お客様管理番号,送り状種類,クール区分,伝票番号,出荷予定日,お届け予定（指定）日,配達時間帯",
-    "お届け先コード,お届け先電話番号,お届け先電話番号枝番,お届け先郵便番号,お届け先住所",
-    "お届け先住所（アパートマンション名）,お届け先会社・部門名１,お届け先会社・部門名２",
-    "お届け先名,お届け先名略称カナ,敬称,ご依頼主コード,ご依頼主電話番号,ご依頼主電話番号枝番",
-    "ご依頼主郵便番号,ご依頼主住所,ご依頼主住所（アパートマンション名）,ご依頼主名",
-    "ご依頼主略称カナ,品名コード１,品名１,品名コード２,品名２,荷扱い１,荷扱い２,記事",
-    "コレクト代金引換額（税込）,コレクト内消費税額等,営業所止置き,営業所コード,発行枚数",
-    "個数口枠の印字,ご請求先顧客コード,ご請求先分類コード,運賃管理番号",
-    "クロネコwebコレクトデータ登録,クロネコwebコレクト加盟店番号",
-    "クロネコwebコレクト申込受付番号１,クロネコwebコレクト申込受付番号２",
-    "クロネコwebコレクト申込受付番号３,お届け予定ｅメール利用区分",
-    "お届け予定ｅメールe-mailアドレス,入力機種,お届け予定eメールメッセージ",
-    "お届け完了eメール利用区分,お届け完了ｅメールe-mailアドレス,お届け完了eメールメッセージ",
-    "クロネコ収納代行利用区分,予備,収納代行請求金額(税込),収納代行内消費税額等",
-    "収納代行請求先郵便番号,収納代行請求先住所,収納代行請求先住所（アパートマンション名）",
-    "収納代行請求先会社・部門名１,収納代行請求先会社・部門名２,収納代行請求先名(漢字)",
-    "収納代行請求先名(カナ),収納代行問合せ先名(漢字),収納代行問合せ先郵便番号",
-    "収納代行問合せ先住所,収納代行問合せ先住所（アパートマンション名）",
-    "収納代行問合せ先電話番号,収納代行管理番号,収納代行品名,収納代行備考,複数口くくりキー",
-    "検索キータイトル１,検索キー１,検索キータイトル２,検索キー２,検索キータイトル3,検索キー3",
-    "検索キータイトル４,検索キー４,検索キータイトル5,検索キー5,予備,予備",
-    "投函予定メール利用区分,投函予定メールe-mailアドレス,投函予定メールメッセージ",
-    "投函完了メール（お届け先宛）利用区分,投函完了メール（お届け先宛）e-mailアドレス",
-    "投函完了メール（お届け先宛）メールメッセージ,投函完了メール（ご依頼主宛）利用区分",
-    "投函完了メール（ご依頼主宛）e-mailアドレス,投函完了メール（ご依頼主宛）メールメッセージ",
-)
-EHIDEN2_HEADER = _split(
-    "お問合せ送り状No,出荷日時,住所録コード,お届け先電話番号,お届け先郵便番号",
-    "お届け先住所１,お届け先住所２,お届け先住所３,お届け先ＪＩＳコード,お届け先名称１",
-    "お届け先名称２,グループ名,お客様管理ナンバー,お客様コード,荷送人電話番号,荷送人郵便番号",
-    "荷送人住所１,荷送人住所２,荷送人名称１,荷送人名称２,部署・担当者,ご依頼主コード",
-    "ご依頼主電話番号,ご依頼主郵便番号,ご依頼主住所１,ご依頼主住所２,ご依頼主名称１",
-    "ご依頼主名称２,荷姿コード,品名１,品名２,品名３,品名４,品名５,出荷個数",
-    "便種（スピードで選択）,便種（商品）,配達日,配達指定時間帯,配達指定時間（時分）,代引金額",
-    "消費税,決済種別,保険金額,保険金額印字,指定シール1,指定シール2,指定シール3,営業店止め",
-    "SRC区分,営業店コード,元着区分,削除区分",
-)
-EHIDEN3_HEADER = _split(
-    "お届け先コード取得区分,お届け先コード,お届け先電話番号,お届け先郵便番号,お届け先住所１",
-    "お届け先住所２,お届け先住所３,お届け先名称１,お届け先名称２,お客様管理番号,お客様コード",
-    "部署ご担当者コード取得区分,部署ご担当者コード,部署ご担当者名称,荷送人電話番号",
-    "ご依頼主コード取得区分,ご依頼主コード,ご依頼主電話番号,ご依頼主郵便番号,ご依頼主住所１",
-    "ご依頼主住所２,ご依頼主名称１,ご依頼主名称２,荷姿,品名１,品名２,品名３,品名４,品名５",
-    "荷札荷姿,荷札品名１,荷札品名２,荷札品名３,荷札品名４,荷札品名５,荷札品名６,荷札品名７",
-    "荷札品名８,荷札品名９,荷札品名１０,荷札品名１１,出荷個数,スピード指定,クール便指定",
-    "配達日,配達指定時間帯,配達指定時間（時分）,代引金額,消費税,決済種別,保険金額",
-    "指定シール１,指定シール２,指定シール３,営業所受取,SRC区分,営業所受取営業所コード",
-    "元着区分,メールアドレス,ご不在時連絡先,出荷日,お問い合せ送り状No.,出荷場印字区分",
-    "集約解除指定,編集０１,編集０２,編集０３,編集０４,編集０５,編集０６,編集０７,編集０８",
-    "編集０９,編集１０",
-)
-YUPRI_HEADER = _split(
-    "お客様側管理番号,お問い合わせ番号,代表お問い合わせ番号,発送予定日,発送予定時間区分",
-    "出荷期限日,到着期限日,郵便種別,保冷種別,元／着払／代引,書留／セキュリティ種別",
-    "配達時間帯指定郵便種別,送り状種別,お届け先 コード,お届け先 郵便番号,お届け先 住所１",
-    "お届け先 住所２,お届け先 住所３,お届け先 名称１,お届け先 名称２,お届け先 敬称区分",
-    "お届け先 電話番号,お届け先 メールアドレス１,お届け先 局留め区分",
-    "お届け先 局留め郵便局名,お届け先 局留めメール使用区分,お届け先 局留め郵便番号",
-    "お届け先 配達予告メール使用区分,お届け先 再配達予告メール使用区分,ご依頼主 コード",
-    "ご依頼主 集荷先と同一区分,ご依頼主 郵便番号,ご依頼主 住所１,ご依頼主 住所２",
-    "ご依頼主 住所３,ご依頼主 名称１,ご依頼主 名称２,ご依頼主 敬称区分,ご依頼主 電話番号",
-    "ご依頼主 メールアドレス１,ご依頼主 荷送人指図区分,ご依頼主 お届け通知メール使用区分",
-    "ご依頼主 お届け通知はがき使用区分,集荷先 コード,集荷先 連携可否区分,集荷先 会社コード",
-    "集荷先 依頼先店所名,集荷先 郵便番号,集荷先 住所１,集荷先 住所２,集荷先 住所３",
-    "集荷先 名称１,集荷先 名称２,集荷先 敬称,集荷先 電話番号,受注番号,こわれもの区分",
-    "なまもの区分,ビン類区分,逆さま厳禁区分,下積み厳禁区分,商品サイズ区分,重量（ｇ）",
-    "25kg超重量物区分,損害要償額,速達種別,配達希望日,配達希望時間帯区分,差出方法区分",
-    "ゆうパック複数個割引,ゆうパック同一割引,セット商品コード,セット品名ラベル印字区分",
-    "複数個口数,記事名１,記事名２,フリー項目０１,フリー項目０２,フリー項目０３,フリー項目０４",
-    "フリー項目０５,フリー項目０６,フリー項目０７,フリー項目０８,フリー項目０９,フリー項目１０",
-    "空港利用区分,空港・局／支店名,航空会社名,利用便名,レジャー区分,プレー・搭乗日",
-    "プレー・搭乗時間,クラブ本数,復路集貸日,出荷先登録名,集荷希望区分,集荷日付",
-    "集荷時間帯区分,支店連携先選択用名称,代引金額,代引消費税金額,送り状発行年月日",
-    "商品番号（明細）,品名（明細）,個数（明細）,重量（ｇ）（明細）,単価（明細）,金額（明細）",
-    "商品備考０１（明細）,商品備考０２（明細）,商品備考０３（明細）,商品備考０４（明細）",
-    "商品備考０５（明細）,商品備考０６（明細）,商品備考０７（明細）,商品備考０８（明細）",
-    "商品備考０９（明細）,商品備考１０（明細）",
-)
-# INFERRED: no public layout of Click Post's own export exists (couriers.md §3.2, §7).
-CLICKPOST_HEADER = _split(
-    "お問い合わせ番号,申込日時,支払日時,お届け先郵便番号,お届け先氏名,お届け先敬称",
-    "お届け先住所1行目,お届け先住所2行目,お届け先住所3行目,お届け先住所4行目,内容品",
-    "ご依頼主郵便番号,ご依頼主氏名,ご依頼主住所1行目,ご依頼主住所2行目,ご依頼主住所3行目",
-    "ご依頼主住所4行目,支払方法,状態",
-)
-KM2_HEADER = _split(
-    "荷送人コード,西濃発店コード,出荷予定日,お問合せ番号,管理番号,元着区分,原票区分,個数",
-    "重量区分,重量（Ｋ),重量（才）,荷送人名称,荷送人住所１,荷送人住所２,荷送人電話番号",
-    "部署コード,部署名,重量契約区分,お届け先郵便番号,お届け先名称１,お届け先名称２",
-    "お届け先住所１,お届け先住所２,お届け先電話番号,お届け先コード,お届け先JIS市町村コード",
-    "着店コード付け区分,着地コード,着店コード,保険金額,輸送指示１,輸送指示２,記事１,記事２",
-    "記事３,記事４,記事５,輸送指示（配達指定日付）,輸送指示コード１,輸送指示コード２",
-    "輸送指示（止め店所名）,予備,品代金,消費税",
-)
+B2_HEADER = list(formats.get("yamato-b2").header)
 GENERIC_KO_HEADER = ["주문번호", "송장번호", "택배사", "발송일", "수취인명", "전화번호", "우편번호"]
 GENERIC_EN_HEADER = [
     "Order number",
@@ -192,6 +81,55 @@ GENERIC_EN_HEADER = [
     "Phone",
     "Zip",
 ]
+
+KO_TITLE = (
+    f"{SHOP} 일본 발송 내역 (2026-11-26)",
+    "※ 오전 출고분. 송장번호는 택배사 발행 기준, 정형외우편은 추적번호 없음",
+)
+XLSX = {"format": "xlsx"}
+# Every sample file: its profile, and what it does otherwise than the profile says.
+SAMPLES: dict[str, Layout] = {
+    "qsm-detail-ja.csv": Layout("qsm-detail-ja"),
+    "qsm-detail-ja.xlsx": Layout("qsm-detail-ja", sheet="DeliveryManagement_detail", file=XLSX),
+    "qsm-detail-ko.csv": Layout("qsm-detail-ko"),
+    "qsm-brief-ja.csv": Layout("qsm-brief-ja"),
+    "qsm-brief-ko.csv": Layout("qsm-brief-ko"),
+    "yamato-b2.csv": Layout("yamato-b2"),
+    "generic-ko.xlsx": Layout("generic", GENERIC_KO_HEADER, KO_TITLE, "발송내역", XLSX),
+    "generic-ko-protected.xlsx": Layout("generic", GENERIC_KO_HEADER, KO_TITLE, "발송내역", XLSX),
+    "sagawa-ehiden2.csv": Layout("sagawa-ehiden2"),
+    "sagawa-ehiden3.csv": Layout("sagawa-ehiden3"),
+    "japanpost-yupri.csv": Layout("japanpost-yupri"),
+    "clickpost.csv": Layout("clickpost"),
+    "seino-km2.csv": Layout(
+        "seino-km2", title=("カンガルーマジック2 出荷データ 2026/11/26 09:55 出力",)
+    ),
+    "generic-en.csv": Layout(
+        "generic", GENERIC_EN_HEADER, file={"delimiter": "\t", "newline": "LF"}
+    ),
+}
+INFERRED = {"clickpost.csv"}  # layouts without a public description (couriers.md §7)
+OUT: dict[str, bytes] = {}  # file name -> the bytes generated for it
+
+
+def emit(name: str, rows: list[dict]) -> None:
+    OUT[name] = render(SAMPLES[name], rows)
+
+
+def row_no(name: str, rows: list) -> int:
+    """The spreadsheet row of the last of ``rows`` (the header and the lines above it first)."""
+    return len(rows) + 1 + len(SAMPLES[name].title)
+
+
+# A courier sheet can also be pure data: samples/scenarios/<name>.toml names its file and
+# profile, its README line (quirks) and its rows; see write_scenario.
+SCENARIOS = [
+    tomllib.loads(p.read_text("utf-8")) for p in sorted((HERE / "scenarios").glob("*.toml"))
+]
+QUIRKS = {s["file"]: s["quirks"] for s in SCENARIOS}
+for _s in SCENARIOS:
+    SAMPLES[_s["file"]] = Layout(_s["profile"], file=_s.get("layout", {}))
+
 
 # The shop's warehouse (sender on every label).
 SENDER = {
@@ -263,350 +201,17 @@ class Person:
         return self.building.replace("①", "1")
 
 
-def P(*args: str, mobile: str = "-") -> Person:
-    name, kana, postal, city, street, building, phone = args
-    return Person(name, kana, postal, city, street, building, phone, mobile)
+SHOP_DATA = tomllib.loads((HERE / "shop.toml").read_text("utf-8"))  # the people and items
 
 
-PEOPLE: dict[str, Person] = {
-    "K01": P(
-        "髙橋 美咲",
-        "タカハシ ミサキ",
-        "150-0001",
-        "東京都渋谷区",
-        "神宮前4-12-7",
-        "ラ・ポルト神宮前502",
-        "090-3412-8876",
-    ),
-    "K02": P(
-        "山﨑 翔太",
-        "ヤマサキ ショウタ",
-        "530-0012",
-        "大阪府大阪市北区",
-        "芝田2-6-21",
-        "",
-        "080-5523-1904",
-    ),
-    "K03": P(
-        "池田 恵",
-        "イケダ メグミ",
-        "221-0835",
-        "神奈川県横浜市神奈川区",
-        "鶴屋町2-24-2",
-        "ハイム鶴屋町403",
-        "090-8876-1120",
-    ),
-    "K04": P(
-        "橋本 舞",
-        "ハシモト マイ",
-        "336-0017",
-        "埼玉県さいたま市南区",
-        "南浦和2-37-5",
-        "",
-        "080-1173-4526",
-    ),
-    "K05": P(
-        "石川 玲奈",
-        "イシカワ レナ",
-        "920-0853",
-        "石川県金沢市",
-        "本町2-15-1",
-        "ポルテ金沢1204",
-        "090-6234-1187",
-    ),
-    "K06": P(
-        "前田 菜摘",
-        "マエダ ナツミ",
-        "700-0024",
-        "岡山県岡山市北区",
-        "駅元町1-6",
-        "",
-        "080-2217-9935",
-    ),
-    "K07": P(
-        "佐藤 健太",
-        "サトウ ケンタ",
-        "330-0846",
-        "埼玉県さいたま市大宮区",
-        "大門町2-118",
-        "",
-        "080-4417-2093",
-    ),
-    "K08": P(
-        "小林 由美",
-        "コバヤシ ユミ",
-        "060-0042",
-        "北海道札幌市中央区",
-        "大通西5-8",
-        "メゾン大通① 305",
-        "090-6621-3057",
-    ),
-    "K09": P(
-        "加藤 美穂",
-        "カトウ ミホ",
-        "980-0021",
-        "宮城県仙台市青葉区",
-        "中央2-2-6",
-        "",
-        "090-1187-4452",
-    ),
-    "K10": P(
-        "吉田 真由", "ヨシダ マユ", "730-0011", "広島県広島市中区", "基町10-3", "", "080-3361-7719"
-    ),
-    "K11": P(
-        "山本 千尋",
-        "ヤマモト チヒロ",
-        "170-0013",
-        "東京都豊島区",
-        "東池袋1-21-4",
-        "サンシャインレジデンス1108",
-        "090-4478-0312",
-    ),
-    "K12": P(
-        "中島 奈々",
-        "ナカジマ ナナ",
-        "211-0004",
-        "神奈川県川崎市中原区",
-        "新丸子東3-1100",
-        "",
-        "090-8124-5567",
-    ),
-    "K13": P(
-        "松本 彩",
-        "マツモト アヤ",
-        "260-0013",
-        "千葉県千葉市中央区",
-        "中央3-10-8",
-        "",
-        "080-6652-2738",
-    ),
-    "K14": P(
-        "井上 葵",
-        "イノウエ アオイ",
-        "900-0015",
-        "沖縄県那覇市",
-        "久茂地2-4-11",
-        "",
-        "090-2235-9081",
-    ),
-    "K15": P(
-        "木村 結衣",
-        "キムラ ユイ",
-        "650-0021",
-        "兵庫県神戸市中央区",
-        "三宮町1-5-2",
-        "",
-        "080-7723-4410",
-    ),
-    "K16": P(
-        "林 麻衣", "ハヤシ マイ", "420-0857", "静岡県静岡市葵区", "御幸町9-1", "", "090-5540-2287"
-    ),
-    "K17": P(
-        "清水 里奈", "シミズ リナ", "380-0823", "長野県長野市", "南千歳1-16-1", "", "080-9012-6634"
-    ),
-    "K18": P(
-        "森 久美子",
-        "モリ クミコ",
-        "790-0001",
-        "愛媛県松山市",
-        "一番町2-5-14",
-        "",
-        "089-941-2276",
-        mobile="090-3128-7745",
-    ),
-    "K19": P(
-        "藤田 真央",
-        "フジタ マオ",
-        "141-0031",
-        "東京都品川区",
-        "西五反田7-22-17",
-        "グランドメゾン五反田702",
-        "090-3345-2210",
-    ),
-    "K20": P(
-        "後藤 莉子",
-        "ゴトウ リコ",
-        "862-0950",
-        "熊本県熊本市中央区",
-        "水前寺1-4-3",
-        "",
-        "080-4461-7208",
-    ),
-    "K21": P(
-        "岡田 愛", "オカダ アイ", "400-0031", "山梨県甲府市", "丸の内1-7-11", "", "090-7720-3345"
-    ),
-    "K22": P(
-        "長谷川 遥",
-        "ハセガワ ハルカ",
-        "950-0087",
-        "新潟県新潟市中央区",
-        "東大通1-2-25",
-        "",
-        "080-3398-2271",
-    ),
-    "K23": P(
-        "村上 美月", "ムラカミ ミヅキ", "370-0841", "群馬県高崎市", "栄町3-23", "", "090-1155-8834"
-    ),
-    "P01": P(
-        "近藤 千夏",
-        "コンドウ チナツ",
-        "500-8833",
-        "岐阜県岐阜市",
-        "神田町9-27",
-        "",
-        "080-6627-1180",
-    ),
-    "P02": P(
-        "石井 沙織", "イシイ サオリ", "310-0015", "茨城県水戸市", "宮町1-7-33", "", "090-4432-9917"
-    ),
-    "P03": P(
-        "坂本 瞳",
-        "サカモト ヒトミ",
-        "770-0831",
-        "徳島県徳島市",
-        "寺島本町西1-61",
-        "",
-        "080-7753-0296",
-    ),
-    "P04": P(
-        "遠藤 杏奈",
-        "エンドウ アンナ",
-        "020-0034",
-        "岩手県盛岡市",
-        "盛岡駅前通1-44",
-        "",
-        "090-2209-6653",
-    ),
-    "P05": P(
-        "青木 香織",
-        "アオキ カオリ",
-        "160-0022",
-        "東京都新宿区",
-        "新宿3-1-13",
-        "新宿マンション602",
-        "03-3352-1174",
-        mobile="090-6655-2318",
-    ),
-    "P06": P(
-        "藤井 桃子",
-        "フジイ モモコ",
-        "600-8216",
-        "京都府京都市下京区",
-        "東塩小路町721-1",
-        "",
-        "080-8891-3356",
-    ),
-    "P07": P(
-        "西村 美桜",
-        "ニシムラ ミオ",
-        "890-0053",
-        "鹿児島県鹿児島市",
-        "中央町1-1",
-        "",
-        "090-3367-1142",
-    ),
-    "P08": P(
-        "福田 夏美", "フクダ ナツミ", "780-0870", "高知県高知市", "本町4-1-16", "", "080-2254-7789"
-    ),
-    "P09": P(
-        "太田 凛", "オオタ リン", "030-0801", "青森県青森市", "新町1-3-7", "", "090-7745-3310"
-    ),
-    "P10": P(
-        "三浦 結菜", "ミウラ ユナ", "150-0043", "東京都渋谷区", "道玄坂2-10-7", "", "080-6610-4478"
-    ),
-    "P11": P(
-        "藤原 彩乃",
-        "フジワラ アヤノ",
-        "542-0086",
-        "大阪府大阪市中央区",
-        "西心斎橋1-6-14",
-        "",
-        "090-1276-5543",
-    ),
-    "P12": P(
-        "岡本 詩織",
-        "オカモト シオリ",
-        "812-0012",
-        "福岡県福岡市博多区",
-        "博多駅中央街8-27",
-        "",
-        "080-3327-9016",
-    ),
-    "P13": P(
-        "松田 由香",
-        "マツダ ユカ",
-        "461-0005",
-        "愛知県名古屋市東区",
-        "東桜1-13-3",
-        "東桜ビル2F ヘアサロン ソラ",
-        "052-961-2233",
-        mobile="090-2290-4417",
-    ),
-    "P14": P(
-        "中川 里美",
-        "ナカガワ サトミ",
-        "320-0802",
-        "栃木県宇都宮市",
-        "江野町8-3",
-        "",
-        "080-5561-2279",
-    ),
-    "P15": P(
-        "原田 恵美", "ハラダ エミ", "690-0003", "島根県松江市", "朝日町472", "", "090-9823-4410"
-    ),
-    "P16": P(
-        "小野 美咲",
-        "オノ ミサキ",
-        "135-0061",
-        "東京都江東区",
-        "豊洲3-2-20",
-        "豊洲フロント1501",
-        "090-2748-1136",
-    ),
-    "P17": P(
-        "田村 綾",
-        "タムラ アヤ",
-        "231-0062",
-        "神奈川県横浜市中区",
-        "桜木町1-101",
-        "",
-        "080-4412-5587",
-    ),
-    "X1": P(
-        "竹内 紗希", "タケウチ サキ", "150-0002", "東京都渋谷区", "渋谷2-21-1", "", "090-5531-2004"
-    ),
-    "X2": P(
-        "金子 陽子",
-        "カネコ ヨウコ",
-        "330-0063",
-        "埼玉県さいたま市浦和区",
-        "高砂1-16-12",
-        "",
-        "080-1946-3382",
-    ),
-    "X3": P(
-        "野口 沙耶", "ノグチ サヤ", "273-0005", "千葉県船橋市", "本町6-4-15", "", "090-6120-8874"
-    ),
-    "K24": P(
-        "大野 陽菜",
-        "オオノ ヒナ",
-        "162-0825",
-        "東京都新宿区",
-        "神楽坂3-6-28",
-        "",
-        "090-4172-6630",
-    ),
-    # Not a customer of this export: the B2 row whose reference and phone match nothing.
-    "STRAY": P(
-        "中村 大輔",
-        "ナカムラ ダイスケ",
-        "812-0011",
-        "福岡県福岡市博多区",
-        "博多駅前2-1-1",
-        "",
-        "070-3318-9042",
-    ),
-}
+def P(*args: str) -> Person:
+    name, kana, postal, city, street, building, phone, *mobile = args
+    return Person(name, kana, postal, city, street, building, phone, *mobile)
+
+
+# The customers by case key; STRAY is no customer of this export: the B2 row whose reference
+# and phone match nothing.
+PEOPLE: dict[str, Person] = {k: P(*v) for k, v in SHOP_DATA["people"].items()}
 
 
 @dataclass(frozen=True)
@@ -625,109 +230,8 @@ def _jan(body12: str) -> str:
 
 
 ITEMS: dict[str, Item] = {
-    "T1": Item(
-        "1093847261",
-        "【HANBIT】ドクダミ77 鎮静トナー 250ml",
-        2480,
-        "HB-TN-250",
-        _jan("880941200011"),
-        "化粧品",
-    ),
-    "T2": Item(
-        "1093847288",
-        "【HANBIT】カタツムリ96 ムチンエッセンス 100ml",
-        2180,
-        "HB-SN-100",
-        _jan("880941200028"),
-        "化粧品",
-    ),
-    "T3": Item(
-        "1093851107",
-        "【HANBIT】シカリペア クリーム 50ml",
-        1980,
-        "HB-CC-050",
-        _jan("880941200035"),
-        "化粧品",
-    ),
-    "T4": Item(
-        "1093851139",
-        "【HANBIT】緑茶シード セラム 80ml",
-        2350,
-        "HB-GT-080",
-        _jan("880941200042"),
-        "化粧品",
-    ),
-    "T5": Item(
-        "1094002716",
-        "【HANBIT】米ぬか クレンジングバーム 100ml",
-        1880,
-        "HB-RB-100",
-        _jan("880941200059"),
-        "化粧品",
-    ),
-    "T6": Item(
-        "1094002753",
-        "【HANBIT】シートマスク 30枚入 選べる3種",
-        1650,
-        "HB-MK-030",
-        _jan("880941200066"),
-        "化粧品",
-    ),
-    "S1": Item(
-        "1094315520",
-        "韓国お菓子 ハニーバターアーモンド 210g",
-        1280,
-        "SN-HBA-210",
-        _jan("880941300018"),
-        "食品（菓子）",
-    ),
-    "S2": Item(
-        "1094315547", "韓国ラーメン 辛口 5袋セット", 980, "SN-RM-05", _jan("880941300025"), "食品"
-    ),
-    "S3": Item(
-        "1094315583",
-        "チョコパイ 情 12個入×2箱",
-        1580,
-        "SN-CP-24",
-        _jan("880941300032"),
-        "食品（菓子）",
-    ),
-    "S4": Item(
-        "1094400192", "韓国海苔 お弁当用 16袋", 1190, "SN-NR-16", _jan("880941300049"), "食品"
-    ),
-    "S5": Item(
-        "1094400215",
-        "即席トッポッキ カップ 6個セット",
-        2280,
-        "SN-TK-06",
-        _jan("880941300056"),
-        "食品",
-    ),
-    "S6": Item("1094400238", "ゆず茶 1kg 瓶", 1780, "SN-YJ-1K", _jan("880941300063"), "食品"),
-    "B1": Item(
-        "1094512804",
-        "【業務用】韓国ラーメン 辛口 40袋 ケース",
-        5980,
-        "BZ-RM-40",
-        _jan("880941300070"),
-        "食品",
-    ),
-    "B2": Item(
-        "1094512831",
-        "【業務用】ゆず茶 1kg×12本 ケース",
-        16800,
-        "BZ-YJ-12",
-        _jan("880941300087"),
-        "食品",
-    ),
-    "B3": Item(
-        "1094512868",
-        "【まとめ買い】シートマスク 30枚入×20箱",
-        26000,
-        "BZ-MK-20",
-        _jan("880941200073"),
-        "化粧品",
-    ),
+    k: Item(no, name, price, code, _jan(jan12), kind)
+    for k, (no, name, price, code, jan12, kind) in SHOP_DATA["items"].items()
 }
 MASK_OPTIONS = {
     "HA": ("種類:ヒアルロン酸", "'MK-HA"),
@@ -1058,51 +562,15 @@ def korean_row(ja: dict[str, str]) -> list[str]:
     return values
 
 
-def write_csv(
-    path: Path,
-    rows: list[list[str]],
-    *,
-    encoding: str,
-    quoting: int = csv.QUOTE_MINIMAL,
-    delimiter: str = ",",
-    newline: str = "\r\n",
-) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, quoting=quoting, delimiter=delimiter, lineterminator=newline)
-    writer.writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))  # strict: fails on a character it lacks
-
-
 def write_orders() -> None:
     ja = order_rows(thousands=True)
     plain = order_rows(thousands=False)
-    write_csv(
-        HERE / "qsm-detail-ja.csv",
-        [QSM_DETAIL_JA] + [[r[h] for h in QSM_DETAIL_JA] for r in ja],
-        encoding="cp932",
-    )
-    write_csv(
-        HERE / "qsm-brief-ja.csv",
-        [QSM_BRIEF_JA] + [[r[h] for h in QSM_BRIEF_JA] for r in ja],
-        encoding="cp932",
-    )
-    write_csv(
-        HERE / "qsm-detail-ko.csv",
-        [QSM_DETAIL_KO] + [korean_row(r) for r in plain],
-        encoding="utf-8-sig",
-        quoting=csv.QUOTE_ALL,
-    )
-    brief_ko = []
-    for r in plain:
-        full = dict(zip(QSM_DETAIL_KO, korean_row(r), strict=True))
-        brief_ko.append([full[h] for h in QSM_BRIEF_KO])
-    write_csv(
-        HERE / "qsm-brief-ko.csv",
-        [QSM_BRIEF_KO] + brief_ko,
-        encoding="utf-8-sig",
-        quoting=csv.QUOTE_ALL,
-    )
-    write_orders_xlsx(plain)
+    emit("qsm-detail-ja.csv", ja)
+    emit("qsm-brief-ja.csv", ja)
+    korean = [dict(zip(QSM_DETAIL_KO, korean_row(r), strict=True)) for r in plain]
+    emit("qsm-detail-ko.csv", korean)
+    emit("qsm-brief-ko.csv", korean)
+    emit("qsm-detail-ja.xlsx", [xlsx_cells(r) for r in plain])
 
 
 NUMERIC_JA = {
@@ -1118,26 +586,15 @@ NUMERIC_JA = {
 }
 
 
-def write_orders_xlsx(rows: list[dict[str, str]]) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "DeliveryManagement_detail"
-    ws.append(QSM_DETAIL_JA)
-    for row in rows:
-        values: list[object] = []
-        for header in QSM_DETAIL_JA:
-            value = row[header]
-            if header == "郵便番号":
-                value = value.lstrip("'")  # the apostrophe is a CSV-for-Excel trick only
-            if header in NUMERIC_JA and value.isdigit():
-                values.append(int(value))
-            else:
-                values.append(value or None)
-        ws.append(values)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    save_xlsx(wb, HERE / "qsm-detail-ja.xlsx")
+def xlsx_cells(row: dict[str, str]) -> dict[str, object]:
+    """The cells of the xlsx export: numbers as numeric cells, 郵便番号 without the apostrophe
+    (a CSV-for-Excel trick only)."""
+    cells: dict[str, object] = {}
+    for header, value in row.items():
+        if header == "郵便番号":
+            value = value.lstrip("'")
+        cells[header] = int(value) if header in NUMERIC_JA and value.isdigit() else value
+    return cells
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1186,8 +643,7 @@ def _b2_row(
     handling: str = "",
     group_key: str = "",
     hope: str = "",
-) -> list[str]:
-    row = dict.fromkeys(range(len(B2_HEADER)), "")
+) -> dict[str, str]:
     values = {
         "お客様管理番号": ref,
         "送り状種類": service,
@@ -1216,9 +672,7 @@ def _b2_row(
         "運賃管理番号": "01",
         "複数口くくりキー": group_key,
     }
-    for header, value in values.items():
-        row[B2_HEADER.index(header)] = value
-    return [row[i] for i in range(len(B2_HEADER))]
+    return values
 
 
 B2_SERVICE_NAME = {"0": "ヤマト宅急便", "7": "ネコポス", "A": "ネコポス"}
@@ -1226,7 +680,7 @@ B2_SERVICE_NAME = {"0": "ヤマト宅急便", "7": "ネコポス", "A": "ネコ�
 
 def write_yamato_b2() -> None:
     name = "yamato-b2.csv"
-    rows: list[list[str]] = [B2_HEADER]
+    rows: list[dict[str, str]] = []
 
     def add(
         cart: str | None,
@@ -1245,7 +699,7 @@ def write_yamato_b2() -> None:
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 cart,
                 lines,
                 ref,
@@ -1520,7 +974,7 @@ def write_yamato_b2() -> None:
         note="reference is the 注文番号 of an invalid export row (no カート番号): linked to "
         "that row, not uploaded",
     )
-    write_csv(HERE / name, rows, encoding="cp932")
+    emit(name, rows)
 
 
 GENERIC_KO_TRACKING = {
@@ -1541,16 +995,16 @@ def _hyphenated(number: str) -> str:
 
 def generic_ko_workbook() -> openpyxl.Workbook:
     name = "generic-ko.xlsx"
+    layout = SAMPLES[name]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "발송내역"
-    ws["A1"] = f"{SHOP} 일본 발송 내역 (2026-11-26)"
+    ws.title = layout.sheet
+    ws["A1"], ws["A2"] = layout.title
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:G1")
-    ws["A2"] = "※ 오전 출고분. 송장번호는 택배사 발행 기준, 정형외우편은 추적번호 없음"
     ws["A2"].font = Font(italic=True, color="666666")
     ws.merge_cells("A2:G2")
-    ws.append(GENERIC_KO_HEADER)
+    ws.append(list(layout.columns))
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[3]:
         cell.font = Font(bold=True)
@@ -1651,7 +1105,7 @@ def _person_row_values(person: Person) -> tuple[str, str, str]:
 
 def write_sagawa_ehiden2() -> None:
     name = "sagawa-ehiden2.csv"
-    rows: list[list[str]] = [EHIDEN2_HEADER]
+    rows: list[dict[str, str]] = []
     for n, (key, time) in enumerate([("P01", "10:42"), ("P02", "10:44"), ("P03", "10:47")]):
         cart, person = BY_KEY[key], PEOPLE[key]
         tracking = mod7(f"3602441830{n + 1}")
@@ -1682,11 +1136,11 @@ def write_sagawa_ehiden2() -> None:
             "元着区分": "1",
             "削除区分": "0",
         }
-        rows.append([values.get(h, "") for h in EHIDEN2_HEADER])
+        rows.append(values)
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 list(range(len(cart.lines))),
                 cart.cart_no,
@@ -1695,12 +1149,12 @@ def write_sagawa_ehiden2() -> None:
                 note="reference = カート番号 (お客様管理ナンバー)",
             )
         )
-    write_csv(HERE / name, rows, encoding="cp932")
+    emit(name, rows)
 
 
 def write_sagawa_ehiden3() -> None:
     name = "sagawa-ehiden3.csv"
-    rows: list[list[str]] = [EHIDEN3_HEADER]
+    rows: list[dict[str, str]] = []
     for n, key in enumerate(["P04", "P05", "P06"]):
         cart, person = BY_KEY[key], PEOPLE[key]
         tracking = mod7(f"3602441830{n + 4}")
@@ -1734,11 +1188,11 @@ def write_sagawa_ehiden3() -> None:
         }
         if cart.gift_from:
             values["品名２"] = "ギフト"
-        rows.append([values.get(h, "") for h in EHIDEN3_HEADER])
+        rows.append(values)
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 list(range(len(cart.lines))),
                 ref,
@@ -1749,12 +1203,12 @@ def write_sagawa_ehiden3() -> None:
                 else "reference = カート番号; covers every order of the cart",
             )
         )
-    write_csv(HERE / name, rows, encoding="cp932")
+    emit(name, rows)
 
 
 def write_japanpost_yupri() -> None:
     name = "japanpost-yupri.csv"
-    rows: list[list[str]] = [YUPRI_HEADER]
+    rows: list[dict[str, str]] = []
     p08_master = mod7("15084427661")
     parcels = [
         ("P07", mod7("15084427660"), "", "0", "", ""),
@@ -1797,13 +1251,13 @@ def write_japanpost_yupri() -> None:
             "品名（明細）": line.item.name,
             "個数（明細）": str(line.qty),
         }
-        rows.append([values.get(h, "") for h in YUPRI_HEADER])
+        rows.append(values)
         carrier = "ゆうパケット" if kind == "9" else "ゆうパック"
         codes = ["MULTI_PACKAGE"] if key == "P08" else []
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 [0],
                 cart.cart_no,
@@ -1813,12 +1267,12 @@ def write_japanpost_yupri() -> None:
                 note=note or "reference = カート番号",
             )
         )
-    write_csv(HERE / name, rows, encoding="cp932")
+    emit(name, rows)
 
 
 def write_clickpost() -> None:
     name = "clickpost.csv"
-    rows: list[list[str]] = [CLICKPOST_HEADER]
+    rows: list[dict[str, str]] = []
     for n, (key, applied) in enumerate(
         [("P10", "09:12:05"), ("P11", "09:13:40"), ("P12", "09:15:22")]
     ):
@@ -1845,11 +1299,11 @@ def write_clickpost() -> None:
             "支払方法": "Amazon Pay",
             "状態": "支払済",
         }
-        rows.append([values.get(h, "") for h in CLICKPOST_HEADER])
+        rows.append(values)
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 [0],
                 "",
@@ -1859,12 +1313,12 @@ def write_clickpost() -> None:
                 note="Click Post has no reference and no phone: postal code + name only",
             )
         )
-    write_csv(HERE / name, rows, encoding="utf-8-sig")
+    emit(name, rows)
 
 
 def write_seino_km2() -> None:
     name = "seino-km2.csv"
-    rows: list[list[str]] = [["カンガルーマジック2 出荷データ 2026/11/26 09:55 出力"], KM2_HEADER]
+    rows: list[dict[str, str]] = []
     for n, (key, weight) in enumerate([("P13", "14"), ("P14", "9"), ("P15", "11")]):
         cart, person = BY_KEY[key], PEOPLE[key]
         tracking = f"247031846{n + 1}"
@@ -1890,11 +1344,11 @@ def write_seino_km2() -> None:
             "お届け先電話番号": person.phone,
             "記事１": cart.lines[0].item.kind,
         }
-        rows.append([values.get(h, "") for h in KM2_HEADER])
+        rows.append(values)
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 [0],
                 cart.cart_no,
@@ -1903,32 +1357,24 @@ def write_seino_km2() -> None:
                 note="10-digit Seino number; title line above the header",
             )
         )
-    write_csv(HERE / name, rows, encoding="cp932")
+    emit(name, rows)
 
 
 def write_generic_en() -> None:
     name = "generic-en.csv"
-    rows: list[list[str]] = [GENERIC_EN_HEADER]
+    rows: list[dict[str, str]] = []
     for key, tracking, carrier in [
         ("P16", mod7("43962811520"), "Yamato Transport"),
         ("P17", mod7("11562093160"), "Japan Post"),
     ]:
         cart, person = BY_KEY[key], PEOPLE[key]
-        rows.append(
-            [
-                cart.lines[0].order_no,
-                tracking,
-                carrier,
-                "2026-11-26",
-                person.name,
-                person.phone,
-                person.postal,
-            ]
-        )
+        values = [cart.lines[0].order_no, tracking, carrier, "2026-11-26"]
+        values += [person.name, person.phone, person.postal]
+        rows.append(dict(zip(GENERIC_EN_HEADER, values, strict=True)))
         DISPATCH.append(
             DispatchRow(
                 name,
-                len(rows),
+                row_no(name, rows),
                 key,
                 [0],
                 cart.lines[0].order_no,
@@ -1937,42 +1383,47 @@ def write_generic_en() -> None:
                 note="English headers, tab-separated",
             )
         )
-    write_csv(HERE / name, rows, encoding="utf-8", delimiter="\t", newline="\n")
+    emit(name, rows)
+
+
+def write_scenario(scenario: dict) -> None:
+    """The rows of a scenario file. Each [[row]] has the cells of the sheet by header text
+    (`{cart_no}`, `{order_no}`, `{name}`, `{phone}`, `{postal}` stand for those of its case's
+    cart) and what the run must make of it: case (omitted: matches nothing), codes, bucket,
+    note. Reference, tracking number and carrier are read through the profile, as the tool
+    reads them."""
+    name, profile = scenario["file"], formats.get(scenario["profile"])
+    rows: list[dict[str, str]] = []
+    for spec in scenario["row"]:
+        cart = BY_KEY.get(spec.get("case", ""))
+        facts = {"cart_no": cart.cart_no, "order_no": cart.lines[0].order_no} if cart else {}
+        if cart:
+            person = cart.person
+            facts |= {"name": person.name, "phone": person.phone, "postal": person.postal}
+        rows.append({h: str(v).format(**facts) for h, v in spec["cells"].items()})
+        found = profile.locate(list(rows[-1]))
+        cell = {c: list(rows[-1].values())[i] for c, i in found.items()}
+        lines = list(range(len(cart.lines))) if cart else []
+        DISPATCH.append(
+            DispatchRow(
+                name,
+                row_no(name, rows),
+                cart.key if cart else None,
+                lines,
+                cell.get("reference", ""),
+                cell.get("tracking_no", ""),
+                cell.get("carrier", profile.carrier),
+                spec.get("codes", []),
+                spec.get("bucket", "matched"),
+                spec.get("note", ""),
+            )
+        )
+    emit(name, rows)
 
 
 # ----------------------------------------------------------------------------------------------
 # xlsx writing (deterministic) and encryption
 # ----------------------------------------------------------------------------------------------
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx with fixed member timestamps and fixed core-property dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = re.sub(
-                    rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-11-26T00:40:00Z", payload
-                )
-            member = zipfile.ZipInfo(info.filename, date_time=XLSX_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            dst.writestr(member, payload)
-    return out.getvalue()
-
-
-def xlsx_bytes(wb: openpyxl.Workbook) -> bytes:
-    wb.properties.creator = SHOP
-    wb.properties.created = dt.datetime(2026, 11, 26, 0, 40)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _stable_zip(buf.getvalue())
-
-
-def save_xlsx(wb: openpyxl.Workbook, path: Path) -> None:
-    path.write_bytes(xlsx_bytes(wb))
 
 
 @contextlib.contextmanager
@@ -2015,8 +1466,8 @@ def encrypt_xlsx(plain: bytes, password: str) -> bytes:
 
 def write_generic_ko() -> None:
     plain = xlsx_bytes(generic_ko_workbook())
-    (HERE / "generic-ko.xlsx").write_bytes(plain)
-    (HERE / "generic-ko-protected.xlsx").write_bytes(encrypt_xlsx(plain, PASSWORD))
+    OUT["generic-ko.xlsx"] = plain
+    OUT["generic-ko-protected.xlsx"] = encrypt_xlsx(plain, PASSWORD)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -2297,155 +1748,38 @@ def _order_note(code: str, order: dict) -> str:
 
 
 def file_facts() -> dict[str, dict]:
-    def count(name: str) -> int:
-        return sum(1 for r in DISPATCH if r.file == name)
-
-    n_orders = sum(len(c.lines) for c in CARTS)
-    base = {"header_row": 1, "delimiter": ",", "line_ending": "CRLF"}
-    facts = {
-        "qsm-detail-ja.csv": {
-            **base,
-            "kind": "orders",
-            "format": "qsm-detail-ja",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(QSM_DETAIL_JA),
-            "rows": n_orders,
-        },
-        "qsm-detail-ja.xlsx": {
-            "kind": "orders",
-            "format": "qsm-detail-ja",
-            "encoding": "xlsx",
-            "header_row": 1,
-            "columns": len(QSM_DETAIL_JA),
-            "rows": n_orders,
-            "sheet": "DeliveryManagement_detail",
-        },
-        "qsm-detail-ko.csv": {
-            **base,
-            "kind": "orders",
-            "format": "qsm-detail-ko",
-            "encoding": "utf-8-sig",
-            "bom": True,
-            "quoting": "all",
-            "columns": len(QSM_DETAIL_KO),
-            "rows": n_orders,
-        },
-        "qsm-brief-ja.csv": {
-            **base,
-            "kind": "orders",
-            "format": "qsm-brief-ja",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(QSM_BRIEF_JA),
-            "rows": n_orders,
-        },
-        "qsm-brief-ko.csv": {
-            **base,
-            "kind": "orders",
-            "format": "qsm-brief-ko",
-            "encoding": "utf-8-sig",
-            "bom": True,
-            "quoting": "all",
-            "columns": len(QSM_BRIEF_KO),
-            "rows": n_orders,
-        },
-        "yamato-b2.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "yamato-b2",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(B2_HEADER),
-            "rows": count("yamato-b2.csv"),
-        },
-        "generic-ko.xlsx": {
-            "kind": "dispatch",
-            "format": "generic",
-            "encoding": "xlsx",
-            "header_row": 3,
-            "columns": len(GENERIC_KO_HEADER),
-            "rows": count("generic-ko.xlsx"),
-            "sheet": "발송내역",
-        },
-        "generic-ko-protected.xlsx": {
-            "kind": "dispatch",
-            "format": "generic",
-            "encoding": "xlsx (OOXML agile encryption)",
-            "password": PASSWORD,
-            "header_row": 3,
-            "columns": len(GENERIC_KO_HEADER),
-            "rows": count("generic-ko.xlsx"),
-            "sheet": "발송내역",
-            "same_content_as": "generic-ko.xlsx",
-        },
-        "sagawa-ehiden2.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "sagawa-ehiden2",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(EHIDEN2_HEADER),
-            "rows": count("sagawa-ehiden2.csv"),
-        },
-        "sagawa-ehiden3.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "sagawa-ehiden3",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(EHIDEN3_HEADER),
-            "rows": count("sagawa-ehiden3.csv"),
-        },
-        "japanpost-yupri.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "japanpost-yupri",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "columns": len(YUPRI_HEADER),
-            "rows": count("japanpost-yupri.csv"),
-        },
-        "clickpost.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "clickpost",
-            "encoding": "utf-8-sig",
-            "bom": True,
-            "quoting": "minimal",
-            "columns": len(CLICKPOST_HEADER),
-            "rows": count("clickpost.csv"),
-            "inferred_layout": True,
-        },
-        "seino-km2.csv": {
-            **base,
-            "kind": "dispatch",
-            "format": "seino-km2",
-            "encoding": "cp932",
-            "bom": False,
-            "quoting": "minimal",
-            "header_row": 2,
-            "columns": len(KM2_HEADER),
-            "rows": count("seino-km2.csv"),
-        },
-        "generic-en.csv": {
-            "kind": "dispatch",
-            "format": "generic",
-            "encoding": "utf-8",
-            "bom": False,
-            "delimiter": "\t",
-            "line_ending": "LF",
-            "quoting": "minimal",
-            "header_row": 1,
-            "columns": len(GENERIC_EN_HEADER),
-            "rows": count("generic-en.csv"),
-        },
+    """What each sample file is, from its layout (expected.json's "files")."""
+    facts = {}
+    for name, layout in SAMPLES.items():
+        profile, dialect = formats.get(layout.profile), layout.dialect
+        kind = {"kind": profile.kind, "format": profile.name}
+        size = {
+            "header_row": 1 + len(layout.title),
+            "columns": len(layout.columns),
+            "rows": sum(len(c.lines) for c in CARTS)
+            if profile.kind == "orders"
+            else sum(1 for r in DISPATCH if r.file == name.replace("-protected", "")),
+        }
+        if dialect["format"] == "xlsx":
+            facts[name] = {**kind, "encoding": "xlsx", **size, "sheet": layout.sheet}
+            continue
+        encoding = dialect["encoding"]
+        text = {"encoding": encoding, "bom": encoding == "utf-8-sig", "quoting": dialect["quoting"]}
+        lines = {"delimiter": dialect["delimiter"], "line_ending": dialect["newline"]}
+        if lines == {"delimiter": ",", "line_ending": "CRLF"}:  # the common case first
+            head = {"header_row": size.pop("header_row"), **lines}
+            facts[name] = {**head, **kind, **text, **size}
+        else:
+            facts[name] = {**kind, **dict(list(text.items())[:2]), **lines, **text, **size}
+        if name in INFERRED:
+            facts[name]["inferred_layout"] = True
+    protected = facts["generic-ko-protected.xlsx"]
+    facts["generic-ko-protected.xlsx"] = {
+        **{k: protected[k] for k in ("kind", "format")},
+        "encoding": "xlsx (OOXML agile encryption)",
+        "password": PASSWORD,
+        **{k: protected[k] for k in ("header_row", "columns", "rows", "sheet")},
+        "same_content_as": "generic-ko.xlsx",
     }
     return facts
 
@@ -2459,7 +1793,7 @@ def build_all_run(main: dict) -> dict:
     for cart in CARTS:
         for i in range(len(cart.lines)):
             counts[_line_bucket(cart, i, buckets)] += 1
-    rows = [r for r in DISPATCH if r.file != "generic-ko-protected.xlsx"]
+    rows = [r for r in DISPATCH if r.file in MAIN_DISPATCH + EXTRA_DISPATCH]
     dispatch_counts = dict.fromkeys(main["dispatch_buckets"], 0)
     for r in rows:
         dispatch_counts[r.bucket] += 1
@@ -2582,8 +1916,7 @@ def write_expected() -> dict:
             "the row is matched, linked to that export row and reported as INVALID_ROW",
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    (HERE / "expected.json").write_text(text, encoding="utf-8", newline="\n")
+    OUT["expected.json"] = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
     return data
 
 
@@ -2637,8 +1970,12 @@ def readme(data: dict) -> str:
         "Every name, phone number and address is made up.",
         "",
         "All files are written by `python samples/make_samples.py` from the fixed data in that "
-        "script (no clock, no randomness: two runs give identical bytes). Edit the script, not "
-        "the files. `expected.json` holds the same facts as this page in machine-readable form "
+        "script (no clock, no randomness: two runs give identical bytes): each sheet by one "
+        "writer (`samples/writer.py`) from its format profile in `schemas/formats/` (header row, "
+        "`[file]`: csv or xlsx, encoding, line endings, quoting) and the scenario's rows. Edit "
+        "the script or the profile, not the files: `python samples/make_samples.py --check` "
+        "(run by the tests) fails naming any file that differs from what it generates. "
+        "`expected.json` holds the same facts as this page in machine-readable form "
         "(file formats and row counts, per case the order / cart / tracking numbers and rows, "
         "the expected buckets of every order).",
         "",
@@ -2715,6 +2052,7 @@ def readme(data: dict) -> str:
         "(header on row 2); 10-digit お問合せ番号; 管理番号 = カート番号",
         "generic-en.csv": "English headers, tab-separated, LF line ends; carriers written "
         "`Yamato Transport`, `Japan Post`",
+        **QUIRKS,
     }
     for name, fact in files.items():
         enc = fact["encoding"]
@@ -2834,8 +2172,12 @@ def check() -> None:
     numbers = [_digits(r.tracking) for r in DISPATCH if r.tracking]
     for r in DISPATCH:
         raw = _digits(r.tracking)
-        # An INVALID_ROW of a matched row is its order's (X1), not the row's own number.
-        broken = {"TRACKING_INVALID", "TRACKING_MANGLED"} & set(r.codes) or r.bucket == "invalid"
+        # An INVALID_ROW of a matched row is its order's (X1), not the row's own number; a row
+        # invalid for its placeholder number (UMN) has none, one invalid otherwise (a cancelled
+        # line) a good one.
+        broken = {"TRACKING_INVALID", "TRACKING_MANGLED"} & set(r.codes) or r.tracking.startswith(
+            "UMN"
+        )
         if r.tracking and not broken and r.carrier != "西濃運輸":
             assert mod7_ok(raw), (r.file, r.row, r.tracking)
         if broken:
@@ -2851,7 +2193,10 @@ def check() -> None:
             assert len(line.order_no) == 9 and line.order_no.startswith(("1046", "1O46"))
 
 
-def main() -> None:
+def generate() -> dict[str, bytes]:
+    """Every file of samples/ this script owns, name -> bytes, built in memory."""
+    OUT.clear()
+    DISPATCH.clear()
     assign_numbers()
     write_orders()
     write_yamato_b2()
@@ -2862,11 +2207,40 @@ def main() -> None:
     write_clickpost()
     write_seino_km2()
     write_generic_en()
+    for scenario in SCENARIOS:
+        write_scenario(scenario)
     check()
     data = write_expected()
-    (HERE / "README.md").write_text(readme(data), encoding="utf-8", newline="\n")
-    print(f"wrote {len(data['files'])} sample files, expected.json and README.md to {HERE}")
+    OUT["README.md"] = readme(data).encode()
+    return dict(OUT)
+
+
+def stale(generated: dict[str, bytes]) -> list[str]:
+    """The files of samples/ that differ from what this script generates (or are missing)."""
+    return [
+        n for n, b in generated.items() if not (HERE / n).is_file() or (HERE / n).read_bytes() != b
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    generated = generate()
+    if args == ["--check"]:  # like `cog --check`: regenerate in memory, compare, write nothing
+        differ = stale(generated)
+        for name in differ:
+            print(
+                f"samples/{name} differs from what make_samples.py generates: run it",
+                file=sys.stderr,
+            )
+        return 1 if differ else 0
+    if args:
+        print("usage: python samples/make_samples.py [--check]", file=sys.stderr)
+        return 2
+    for name, data in generated.items():
+        (HERE / name).write_bytes(data)
+    print(f"wrote {len(generated)} files to {HERE}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -38,6 +38,7 @@ DISPATCH = (
     "address",
     "master_tracking",
     "item_name",
+    "cancelled",  # a sheet's "cancelled?" mark (a 3PL's 주문 취소 여부): read by its [cancelled]
 )
 
 BY_KIND = {"orders": ORDERS, "dispatch": DISPATCH}

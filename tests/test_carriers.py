@@ -152,13 +152,13 @@ def test_qsm_names_of_qsm_md_resolve_to_their_own_service():
 
 def test_registry_aliases_are_unambiguous():
     seen: dict[str, tuple[str, str]] = {}
-    for svc in carriers.SERVICES:
+    for svc in carriers.services():
         assert svc.number_rule in carriers.NUMBER_RULES
         assert svc.trackable == (svc.number_rule != "none")
         for alias in (svc.service, *svc.aliases):
             key = carriers._key(pd.Series([alias])).iloc[0]
             assert seen.setdefault(key, (svc.company, svc.service)) == (svc.company, svc.service)
-    for company, aliases in carriers.COMPANIES.items():
+    for company, aliases in carriers.companies().items():
         for alias in aliases:
             key = carriers._key(pd.Series([alias])).iloc[0]
             assert seen.setdefault(key, (company, ""))[0] == company
@@ -306,3 +306,31 @@ def test_duplicate_index_is_fine():
         "sagawa",
         "yamato",
     ]
+
+
+REGISTRY_TEXT = carriers.REGISTRY.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (('number_rule = "digits10"', 'number_rule = "digits11"'), "number_rule is one of"),
+        (("trackable = true", "trackable = 1"), "trackable is true or false"),
+        (('company = "seino"', 'company = "seino"\ncolour = "green"'), "unknown keys ['colour']"),
+        (('company = "fukuyama"', 'company = "fukuyam"'), "companies without a service"),
+        (("\n[companies]\n", "\n[companies\n"), "not valid TOML"),
+        (("\n[companies]\n", "\n[company]\n"), "expects [[service]] entries and [companies]"),
+    ],
+)
+def test_a_broken_registry_stops_naming_the_file(tmp_path, change, says):
+    old, new = change
+    assert old in REGISTRY_TEXT
+    path = tmp_path / "carriers.toml"
+    path.write_text(REGISTRY_TEXT.replace(old, new, 1), "utf-8")
+    with pytest.raises(ValueError) as caught:
+        carriers.load(path)
+    assert str(caught.value).startswith(str(path)) and says in str(caught.value)
+
+
+def test_the_shipped_registry_loads():
+    assert carriers.load().services == carriers.services()

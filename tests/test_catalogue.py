@@ -146,7 +146,7 @@ def test_the_unused_key_check_can_fail():
 def test_the_catalogues_are_shipped_with_the_package():
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg", encoding="utf-8")
-    globs = cfg["options.package_data"]["batch"].split()
+    globs = re.split(r"[,\s]+", cfg["options.package_data"]["batch"].strip())
     for path in (BATCH / "locale").iterdir():
         name = path.relative_to(BATCH).as_posix()
         assert any(fnmatch.fnmatch(name, g) for g in globs), name

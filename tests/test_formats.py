@@ -71,3 +71,78 @@ def _own_header(p: formats.Profile) -> list[str]:
 @pytest.mark.parametrize("profile", formats.profiles(), ids=lambda p: p.name)
 def test_each_profile_is_detected_for_its_own_header(profile):
     assert formats.best_fit(_own_header(profile), profile.kind).name == profile.name
+
+
+UPLOAD = """
+[upload]
+date_format = "%Y/%m/%d"
+rows_per_file = 500
+dispatch = { file = "qsm-upload-{n:03d}.csv", fill = ["tracking_no", "carrier", "ship_date"] }
+shipdate = { file = "qsm-shipdate-{n:03d}.csv", fill = ["est_ship_date"] }
+"""
+ORDERS = (
+    """
+name = "test-orders"
+title = "A test export"
+kind = "orders"
+required = ["order_no", "tracking_no"]
+header = ["注文番号", "送り状番号", "配送会社"]
+[columns]
+order_no = ["注文番号"]
+tracking_no = ["送り状番号"]
+carrier = ["配送会社"]
+"""
+    + UPLOAD
+)
+
+
+def test_a_well_formed_orders_profile_loads(tmp_path):
+    profile = formats._load(write(tmp_path, ORDERS))
+    assert profile.header == ("注文番号", "送り状番号", "配送会社")
+    assert profile.upload.dispatch.name(7) == "qsm-upload-007.csv"
+    assert profile.upload.shipdate.fill == ("est_ship_date",)
+    assert profile.file == {  # [file] defaults
+        "format": "csv", "encoding": "utf-8", "newline": "CRLF", "quoting": "minimal",
+        "delimiter": ",",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "change", "says"),
+    [
+        (GOOD, ('kind = "dispatch"', 'kind = "dispatch"\ncarrier = "ABC急便"'), "ABC急便"),
+        (GOOD, ("[columns]", '[service_codes]\n"1" = "ひかり便"\n[columns]'), "ひかり便"),
+        (ORDERS, ('"送り状番号", "配送会社"]', '"配送会社"]'), "header lacks 送り状番号"),
+        (ORDERS, ("[upload]", "[uploads]"), "uploads"),
+        (ORDERS, ('fill = ["est_ship_date"]', 'fill = ["qty"]'), "shipdate: file and fill"),
+        (ORDERS, ("qsm-upload-{n:03d}.csv", "qsm-upload.csv"), "with {n:03d} in it"),
+        (ORDERS, ("rows_per_file = 500", "rows_per_file = 501"), "rows_per_file is 1 to 500"),
+        (GOOD + UPLOAD, ("", ""), "only one, has [upload]"),
+        (GOOD, ("[columns]", '[file]\nencoding = "shift-jis"\n[columns]'), "[file] encoding"),
+        (GOOD, ("[columns]", '[file]\nformat = "xls"\n[columns]'), "[file] format = 'xls'"),
+    ],
+)
+def test_a_profile_that_cannot_work_stops_naming_the_file(tmp_path, text, change, says):
+    path = write(tmp_path, text.replace(*change, 1))
+    with pytest.raises(ValueError) as err:
+        formats._load(path)
+    assert str(path) in str(err.value) and says in str(err.value)
+
+
+def test_two_profiles_that_detect_the_same_header_stop(tmp_path):
+    own = GOOD.replace("[columns]", 'header = ["注文番号", "送り状番号"]\n[columns]')
+    (tmp_path / "a.toml").write_text(own, "utf-8")
+    formats.load_all(tmp_path)  # alone, it is detected for its header
+    twin = GOOD.replace("test-sheet", "test-twin")
+    (tmp_path / "b.toml").write_text(twin, "utf-8")
+    with pytest.raises(ValueError) as err:
+        formats.load_all(tmp_path)
+    assert "a.toml: its own header is detected as, or ties with: test-twin" in str(err.value)
+
+
+@pytest.mark.parametrize("profile", formats.profiles(), ids=lambda p: p.name)
+def test_each_profile_but_generic_carries_its_full_header(profile):
+    if profile.name == "generic":  # any sheet with a tracking-number column: no one header
+        assert not profile.header
+    else:
+        assert formats.best_fit(profile.header, profile.kind).name == profile.name

@@ -1,9 +1,10 @@
 """The pipeline as a library: progress events and stage timings."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
-from outcome import SAMPLES
+from outcome import SAMPLES, invoke
 
 from batch import inputs, pipeline
 
@@ -34,3 +35,30 @@ def test_courier_sheets_are_released_after_combining_but_still_counted():
     loaded.release()
     assert loaded.table.sheet.cells.empty and loaded.frame.empty
     assert (loaded.rows, loaded.invalid_rows) == (rows, invalid)
+
+
+def test_each_input_says_how_long_its_parse_validation_and_normalising_took():
+    """The benchmark reads these instead of wrapping private functions in timers."""
+    import time
+
+    from batch.inputs import load_dispatch, load_orders
+
+    for load, path in ((load_orders, "qsm-detail-ja.csv"), (load_dispatch, "yamato-b2.csv")):
+        started = time.perf_counter()
+        loaded = load(SAMPLES / path)
+        total = time.perf_counter() - started
+        assert set(loaded.seconds) == {"parse", "validate", "normalise"}
+        assert all(s > 0 for s in loaded.seconds.values()), loaded.seconds
+        assert sum(loaded.seconds.values()) <= total
+
+
+def test_profile_prints_one_json_line_of_stage_seconds(tmp_path):
+    code, out, err = invoke(
+        ["run", "--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", SAMPLES / "yamato-b2.csv",
+         "--out", tmp_path / "out", "--today", "2026-11-26", "--no-ledger", "--quiet", "--profile"]
+    )  # fmt: skip
+    assert code == 0, err
+    (line,) = [x for x in err.splitlines() if x.startswith("{")]
+    profile = json.loads(line)
+    assert set(profile["profile"]) == {"read", "match", "rules", "upload", "workbook"}
+    assert profile["seconds"] >= sum(profile["profile"].values())
