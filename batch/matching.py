@@ -15,14 +15,10 @@ import pandas as pd
 from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
 from batch.normalize import first_seen, keys
+from batch.rules.match import INVALID_ORDER
 
 # Statuses whose orders take a cart's tracking number when the reference is the cart.
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
-
-
-# `how` of a pair whose order is on an invalid row of the export: the row is matched (it names
-# an order of the export) but has no valid order to ship; decide leaves such pairs out.
-INVALID_ORDER = "invalid_order"
 
 
 @dataclass
