@@ -22,7 +22,7 @@ from batch.rules.unshipped import NOTICE_BDAYS, SHIP_BY_BDAYS, STALE_DAYS  # noq
 COLUMNS = [c for c in exceptions.COLUMNS if c != "customer_message"]
 
 
-def _facts(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def facts(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """Per-order dates and flags shared by the rules and the urgency key."""
     day = pd.Timestamp(today).normalize()
     paid_at = pd.to_datetime(orders["paid_at"])
@@ -58,7 +58,7 @@ def urgency(orders: pd.DataFrame, today: dt.date) -> pd.Series:
 
     Use: ``orders.loc[urgency(orders, today).sort_values().index]``.
     """
-    pos = _order(_facts(orders, today))
+    pos = _order(facts(orders, today))
     key = np.empty(len(pos), dtype=np.int64)
     key[pos] = np.arange(len(pos))
     return pd.Series(key, index=orders.index, name="urgency")
@@ -102,7 +102,7 @@ def watch_unshipped(orders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     if orders.empty:
         return pd.DataFrame(columns=COLUMNS)
     o = orders.reset_index(drop=True)
-    f = _facts(o, today)
+    f = facts(o, today)
     pos = _order(f)
     o, f = o.iloc[pos], f.iloc[pos]
     blocks = [_rows(code, o, rule(f)) for code, rule in unshipped.RULES.items()]

@@ -54,7 +54,8 @@ def decide(
     status = order.unknown_status(o, t.first)
     s = order.shipments(t.first, t.usable)
     at = positions(s.rows["order_no"], o.index)
-    held, reported = _consult(s, status.mask[at], found)
+    held, reported, said = consult(s, status.mask[at])
+    found += said
     bucket[at[held]] = HELD
     already = reported["ALREADY_DISPATCHED"] & ~held
     bucket[at[already]] = ALREADY
@@ -78,13 +79,14 @@ def decide(
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
 
 
-def _consult(
-    s: order.Shipments, taken: np.ndarray, found: list
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def consult(
+    s: order.Shipments, taken: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], list[pd.DataFrame]]:
     """The order rules by rank on the orders with a number; ``taken``: held already (by
-    their status). Returns what is held and, per code, where it was reported."""
+    their status). Returns what is held, per code where it was reported, and the exception
+    rows."""
     taken = taken.copy()
-    reported = {}
+    reported, found = {}, []
     for code, rule in order.RULES.by_rank():
         hit = rule(s)
         won = hit.mask & ~taken
@@ -92,7 +94,7 @@ def _consult(
         found.append(_report(code, s.rows, Hit(won, hit.says, hit.columns)))
         if codes.BY_NAME[code].holds:
             taken |= won
-    return taken, reported
+    return taken, reported, found
 
 
 def _report(code: str, rows: pd.DataFrame | None, hit: Hit) -> pd.DataFrame:
