@@ -82,4 +82,10 @@ def names(*, severity: str | None = None, about: str | None = None) -> frozenset
     )
 
 
+def listed(*, severity: str | None = None, about: str | None = None) -> tuple[str, ...]:
+    """The codes of ``names(...)``, in the table's order."""
+    chosen = names(severity=severity, about=about)
+    return tuple(c for c in NAMES if c in chosen)
+
+
 UNMATCHED = frozenset(c.name for c in TABLE if c.unmatched)
