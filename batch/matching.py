@@ -16,7 +16,8 @@ from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
 from batch.normalize import first_seen, keys
 from batch.rules import match as match_rules
-from batch.rules.match import INVALID_ORDER, report
+from batch.rules.match import INVALID_ORDER
+from batch.rules.registry import report
 
 # Statuses whose orders take a cart's tracking number when the reference is the cart.
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)

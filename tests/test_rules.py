@@ -795,3 +795,6 @@ def test_every_registered_rule_reads_a_ranked_code_and_ranks_differ():
         Rules()("CARRIER_MISMATCH")
     assert [c for c, _ in row.RULES.by_rank()][:2] == ["TRACKING_MANGLED", "CARRIER_UNKNOWN"]
     assert [c for c, _ in order_rules.RULES.by_rank()][0] == "SHIPPED_UNPAID"
+    # The engine reads every order's status before the order rules: its rank says so.
+    order_ranks = [codes.BY_NAME[c].rank for c, _ in order_rules.RULES.by_rank()]
+    assert codes.BY_NAME["UNKNOWN_STATUS"].rank < min(order_ranks)

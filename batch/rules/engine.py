@@ -15,7 +15,7 @@ from batch.normalize import isin, positions
 from batch.rules import cart, facts, order
 from batch.rules.match import INVALID_ORDER
 from batch.rules.order import join_present
-from batch.rules.registry import Hit
+from batch.rules.registry import Hit, report
 
 # Order buckets of summary.json, in the order the accountant reads them.
 UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
@@ -62,20 +62,20 @@ def decide(
     go = ~held & ~already
     bucket[at[go]] = UPLOADED
     up = s.rows[go]
-    found.append(_report("CARRIER_MISMATCH", up, order.carrier_mismatch(up)))
+    found.append(report("CARRIER_MISMATCH", up, order.carrier_mismatch(up)))
     upload = _upload(up, today)
 
     # Orders with no tracking number from any sheet. One whose status is unknown is held
     # all the same: counting it unshipped (paid) or not eligible would be a guess.
     bucket[status.mask] = HELD
-    found.append(_report("UNKNOWN_STATUS", o, status))
+    found.append(report("UNKNOWN_STATUS", o, status))
     _unsent_buckets(bucket, o)
     bucket = pd.Series(bucket, index=o.index, dtype=object)
 
-    found.append(_report("MULTI_PACKAGE", None, cart.multi_package(t.extra, upload, t.first, o)))
-    found.append(_report("SPLIT_CART", None, cart.split_cart(upload, o)))
+    found.append(report("MULTI_PACKAGE", None, cart.multi_package(t.extra, upload, t.first, o)))
+    found.append(report("SPLIT_CART", None, cart.split_cart(upload, o)))
     waiting = bucket.eq(UNSHIPPED).to_numpy()
-    found.append(_report("PARTIAL_CART", None, cart.partial_cart(upload, waiting, o)))
+    found.append(report("PARTIAL_CART", None, cart.partial_cart(upload, waiting, o)))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
 
 
@@ -91,21 +91,10 @@ def consult(
         hit = rule(s)
         won = hit.mask & ~taken
         reported[code] = won
-        found.append(_report(code, s.rows, Hit(won, hit.says, hit.columns)))
+        found.append(report(code, s.rows, Hit(won, hit.says, hit.columns)))
         if codes.BY_NAME[code].holds:
             taken |= won
     return taken, reported, found
-
-
-def _report(code: str, rows: pd.DataFrame | None, hit: Hit) -> pd.DataFrame:
-    """The exception rows of a hit on ``rows`` (None: the hit says whole rows, one per cart)."""
-    if not hit.mask.any():
-        return exceptions.empty()
-    if rows is None:
-        table = hit.message()
-        return exceptions.make(code, table, table["message"])
-    extra = hit.columns(hit.mask) if hit.columns else {}
-    return exceptions.make(code, rows[hit.mask], hit.message(), **extra)
 
 
 def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from batch import exceptions
 from batch.normalize import isin
 from batch.rules.registry import Hit
 
@@ -83,11 +82,6 @@ def unmatched_dispatch(rest: pd.DataFrame, cand: pd.DataFrame) -> Hit:
         says,
         lambda at: {"recipient": rest["recipient_name"][at]},
     )
-
-
-def report(code: str, rows: pd.DataFrame, hit: Hit) -> pd.DataFrame:
-    """The exception rows of ``hit`` on ``rows``."""
-    return exceptions.make(code, rows[hit.mask], hit.message(), **hit.columns(hit.mask))
 
 
 def linked_to_invalid(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.DataFrame:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from batch import codes
+from batch import codes, exceptions
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,15 @@ class Rules:
     def by_rank(self) -> list[tuple[str, Callable[..., Hit]]]:
         """(code, rule) in precedence order; rules of one code keep their order here."""
         return sorted(self._rules, key=lambda r: codes.BY_NAME[r[0]].rank)
+
+
+def report(code: str, rows: pd.DataFrame | None, hit: Hit) -> pd.DataFrame:
+    """The exception rows of a hit on ``rows``; None when the hit says whole exception rows
+    (one per cart) rather than messages."""
+    if not hit.mask.any():
+        return exceptions.empty()
+    if rows is None:
+        table = hit.message()
+        return exceptions.make(code, table, table["message"])
+    extra = hit.columns(hit.mask) if hit.columns else {}
+    return exceptions.make(code, rows[hit.mask], hit.message(), **extra)
