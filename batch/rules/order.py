@@ -84,27 +84,29 @@ def unknown_status(o: pd.DataFrame, first: pd.DataFrame) -> Hit:
     return Hit(unknown, says, columns)
 
 
-@RULES("SHIPPED_UNPAID")
-def shipped_unpaid(s: Shipments) -> Hit:
+def _shipped_in_state(s: Shipments, state: str, why: str) -> Hit:
+    """A number for an order whose state says it is not to ship."""
     rows = s.rows
     return Hit(
-        rows["state"].eq(AWAITING_PAYMENT).to_numpy(),
-        lambda at: (
-            "tracking number " + rows["tracking_no"][at] + " for an order still "
-            "awaiting payment: do not register it; check whether the parcel can be stopped"
-        ),
+        rows["state"].eq(state).to_numpy(),
+        lambda at: "tracking number " + rows["tracking_no"][at] + why,
+    )
+
+
+@RULES("SHIPPED_UNPAID")
+def shipped_unpaid(s: Shipments) -> Hit:
+    return _shipped_in_state(
+        s,
+        AWAITING_PAYMENT,
+        " for an order still awaiting payment: do not register it; check whether the parcel "
+        "can be stopped",
     )
 
 
 @RULES("SHIPPED_CANCELLED")
 def shipped_cancelled(s: Shipments) -> Hit:
-    rows = s.rows
-    return Hit(
-        rows["state"].eq(CANCELLED).to_numpy(),
-        lambda at: (
-            "tracking number " + rows["tracking_no"][at] + " for a cancelled order: "
-            "contact the courier to stop the parcel, or the buyer"
-        ),
+    return _shipped_in_state(
+        s, CANCELLED, " for a cancelled order: contact the courier to stop the parcel, or the buyer"
     )
 
 
