@@ -8,7 +8,6 @@ from batch import formats
 from batch.cli import options
 from batch.cli.exits import EXIT_INPUT
 from batch.errors import DispatchError
-from batch.inputs import load
 
 
 @click.command()
@@ -19,6 +18,8 @@ from batch.inputs import load
 @click.pass_context
 def validate(ctx, files, format_, password, limit):
     """Check input files: detected format, encoding, rows and invalid rows."""
+    from batch.inputs import load
+
     unusable = 0
     for path in files:
         try:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from batch import job, ledger
-from batch import labels as labels_module
+from batch import formats, job, ledger
 from batch.cli import options
 
 
@@ -22,7 +21,7 @@ from batch.cli import options
 @click.option(
     "--carrier",
     required=True,
-    type=click.Choice(list(labels_module.CARRIERS)),
+    type=click.Choice(list(formats.LABEL_LAYOUTS)),
     help="The courier whose label software imports the file.",
 )
 @options.out_folder("Folder for the import file and summary.json.")
@@ -42,6 +41,8 @@ from batch.cli import options
 @options.quiet
 def labels(orders, carrier, out, sender_file, ship_date, quiet, **rest):
     """Write the courier's label import file, with the カート番号 as reference."""
+    from batch import labels as labels_module
+
     label_options = labels_module.LabelOptions(
         carrier=carrier,
         ship_date=ship_date or job.today_in_tokyo(),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
-from batch import job
-from batch import plan as plan_module
+from batch import formats, job
 from batch.cli import options
 from batch.cli.send import send_flag, send_plan
+
+if TYPE_CHECKING:
+    from batch import plan as plan_module
 
 
 @click.command()
@@ -30,7 +33,7 @@ from batch.cli.send import send_flag, send_plan
 )
 @click.option(
     "--max-ahead-days",
-    default=plan_module.MAX_AHEAD_DAYS,
+    default=formats.MAX_AHEAD_DAYS,
     show_default=True,
     type=click.IntRange(1, 365),
     help="Latest date QSM accepts, in days after today.",
@@ -50,6 +53,8 @@ from batch.cli.send import send_flag, send_plan
 @click.pass_context
 def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
+    from batch import plan as plan_module
+
     book = options.ledger_for(ledger_path, no_ledger, out)
     if rest["delay_memo"] and not rest["delay_type"]:
         raise click.UsageError("--delay-memo goes with --delay-type.")

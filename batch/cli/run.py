@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from batch import job, pipeline
+from batch import job
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
 from batch.cli.send import send_flag, send_run
+
+if TYPE_CHECKING:
+    from batch import pipeline
 
 
 @click.command()
@@ -63,6 +67,8 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
 
     The outputs are added to --out, which may hold other files (they are never touched).
     When it already holds an earlier run's outputs the run stops, unless --replace."""
+    from batch import pipeline
+
     book = options.ledger_for(ledger_path, no_ledger, out)
     rest["today"] = rest["today"] or job.today_in_tokyo()
     progress = _show_progress if not quiet and sys.stderr.isatty() else None

@@ -11,11 +11,7 @@ import click
 from batch import job, ledger
 from batch.cli import options
 from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
-from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
-from batch.qapi.send import SendOptions
-from batch.qapi.send import send as send_rows
-from batch.qapi.shipdates import send_dates
 
 send_flag = click.option(
     "--send",
@@ -40,6 +36,9 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:
     """Send the run in ``out`` and report; the exit code says what is left to do."""
+    from batch.qapi.send import SendOptions
+    from batch.qapi.send import send as send_rows
+
     result = send_rows(out, SendOptions(ledger=book, dry_run=dry_run))
     if dry_run:
         _print_dry(result.rows)
@@ -50,6 +49,8 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
 
 
 def send_plan(ctx, out, dry_run: bool, quiet: bool) -> None:
+    from batch.qapi.shipdates import send_dates
+
     result = send_dates(out, dry_run=dry_run)
     if dry_run:
         _print_dry(result.rows.rename(columns={"est_ship_date": "tracking_no"}).assign(carrier=""))
@@ -112,6 +113,8 @@ def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet):
               help="The screen whose download layout the file copies.")  # fmt: skip
 def fetch(out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
+    from batch.qapi import fetch as fetch_module
+
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     today = job.today_in_tokyo()
     n = fetch_module.fetch(Path(out), statuses, since, lang, today)
