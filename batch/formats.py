@@ -50,18 +50,25 @@ UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate":
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
 
 
-@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
-def header_key(text: str) -> str:
-    """The form headers are compared in: NFKC, no whitespace, casefolded.
-
-    So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)`, `Order No` = `order no`.
-    """
+def _squeezed(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
 
 
-# Statuses are compared as headers are: `配送遅延（要対応）` = `配送遅延 (要対応)`, `배송 지연` =
-# `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a part of a longer text.
-status_key = header_key
+@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
+def header_key(text: str) -> str:
+    """The form headers are compared in: NFKC, casefolded, without whitespace or punctuation.
+
+    So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)` = `1`, `Tracking No.` =
+    `tracking_no` = `ＴＲＡＣＫＩＮＧ　ＮＯ`, `Order #` = `order`. A profile whose columns would
+    then share a spelling is refused when loaded (_check_aliases): matching stays unambiguous.
+    """
+    return "".join(c for c in _squeezed(text) if not unicodedata.category(c).startswith("P"))
+
+
+# Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
+# `配送遅延 (要対応)`, `배송 지연` = `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a
+# part of a longer text.
+status_key = lru_cache(maxsize=8192)(_squeezed)
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ def _load(path: Path) -> Profile:
         path=path,
     )
     _check(path, data, profile)
+    _check_aliases(path, profile)
     _check_layout(path, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
@@ -182,6 +190,20 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _check_aliases(path: Path, profile: Profile) -> None:
+    """No two canonical columns of a profile may answer to the same header (as compared)."""
+    owner: dict[str, str] = {}
+    for canon, aliases in profile.columns.items():
+        for alias in aliases:
+            first = owner.setdefault(header_key(alias), canon)
+            if first != canon:
+                raise ValueError(
+                    f"{path}: {alias!r} is a spelling of both columns.{first} and "
+                    f"columns.{canon} (headers are compared without case, spaces and "
+                    "punctuation): keep it under one of them"
+                )
 
 
 def _cancelled(path: Path, data: dict | None, mapped: bool) -> dict[str, tuple[str, ...]]:
