@@ -15,7 +15,7 @@ LAYERS = [
     "errors", "codes", "normalize", "jpcalendar", "messages", "i18n", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
     # its carriers); reading and the shared records
-    "carriers", "formats", "read", "exceptions", "ledger", "job",
+    "carriers", "formats", "seller_formats", "config", "read", "exceptions", "ledger", "job",
     # the canonical tables
     "inputs", "upload", "orderstate", "matching", "watch", "staging", "outputs",
     # deciding and reporting; what every command does around its own work
