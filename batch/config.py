@@ -103,10 +103,9 @@ class Config:
 
     def sender(self, given: object = None) -> Setting:
         """--sender-file, else the file's `sender`, else the file itself when it has [sender]."""
-        found = self.get("sender", given)
-        if found.value is None and isinstance(self.data.get("sender"), dict):
+        if given in (None, "") and isinstance(self.data.get("sender"), dict):
             return Setting(self.path, str(self.path))
-        return found
+        return self.get("sender", given)
 
     def format_folders(self) -> list[Path]:
         """The seller's profile folders: the user's config folder's, the one beside the file,
