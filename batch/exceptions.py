@@ -30,16 +30,9 @@ COLUMNS = (
 )
 # The contract's exceptions.jsonl fields, in order.
 JSONL_FIELDS = (
-    "code",
-    "severity",
-    "order_no",
-    "cart_no",
-    "tracking_no",
-    "carrier",
-    "source_file",
-    "source_row",
-    "message",
-)
+    "code", "severity", "order_no", "cart_no", "tracking_no", "carrier", "source_file",
+    "source_row", "message",
+)  # fmt: skip
 
 
 def make(code: str, rows: pd.DataFrame, message: str | pd.Series, **columns) -> pd.DataFrame:

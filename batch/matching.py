@@ -15,14 +15,12 @@ import pandas as pd
 from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
 from batch.normalize import first_seen, keys
+from batch.rules import match as match_rules
+from batch.rules.match import INVALID_ORDER
+from batch.rules.registry import report
 
 # Statuses whose orders take a cart's tracking number when the reference is the cart.
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
-
-
-# `how` of a pair whose order is on an invalid row of the export: the row is matched (it names
-# an order of the export) but has no valid order to ship; decide leaves such pairs out.
-INVALID_ORDER = "invalid_order"
 
 
 @dataclass
@@ -100,49 +98,6 @@ def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     return both.drop_duplicates()
 
 
-def _invalid_orders(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.DataFrame:
-    """dispatch_id, order_no, cart_no, message of the rows of ``rest`` whose reference is an
-    order (else a cart) the export holds only on invalid rows (its INVALID_ROW ``invalid``)."""
-    columns = ["dispatch_id", "order_no", "cart_no", "message"]
-    refs = rest.loc[rest["reference"].ne(""), ["dispatch_id", "reference"]]
-    if invalid is None or invalid.empty or refs.empty:
-        return pd.DataFrame(columns=columns)
-    # One export row may fail several checks: one entry per row, its reasons joined.
-    bad = invalid.assign(
-        order_no=invalid["order_no"].fillna(""), cart_no=invalid["cart_no"].fillna("")
-    )
-    bad = bad.groupby(["source_file", "source_row"], sort=False).agg(
-        order_no=("order_no", "first"),
-        cart_no=("cart_no", "first"),
-        reason=("message", "; ".join),
-    )
-    bad = bad.reset_index()
-    by_order = refs.merge(bad[bad["order_no"].ne("")], left_on="reference", right_on="order_no")
-    not_order = refs[~refs["dispatch_id"].isin(by_order["dispatch_id"])]
-    by_cart = not_order.merge(bad[bad["cart_no"].ne("")], left_on="reference", right_on="cart_no")
-    linked = pd.concat([by_order.assign(what="order"), by_cart.assign(what="cart")])
-    if linked.empty:
-        return pd.DataFrame(columns=columns)
-    linked["row"] = (
-        "the " + linked["what"] + "'s row " + linked["source_row"].astype(str)
-        + " in the export (" + linked["source_file"] + ") is invalid: " + linked["reason"]
-    )  # fmt: skip
-    out = linked.groupby("dispatch_id", sort=False).agg(
-        reference=("reference", "first"),
-        order_no=("order_no", lambda s: ", ".join(dict.fromkeys(s))),
-        cart_no=("cart_no", lambda s: ", ".join(dict.fromkeys(c for c in s if c))),
-        rows=("row", " / ".join),
-    )
-    message = (
-        "reference '"
-        + out["reference"]
-        + "': "
-        + out["rows"]
-        + ("; not uploaded: correct the export and run again")
-    )
-    return out.assign(message=message).reset_index()[columns]
-
-
 def match(
     dispatch: pd.DataFrame, orders: pd.DataFrame, invalid_orders: pd.DataFrame | None = None
 ) -> Matches:
@@ -155,7 +110,7 @@ def match(
     live = dispatch[~dup]
     by_ref = _by_reference(live, orders)
     rest = live[~live["dispatch_id"].isin(by_ref["dispatch_id"])]
-    linked = _invalid_orders(rest, invalid_orders)
+    linked = match_rules.linked_to_invalid(rest, invalid_orders)
     invalid_order = exceptions.empty()
     if len(linked):
         rows = linked.merge(rest, on="dispatch_id")  # the dispatch row's file, row, number
@@ -165,58 +120,20 @@ def match(
         rest = rest[~rest["dispatch_id"].isin(linked["dispatch_id"])]
 
     cand = _fallback(rest, orders)
-    n = cand.groupby("dispatch_id")["cart_no"].transform("size")
-    single = cand[n.eq(1)]
+    single = cand.drop_duplicates("dispatch_id", keep=False)
     by_fallback = single.merge(_cart_members(orders), on="cart_no")[["dispatch_id", "order_no"]]
     by_fallback = by_fallback.assign(how="fallback")
     to_invalid = linked[["dispatch_id", "order_no"]].assign(how=INVALID_ORDER)
     parts = [by_ref, by_fallback, *([to_invalid] if len(to_invalid) else [])]
-    pairs = pd.concat(parts, ignore_index=True)
-
-    info = rest.set_index("dispatch_id")
     fallback_orders = by_fallback.groupby("dispatch_id")["order_no"].agg(", ".join)
-    fallback_rows = info.loc[single["dispatch_id"]].assign(
-        cart_no=single["cart_no"].to_numpy(),
-        order_no=fallback_orders.reindex(single["dispatch_id"]).to_numpy(),
-    )
-    found = exceptions.make(
-        "FALLBACK_MATCH",
-        fallback_rows,
-        "matched on recipient phone + postal code (or postal code + name)"
-        + fallback_rows["reference"].map(lambda r: f" (reference '{r}' unknown)" if r else "")
-        + ": check that cart "
-        + fallback_rows["cart_no"]
-        + " is right",
-        recipient=fallback_rows["recipient_name"],
-    )
-    several = cand[n.gt(1)]
-    listed = several.groupby("dispatch_id")["cart_no"].agg(lambda s: ", ".join(sorted(s)))
-    ambiguous_rows = info.loc[listed.index]
-    ambiguous = exceptions.make(
-        "AMBIGUOUS_MATCH",
-        ambiguous_rows,
-        "recipient phone + postal code fit several carts: "
-        + listed.to_numpy()
-        + "; put the cart number in the courier's reference column",
-        recipient=ambiguous_rows["recipient_name"],
-        cart_no=listed.to_numpy(),
-    )
-    none = rest[~rest["dispatch_id"].isin(cand["dispatch_id"])]
-    unmatched = exceptions.make(
-        "UNMATCHED_DISPATCH",
-        none,
-        none["reference"].map(
-            lambda r: (
-                f"reference '{r}' is neither an order nor a cart number in the export"
-                if r
-                else "no reference"
-            )
-        )
-        + ", and no order has this recipient's phone + postal code",
-        recipient=none["recipient_name"],
-    )
+    found = [
+        invalid_order,
+        report("FALLBACK_MATCH", rest, match_rules.fallback_match(rest, cand, fallback_orders)),
+        report("AMBIGUOUS_MATCH", rest, match_rules.ambiguous_match(rest, cand)),
+        report("UNMATCHED_DISPATCH", rest, match_rules.unmatched_dispatch(rest, cand)),
+    ]
     return Matches(
-        pairs=pairs,
+        pairs=pd.concat(parts, ignore_index=True),
         duplicate=dispatch.loc[dup, "dispatch_id"],
-        unmatched=exceptions.concat([invalid_order, found, ambiguous, unmatched]),
+        unmatched=exceptions.concat(found),
     )

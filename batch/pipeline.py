@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,22 +65,6 @@ class RunResult:
     replaced: Path | None = None  # where --replace moved the earlier run's files
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-
-
-class _Clock:
-    """Seconds spent per stage, so the slow stage is visible (--profile, progress)."""
-
-    def __init__(self, progress: Progress | None = None) -> None:
-        self.times: dict[str, float] = {}
-        self._last = time.perf_counter()
-        self._progress = progress
-
-    def lap(self, stage: str, detail: str = "") -> None:
-        now = time.perf_counter()
-        seconds, self._last = now - self._last, now
-        self.times[stage] = self.times.get(stage, 0.0) + seconds
-        if self._progress is not None:
-            self._progress(stage, seconds, detail)
 
 
 def _combine(loaded: Sequence[Loaded]) -> pd.DataFrame:

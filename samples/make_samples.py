@@ -1710,7 +1710,7 @@ def build_cases(files: list[str], orders: list[dict]) -> dict[str, list[dict]]:
     # The invalid export rows join the dispatch rows' own INVALID_ROW cases (the UMN
     # placeholder, the row linked to X1); the date reminders are the orders' alone.
     invalid_rows = cases.pop("INVALID_ROW", [])
-    for code in ("INVALID_ROW", "OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+    for code in ("INVALID_ROW", *UNSHIPPED_CODES):
         found = [o for o in orders if code in o["codes"]]
         if code == "INVALID_ROW":
             found = [o for o in found if o["bucket"] == "invalid"]
@@ -1732,6 +1732,7 @@ def build_cases(files: list[str], orders: list[dict]) -> dict[str, list[dict]]:
 
 # The codes that keep an order out of the upload, from the program's one table of codes.
 ERROR_CODES = code_table.names(severity=code_table.ERROR)
+UNSHIPPED_CODES = code_table.listed(about=code_table.UNSHIPPED)
 
 
 def _order_note(code: str, order: dict) -> str:
@@ -2075,7 +2076,7 @@ def readme(data: dict) -> str:
     ]
     for code in CASE_ORDER:
         for entry in cases.get(code, []):
-            if code in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+            if code in UNSHIPPED_CODES:
                 continue
             if code == "uploaded" and len(entry["rows"]) == 1 and entry["case"] == "K09":
                 entry = {**entry, "note": "first parcel of the MULTI_PACKAGE case"}
@@ -2093,7 +2094,7 @@ def readme(data: dict) -> str:
                 f"| {entry['cart_no'] or '—'} | {tracking} | {_rows_text(entry) or '—'} "
                 f"| {note} |"
             )
-    for code in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE"):
+    for code in UNSHIPPED_CODES:
         found = cases.get(code, [])
         keys = ", ".join(dict.fromkeys(e["case"] for e in found))
         numbers = " ".join(n for e in found for n in e["order_no"])
@@ -2120,7 +2121,7 @@ def readme(data: dict) -> str:
     for order in main["orders_detail"]:
         if order["bucket"] != "unshipped":
             continue
-        info = [c for c in order["codes"] if c in ("OVERDUE", "PENALTY_RISK", "NO_SHIP_DATE")]
+        info = [c for c in order["codes"] if c in UNSHIPPED_CODES]
         lines.append(
             f"| {order['case']} | {order['order_no']} | {order['cart_no']} | {order['status']} "
             f"| {order['paid'][:10]} | {order['est_ship_date'] or '—'} "

@@ -1,6 +1,9 @@
 """The shape of batch/, held by a test: each module imports only modules below it (the order
 docs/ARCHITECTURE.md draws), no module passes 500 lines and no function 60, except the debts
-listed here, which may only shrink."""
+listed here, which may only shrink.
+
+A package is one layer unless some of its modules are listed on their own ("rules.match"):
+a module is in the layer of the longest entry that names it or a package holding it."""
 
 from __future__ import annotations
 
@@ -14,11 +17,14 @@ LAYERS = [
     # foundations: no import of the package
     "errors", "codes", "normalize", "jpcalendar", "messages", "i18n", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
-    # its carriers); reading and the shared records
-    "carriers", "formats", "seller_formats", "config", "read", "exceptions", "ledger", "job",
-    # the canonical tables
-    "inputs", "upload", "orderstate", "matching", "watch", "staging", "outputs",
-    # deciding and reporting; what every command does around its own work
+    # its carriers); reading and the shared records; what a rule is
+    "carriers", "formats", "seller_formats", "config", "read", "exceptions", "rules.registry",
+    "ledger", "job",
+    # the canonical tables; matching and watch find the rows the match and unshipped rules read
+    "inputs", "upload", "orderstate", "rules.match", "matching", "rules.unshipped", "watch",
+    "staging", "outputs",
+    # deciding (the rest of batch/rules: row, order, cart, facts, engine) and reporting; what
+    # every command does around its own work
     "rules", "report", "upload_life", "command",
     # the commands
     "pipeline", "plan", "labels", "qapi",
@@ -32,15 +38,8 @@ MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you
 # shorten one; the test fails if one grows or a new one appears, and asks for a lower number
 # when one has shrunk.
-LONG_MODULES = {"rules": 575, "i18n": 570}
-LONG_FUNCTIONS = {
-    "rules.decide": 209,
-    "rules._split_and_partial": 87,
-    "watch.watch_unshipped": 78,
-    "matching.match": 77,
-    "rules.row_problems": 70,
-    "rules._multi_package": 69,
-}
+LONG_MODULES = {"i18n": 570}
+LONG_FUNCTIONS: dict[str, int] = {}
 
 
 def _modules() -> dict[str, Path]:
@@ -52,37 +51,44 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _top(name: str) -> str:
-    return name.split(".")[0]
+def _layer(name: str) -> str | None:
+    """The LAYERS entry of module ``name``: the longest that names it or a package of it."""
+    parts = name.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in LAYERS:
+            return ".".join(parts[:n])
+    return None
 
 
-def _imports(path: Path) -> set[str]:
-    """The batch modules ``path`` imports (their top-level names)."""
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The batch modules ``path`` imports (dotted names below batch; ``from batch.x import
+    y`` names x.y when y is a module of ``modules``)."""
     got = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "batch":
-                got |= {a.name for a in node.names}
-            elif node.module.startswith("batch."):
-                got.add(_top(node.module[len("batch.") :]))
+            if node.module == "batch" or node.module.startswith("batch."):
+                base = node.module[len("batch.") :] if node.module != "batch" else ""
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}" if base else alias.name
+                    got.add(sub if sub in modules or not base else base)
         elif isinstance(node, ast.Import):
-            got |= {
-                _top(a.name[len("batch.") :]) for a in node.names if a.name.startswith("batch.")
-            }
+            got |= {a.name[len("batch.") :] for a in node.names if a.name.startswith("batch.")}
     return got
 
 
 def test_every_module_has_a_layer():
-    missing = {_top(m) for m in _modules()} - set(LAYERS) - {"__init__"}
+    missing = {m for m in _modules() if _layer(m) is None} - {"__init__"}
     assert not missing, f"add {sorted(missing)} to LAYERS and to docs/ARCHITECTURE.md"
 
 
 def test_no_module_imports_one_above_it():
     rank = {name: i for i, name in enumerate(LAYERS)}
+    modules = _modules()
     upward = []
-    for name, path in _modules().items():
-        me = _top(name)
-        for other in _imports(path):
+    for name, path in modules.items():
+        me = _layer(name)
+        for imported in _imports(path, set(modules)):
+            other = _layer(imported)
             if other != me and rank.get(other, -1) >= rank.get(me, -1):
                 upward.append(f"{name} imports {other}")
             elif other != me and {me, other} <= PEERS:

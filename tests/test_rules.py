@@ -4,6 +4,9 @@ why, never uploads it on a guess and never fills in a default.
 Each test writes a small QSM detail export (CP932, as the Japanese screen gives it) and a
 courier sheet (UTF-8 with BOM, as Excel's 「CSV UTF-8」 saves it), runs the pipeline and looks
 at the buckets, the exceptions and the upload rows. Today is Thu 2026-11-26.
+
+The second half tests each rule of batch/rules on its own, on a table of a few rows built by
+hand, so that a rule that breaks fails its own test, not only a count of a whole run.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from batch import pipeline
+from batch import carriers, codes, pipeline, watch
+from batch.rules import cart, engine, match, row, unshipped
+from batch.rules import order as order_rules
+from batch.rules.registry import Rules
 
 TODAY = dt.date(2026, 11, 26)
 ORDER_HEADER = [
@@ -401,3 +409,392 @@ def test_a_row_for_an_invalid_order_links_to_it_and_counts_as_matched(tmp_path):
     assert "the cart's row 5 in the export" in messages[2] and "発送予定日" in messages[2]
     unmatched = exception(result, "UNMATCHED_DISPATCH")
     assert "'104799999' is neither an order nor a cart number" in unmatched["message"]
+
+
+# === each rule on its own, on a frame of a few rows ============================================
+#
+# A rule is a function of the table its stage reads; it returns a Hit: a mask (where it
+# applies) and says(mask) (its message there). These tests build that table by hand.
+
+YAMATO = mod7("43962811401")
+
+
+def sheet(*rows: dict) -> pd.DataFrame:
+    """A dispatch table as inputs.prepare_dispatch makes it: each row a dict of overrides of
+    a good Yamato row shipped today."""
+    base = {"tracking_no": YAMATO, "tracking_raw": YAMATO, "mangled": False,
+            "carrier": "ヤマト運輸", "ship_date": pd.Timestamp(TODAY),
+            "ship_date_unreadable": ""}  # fmt: skip
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    frame["dispatch_id"] = range(len(frame))
+    used = carriers.resolve(frame["carrier"])
+    return frame.assign(**{c: used[c].to_numpy() for c in carriers.COLUMNS})
+
+
+def hits(hit) -> list[int]:
+    return np.flatnonzero(hit.mask).tolist()
+
+
+def test_a_ship_date_that_is_no_real_day_is_named_as_written():
+    d = sheet({}, {"ship_date": pd.NaT, "ship_date_unreadable": "2026/02/30"}, {})
+    hit = row.ship_date_unreadable(d, TODAY)
+    assert hits(hit) == [1]
+    assert hit.message().tolist() == [
+        "ship date '2026/02/30' is not a real date or time: held, never given another date; "
+        "correct the sheet"
+    ]
+
+
+def test_a_ship_date_after_today_waits_for_its_own_day():
+    later = pd.Timestamp("2026-11-26 18:00")  # later today is today
+    d = sheet({}, {"ship_date": pd.Timestamp("2026-12-01")}, {"ship_date": later}, {})
+    hit = row.ship_date_ahead(d, TODAY)
+    assert hits(hit) == [1]
+    (message,) = hit.message().tolist()
+    assert "2026/12/01 is after today (2026/11/26)" in message and "2026/12/01 run" in message
+
+
+def test_a_number_that_breaks_its_carrier_s_rule_is_invalid_with_the_reason():
+    d = sheet({}, {"tracking_no": "12345"}, {"tracking_no": YAMATO[:-1] + "9"}, {"carrier": "謎"})
+    hit = row.tracking_invalid(d, TODAY)
+    assert hits(hit) == [1, 2]  # an unknown carrier's number is not judged here
+    assert hit.message().tolist()[0] == (
+        "tracking number '12345' for ヤマト運輸: wrong length: 12 digits expected, got 5"
+    )
+
+
+def test_an_untrackable_method_and_an_unknown_carrier():
+    d = sheet({}, {"carrier": "定形外郵便", "tracking_no": "-"}, {"carrier": "謎の配送"})
+    untrackable, unknown = row.carrier_untrackable(d, TODAY), row.carrier_unknown(d, TODAY)
+    assert hits(untrackable) == [1] and hits(unknown) == [2]
+    assert untrackable.message().tolist()[0].startswith("shipped by 定形外郵便, which has no")
+    assert unknown.message().tolist() == ["carrier '謎の配送' is not recognised"]
+
+
+def test_a_mangled_number_says_how_it_was_damaged():
+    d = sheet(
+        {"mangled": True, "tracking_raw": "4.39628E+11"},
+        {},
+        {"mangled": True, "tracking_raw": "439628000000"},
+    )
+    hit = row.tracking_mangled(d, TODAY)
+    assert hits(hit) == [0, 2]
+    sci, rounded = hit.message().tolist()
+    assert "'4.39628E+11'" in sci and "scientific notation" in sci
+    assert "'439628000000'" in rounded and "rounded" in rounded
+
+
+def test_row_problems_report_the_rule_of_the_lowest_rank():
+    # Mangled and of an unknown carrier: the damaged number hides the rest.
+    d = sheet(
+        {"mangled": True, "carrier": "謎", "tracking_raw": "4.39628E+11"},
+        {"carrier": "謎", "ship_date": pd.Timestamp("2026-12-01")},
+        {"tracking_no": "12345", "ship_date": pd.Timestamp("2026-12-01")},
+        {},
+    )
+    found = row.problems(d, TODAY)
+    assert found["code"].tolist() == ["TRACKING_MANGLED", "CARRIER_UNKNOWN", "TRACKING_INVALID", ""]
+    assert found["message"].tolist()[3] == ""
+
+
+def test_a_ship_date_before_the_order_holds_every_pair_of_its_row():
+    paid = pd.Timestamp("2026-11-24")
+    p = pd.DataFrame(
+        {
+            "dispatch_id": [0, 0, 1, 2, 3],
+            "order_no": ["1", "2", "3", "4", "5"],
+            "code": ["", "", "", "TRACKING_INVALID", ""],
+            "ship_date": pd.to_datetime(
+                ["2026-11-23", "2026-11-23", "2026-11-24", "2026-11-01", "2026-08-01"]
+            ),  # fmt: skip
+            "earliest_ship": [paid, paid, paid, paid, pd.NaT],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_no": ["1", "2", "3", "4", "5"],
+            "paid_at": [paid, pd.NaT, paid, paid, pd.NaT],
+            "ordered_at": [paid] * 4 + [pd.NaT],
+        }
+    )
+    hit = row.shipped_before_the_order(p, orders, TODAY)
+    assert hits(hit) == [0, 1, 4]  # row 0 for both its orders; row 2 has its own problem
+    first, second, old = hit.message().tolist()
+    assert first == second and "before the order was paid (2026/11/24)" in first
+    assert "more than 90 days before today" in old
+
+
+def first_rows(*rows: dict) -> pd.DataFrame:
+    """``first`` as the engine builds it: per order its shipping row (index order_no)."""
+    base = {"tracking_no": YAMATO, "cart_no": "C1", "state": "paid", "status": "配送要請",
+            "existing_tracking": "", "existing_source": ""}  # fmt: skip
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    return frame.set_index("order_no")
+
+
+def usable_of(first: pd.DataFrame, **keys) -> pd.DataFrame:
+    u = first.reset_index()[["order_no", "tracking_no", "cart_no"]]
+    return u.assign(order_name_key=keys.get("names", "yamada"), order_postal="1500041")
+
+
+def test_shipped_while_unpaid_or_cancelled():
+    f = first_rows(
+        {"order_no": "1"},
+        {"order_no": "2", "state": "awaiting_payment"},
+        {"order_no": "3", "state": "cancelled"},
+    )
+    s = order_rules.shipments(f, usable_of(f))
+    unpaid, cancelled = order_rules.shipped_unpaid(s), order_rules.shipped_cancelled(s)
+    assert hits(unpaid) == [1] and hits(cancelled) == [2]
+    assert "still awaiting payment" in unpaid.message().tolist()[0]
+    assert "for a cancelled order" in cancelled.message().tolist()[0]
+
+
+def test_already_dispatched_and_a_conflicting_number():
+    f = first_rows(
+        {"order_no": "1"},
+        {"order_no": "2", "existing_tracking": YAMATO, "existing_source": "export"},
+        {"order_no": "3", "existing_tracking": "111", "existing_source": "export"},
+        {"order_no": "4", "state": "shipped", "status": "配送中"},
+    )
+    s = order_rules.shipments(f, usable_of(f))
+    already, conflict = order_rules.already_dispatched(s), order_rules.tracking_conflict(s)
+    assert hits(already) == [1, 3] and hits(conflict) == [2]
+    assert already.message().tolist() == [
+        "already dispatched (export); not uploaded again",
+        "already dispatched (QSM status 配送中); not uploaded again",
+    ]
+    assert conflict.message().tolist()[0].startswith("the order already has tracking number 111")
+
+
+def test_one_number_on_carts_of_different_recipients_is_a_duplicate():
+    f = first_rows(
+        {"order_no": "1", "cart_no": "C1"},
+        {"order_no": "2", "cart_no": "C2"},
+        {"order_no": "3", "cart_no": "C3", "tracking_no": mod7("43962811403")},
+    )
+    s = order_rules.shipments(f, usable_of(f, names=["yamada", "suzuki", "sato"]))
+    hit = order_rules.duplicate_tracking(s)
+    assert hits(hit) == [0, 1]
+    assert hit.message().tolist()[0].endswith("is on carts with different recipients: C1, C2")
+    same = order_rules.shipments(f, usable_of(f))  # one recipient: a shared parcel
+    assert hits(order_rules.duplicate_tracking(same)) == []
+
+
+def test_order_rules_by_rank_a_status_reports_alone():
+    # Cancelled with a conflicting number: SHIPPED_CANCELLED alone. A shared number on an
+    # order already dispatched: both reported, and the order held.
+    f = first_rows(
+        {"order_no": "1", "state": "cancelled", "existing_tracking": "111"},
+        {"order_no": "2", "existing_tracking": YAMATO, "cart_no": "C2"},
+        {"order_no": "3", "cart_no": "C3"},
+        {"order_no": "4", "cart_no": "C4", "tracking_no": mod7("43962811404")},
+        {"order_no": "5", "cart_no": "C5", "tracking_no": mod7("43962811405")},
+    )
+    s = order_rules.shipments(f, usable_of(f, names=["a", "b", "c", "d", "e"]))
+    by_status = np.array([False, False, False, False, True])  # order 5: UNKNOWN_STATUS
+    held, reported, found = engine.consult(s, by_status)
+    said = {c: np.flatnonzero(m).tolist() for c, m in reported.items() if m.any()}
+    assert said == {
+        "SHIPPED_CANCELLED": [0],
+        "ALREADY_DISPATCHED": [1],
+        "DUPLICATE_TRACKING": [1, 2],
+    }
+    assert held.tolist() == [True, True, True, False, True]
+    assert sorted(pd.concat(found)["code"]) == sorted(
+        ["SHIPPED_CANCELLED", "ALREADY_DISPATCHED", "DUPLICATE_TRACKING", "DUPLICATE_TRACKING"]
+    )
+
+
+def test_an_unknown_status_names_the_number_it_does_not_upload():
+    o = pd.DataFrame(
+        {"state": ["unknown", "paid", "unknown"], "status": ["返品要請", "配送要請", ""],
+         "recipient_name": ["山田", "鈴木", "佐藤"]},
+        index=pd.Index(["1", "2", "3"], name="order_no"),
+    )  # fmt: skip
+    hit = order_rules.unknown_status(o, first_rows({"order_no": "1"}))
+    assert hits(hit) == [0, 2]
+    assert hit.message().tolist() == [
+        f"配送状態 '返品要請' is not a status the tool knows; tracking number {YAMATO} not "
+        "uploaded: held, never treated as paid; check the order in QSM",
+        "配送状態 is blank: held, never treated as paid; check the order in QSM",
+    ]
+    columns = hit.columns(hit.mask)
+    assert columns["tracking_no"][0] == YAMATO and pd.isna(columns["tracking_no"][1])
+    assert list(columns["order_no"]) == ["1", "3"]
+
+
+def test_a_carrier_other_than_the_listing_s_is_a_mismatch():
+    up = pd.DataFrame(
+        {"company": ["yamato", "yamato", "yamato"], "expected_company": ["yamato", "sagawa", ""],
+         "carrier": ["ヤマト運輸"] * 3, "carrier_expected": ["ヤマト宅急便", "佐川急便", ""]}
+    )  # fmt: skip
+    hit = order_rules.carrier_mismatch(up)
+    assert hits(hit) == [1]
+    assert hit.message().tolist() == [
+        "listed with 佐川急便, shipped with ヤマト運輸: uploaded with the carrier used; tell the "
+        "customer"
+    ]
+
+
+def export(*rows: dict) -> pd.DataFrame:
+    """Orders as the engine reads them (index order_no)."""
+    base = {"carrier_expected": "ヤマト宅急便", "recipient_name": "山田 太郎",
+            "source_file": "orders.csv", "amount": 1980.0}  # fmt: skip
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    return frame.assign(source_row=range(2, 2 + len(frame))).set_index("order_no")
+
+
+def upload_of(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["order_no", "cart_no", "tracking_no"]).assign(
+        carrier="ヤマト宅急便"
+    )
+
+
+def test_a_cart_uploaded_under_two_numbers_is_split():
+    o = export(*({"order_no": n, "cart_no": c} for n, c in
+                 [("1", "C1"), ("2", "C1"), ("3", "C2"), ("4", "C2"), ("5", "C3")]))  # fmt: skip
+    up = upload_of(("1", "C1", "A"), ("2", "C1", "B"), ("3", "C2", "D"), ("4", "C2", "D"),
+                   ("5", "C3", "E"))  # fmt: skip
+    hit = cart.split_cart(up, o)
+    assert hits(hit) == [0, 1]
+    (split,) = hit.message().to_dict("records")
+    assert split["cart_no"] == "C1" and split["tracking_no"] == "A, B"
+    assert split["message"].endswith("1 → ヤマト宅急便 A; 2 → ヤマト宅急便 B")
+    assert split["amount"] == 3960.0 and split["source_row"] == 2
+    assert "注文番号 2：ヤマト宅急便 B" in split["customer_message"]
+
+
+def test_a_cart_with_orders_left_unshipped_is_partial():
+    o = export(*({"order_no": n, "cart_no": c} for n, c in
+                 [("1", "C1"), ("2", "C1"), ("3", "C2"), ("4", "C3")]))  # fmt: skip
+    up = upload_of(("1", "C1", "A"), ("3", "C2", "D"))
+    waiting = np.array([False, True, False, True])  # order 4's cart has nothing uploaded
+    hit = cart.partial_cart(up, waiting, o)
+    assert hits(hit) == [1]
+    (partial,) = hit.message().to_dict("records")
+    assert partial["message"] == "shipped: 1; not shipped yet: 2"
+    assert partial["order_no"] == "1, 2" and partial["tracking_no"] == "A"
+    assert partial["amount"] == 1980.0 and partial["carrier"] is None
+
+
+def test_more_parcels_than_qsm_takes_is_multi_package():
+    o = export({"order_no": "1", "cart_no": "C1"}, {"order_no": "2", "cart_no": "C2"})
+    up = upload_of(("1", "C1", "A"), ("2", "C2", "D"))
+    first = pd.DataFrame({"carrier": ["ヤマト運輸", "ヤマト運輸"]}, index=["1", "2"])
+    extra = pd.DataFrame(
+        {"order_no": ["1", "1", "3"], "cart_no": ["C1", "C1", "C3"],
+         "tracking_no": ["B", "C", "X"], "carrier": ["佐川急便", "ヤマト運輸", "ヤマト運輸"],
+         "company": ["sagawa", "yamato", "yamato"],
+         "expected_company": "yamato", "qsm_name": ["佐川急便", "ヤマト宅急便", "ヤマト宅急便"],
+         "carrier_expected": "ヤマト宅急便", "recipient": "山田 太郎", "source_file": "b2.csv",
+         "source_row": [3, 4, 5]}
+    )  # fmt: skip
+    hit = cart.multi_package(extra, up, first, o)
+    assert hits(hit) == [0, 1]  # order 3 is not uploaded
+    (multi,) = hit.message().to_dict("records")
+    assert multi["message"] == (
+        "2 more parcel(s): 佐川急便 B, ヤマト宅急便 C; QSM took ヤマト宅急便 A. Send the customer "
+        "the other numbers."
+    )
+    assert multi["tracking_no"] == "A, B, C" and multi["carrier"] == "ヤマト運輸, 佐川急便"
+
+
+def courier_rows(*rows: dict) -> pd.DataFrame:
+    base = {"reference": "", "recipient_name": "山田 太郎"}
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    return frame.assign(dispatch_id=range(len(frame)))
+
+
+def test_rows_without_a_linking_reference_by_their_candidate_carts():
+    rest = courier_rows({"reference": "999"}, {}, {}, {"reference": "998"}, {})
+    cand = pd.DataFrame({"dispatch_id": [1, 2, 2, 4], "cart_no": ["C1", "C3", "C2", "C4"]})
+    orders_of = pd.Series(["11", "44, 45"], index=[1, 4])
+    fallback = match.fallback_match(rest, cand, orders_of)
+    ambiguous = match.ambiguous_match(rest, cand)
+    unmatched = match.unmatched_dispatch(rest, cand)
+    assert (hits(fallback), hits(ambiguous), hits(unmatched)) == ([1, 4], [2], [0, 3])
+    assert fallback.message().tolist()[0].endswith(": check that cart C1 is right")
+    assert list(fallback.columns(fallback.mask)["order_no"]) == ["11", "44, 45"]
+    assert ambiguous.message().tolist() == [
+        "recipient phone + postal code fit several carts: C2, C3; put the cart number in the "
+        "courier's reference column"
+    ]
+    assert unmatched.message().tolist()[0] == (
+        "reference '999' is neither an order nor a cart number in the export, and no order has "
+        "this recipient's phone + postal code"
+    )
+
+
+def test_a_reference_to_an_order_only_on_an_invalid_row_is_linked_to_it():
+    rest = courier_rows({"reference": "104700002"}, {"reference": "78400004"}, {"reference": "1"})
+    invalid = pd.DataFrame(
+        {"order_no": ["104700002", None], "cart_no": ["78400002", "78400004"],
+         "source_file": "orders.csv", "source_row": [3, 5], "message": ["入金日: bad", "x"]}
+    )  # fmt: skip
+    linked = match.linked_to_invalid(rest, invalid)
+    assert linked["dispatch_id"].tolist() == [0, 1]
+    assert linked["message"].tolist()[0] == (
+        "reference '104700002': the order's row 3 in the export (orders.csv) is invalid: "
+        "入金日: bad; not uploaded: correct the export and run again"
+    )
+    assert "the cart's row 5" in linked["message"].tolist()[1]
+
+
+def unshipped_facts(*rows: dict) -> pd.DataFrame:
+    base = {"paid_at": pd.Timestamp("2026-11-24 10:00"), "est_ship_date": pd.NaT, "state": "paid"}
+    return watch.facts(pd.DataFrame([{**base, **r} for r in rows]), TODAY)
+
+
+def test_overdue_by_date_by_status_or_by_days_without_a_date():
+    f = unshipped_facts(
+        {"est_ship_date": pd.Timestamp("2026-11-25")},
+        {"est_ship_date": pd.Timestamp("2026-11-30"), "state": "delayed"},
+        {"paid_at": pd.Timestamp("2026-11-10 10:00")},
+        {"est_ship_date": pd.Timestamp("2026-11-27")},
+    )
+    hit = unshipped.overdue(f)
+    assert hits(hit) == [0, 1, 2]
+    late, delayed, stale = hit.message().tolist()
+    assert late.startswith("Estimated ship date 2026-11-25 passed 1 day ago")
+    assert delayed.startswith("The QSM status is delayed")
+    assert stale.startswith(
+        "No estimated ship date 16 days after payment (delayed since 2026-11-24)"
+    )
+    assert hit.columns(hit.mask)["days"].tolist() == [1, 0, 16]
+
+
+def test_penalty_risk_from_the_third_business_day_after_payment():
+    # 11-23 is a holiday: paid 11-19 (Thu) is 4 business days ago, 11-20 3, 11-24 2.
+    f = unshipped_facts(
+        {"paid_at": pd.Timestamp("2026-11-19 10:00")},
+        {"paid_at": pd.Timestamp("2026-11-20 10:00")},
+        {},
+        {"paid_at": pd.Timestamp("2026-11-17 10:00")},
+    )
+    hit = unshipped.penalty_risk(f)
+    assert hits(hit) == [0, 1, 3]
+    assert hit.columns(hit.mask)["days"].tolist() == [4, 3, 6]
+    assert hit.message().tolist()[1].startswith("3 business days since payment; ship by ")
+    assert hit.message().tolist()[2].endswith("a sales restriction may apply.")
+
+
+def test_no_ship_date_tells_when_the_order_turns_delayed():
+    f = unshipped_facts({}, {"est_ship_date": pd.Timestamp("2026-11-27")}, {"paid_at": pd.NaT})
+    hit = unshipped.no_ship_date(f)
+    assert hits(hit) == [0, 2]
+    fresh, unknown = hit.message().tolist()
+    assert fresh.endswith("Enter one before 2026-12-08, when the order turns delayed.")
+    assert unknown == "No estimated ship date: the buyer can cancel without approval."
+
+
+def test_every_registered_rule_reads_a_ranked_code_and_ranks_differ():
+    ranks = [c.rank for c in codes.TABLE if c.rank is not None]
+    assert len(ranks) == len(set(ranks))
+    with pytest.raises(ValueError, match="no rank"):
+        Rules()("CARRIER_MISMATCH")
+    assert [c for c, _ in row.RULES.by_rank()][:2] == ["TRACKING_MANGLED", "CARRIER_UNKNOWN"]
+    assert [c for c, _ in order_rules.RULES.by_rank()][0] == "SHIPPED_UNPAID"
+    # The engine reads every order's status before the order rules: its rank says so.
+    order_ranks = [codes.BY_NAME[c].rank for c, _ in order_rules.RULES.by_rank()]
+    assert codes.BY_NAME["UNKNOWN_STATUS"].rank < min(order_ranks)

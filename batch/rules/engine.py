@@ -1,0 +1,149 @@
+"""The engine: builds the facts once, consults each stage's rules by rank, and puts every
+order of the export in exactly one bucket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from batch import codes, exceptions
+from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
+from batch.normalize import isin, positions
+from batch.rules import cart, facts, order
+from batch.rules.match import INVALID_ORDER
+from batch.rules.order import join_present
+from batch.rules.registry import Hit, report
+
+# Order buckets of summary.json, in the order the accountant reads them.
+UPLOADED, HELD, UNSHIPPED, NOT_ELIGIBLE, ALREADY, INVALID = (
+    "uploaded",
+    "held",
+    "unshipped",
+    "not_eligible",
+    "already_dispatched",
+    "invalid",
+)
+
+
+@dataclass
+class Decision:
+    bucket: pd.Series  # order_no -> bucket (valid orders only), in the orders' row order
+    upload: pd.DataFrame  # order_no, tracking_no, carrier, ship_date, dispatch_id
+    exceptions: pd.DataFrame
+
+
+def decide(
+    orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame, today: dt.date
+) -> Decision:
+    """Buckets, upload rows and exceptions from the matched pairs; ``today`` is the run's."""
+    # A row linked to an order that is invalid in the export has no order to ship here
+    # (matching reported it as INVALID_ROW).
+    pairs = pairs[pairs["how"].ne(INVALID_ORDER).to_numpy()]
+    t = facts.build(orders, dispatch, pairs, today)
+    found = [_row_exceptions(t.pairs)]
+    o = orders.set_index("order_no")
+    # Buckets are filled by position (o.index is unique); label look-ups on many text keys
+    # are slow.
+    bucket = np.full(len(o), "", dtype=object)
+    # Every matched order whose rows are all unusable is held (the row exceptions say why).
+    bucket[isin(o.index, t.pairs["order_no"]) & ~isin(o.index, t.first.index)] = HELD
+
+    status = order.unknown_status(o, t.first)
+    s = order.shipments(t.first, t.usable)
+    at = positions(s.rows["order_no"], o.index)
+    held, reported, said = consult(s, status.mask[at])
+    found += said
+    bucket[at[held]] = HELD
+    already = reported["ALREADY_DISPATCHED"] & ~held
+    bucket[at[already]] = ALREADY
+    go = ~held & ~already
+    bucket[at[go]] = UPLOADED
+    up = s.rows[go]
+    found.append(report("CARRIER_MISMATCH", up, order.carrier_mismatch(up)))
+    upload = _upload(up, today)
+
+    # Orders with no tracking number from any sheet. One whose status is unknown is held
+    # all the same: counting it unshipped (paid) or not eligible would be a guess.
+    bucket[status.mask] = HELD
+    found.append(report("UNKNOWN_STATUS", o, status))
+    _unsent_buckets(bucket, o)
+    bucket = pd.Series(bucket, index=o.index, dtype=object)
+
+    found.append(report("MULTI_PACKAGE", None, cart.multi_package(t.extra, upload, t.first, o)))
+    found.append(report("SPLIT_CART", None, cart.split_cart(upload, o)))
+    waiting = bucket.eq(UNSHIPPED).to_numpy()
+    found.append(report("PARTIAL_CART", None, cart.partial_cart(upload, waiting, o)))
+    return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
+
+
+def consult(
+    s: order.Shipments, taken: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], list[pd.DataFrame]]:
+    """The order rules by rank on the orders with a number; ``taken``: held already (by
+    their status). Returns what is held, per code where it was reported, and the exception
+    rows."""
+    taken = taken.copy()
+    reported, found = {}, []
+    for code, rule in order.RULES.by_rank():
+        hit = rule(s)
+        won = hit.mask & ~taken
+        reported[code] = won
+        found.append(report(code, s.rows, Hit(won, hit.says, hit.columns)))
+        if codes.BY_NAME[code].holds:
+            taken |= won
+    return taken, reported, found
+
+
+def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:
+    """One exception per courier row with a problem of its own, naming every order it names."""
+    bad = p[p["code"].ne("")]
+    if not len(bad):
+        return exceptions.empty()
+    per_row = bad.groupby("dispatch_id", sort=False).agg(
+        code=("code", "first"),
+        message=("message", "first"),
+        order_no=("order_no", join_present),
+        cart_no=("cart_no", join_present),
+        tracking_no=("tracking_raw", "first"),
+        carrier=("carrier", "first"),
+        carrier_expected=("carrier_expected", "first"),
+        recipient=("recipient", "first"),
+        amount=("amount", "sum"),
+        source_file=("source_file", "first"),
+        source_row=("source_row", "first"),
+    )
+    return exceptions.concat(
+        [exceptions.make(code, rows, rows["message"]) for code, rows in per_row.groupby("code")]
+    )
+
+
+def _upload(up: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order_no": up["order_no"],
+            "cart_no": up["cart_no"],
+            "tracking_no": up["tracking_no"],
+            "carrier": order.carrier_name(up),
+            # A blank ship date (many sheets have no such column) is the run's day: the
+            # parcel is on the sheet, so it has left. A given date is never replaced.
+            "ship_date": up["ship_date"].fillna(pd.Timestamp(today)),
+            "dispatch_id": up["dispatch_id"],
+        }
+    )
+
+
+def _unsent_buckets(bucket: np.ndarray, o: pd.DataFrame) -> None:
+    """The buckets of the orders no rule placed (in place): already dispatched when the
+    export shows a number or QSM says in delivery, not eligible when unpaid or cancelled,
+    else unshipped."""
+    state = o["state"].to_numpy()
+    rest = bucket == ""
+    has_existing = o["existing_tracking"].ne("").to_numpy()
+    bucket[rest & has_existing] = ALREADY
+    bucket[rest & ~has_existing & (state == SHIPPED)] = ALREADY
+    rest = bucket == ""
+    bucket[rest & isin(o["state"], [AWAITING_PAYMENT, CANCELLED])] = NOT_ELIGIBLE
+    bucket[bucket == ""] = UNSHIPPED

@@ -1,0 +1,174 @@
+"""Order rules: whether an order with a usable number from the sheets may be uploaded.
+
+The rules read ``Shipments``: one row per such order, its first usable number and what the
+export says about it. They are consulted by rank (batch/codes.py); an order held by one is
+not reported by a later one, so an order whose status says it is not to ship (or says
+nothing known) reports that alone. ``unknown_status`` reads every order of the export, with a
+number or not, and comes first; ``carrier_mismatch`` reads the orders that are uploaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, UNKNOWN
+from batch.normalize import distinct_per_group, isin, positions
+from batch.rules.registry import Hit, Rules
+
+RULES = Rules()
+
+
+def join_present(values) -> str:
+    """The distinct non-blank values, in order, comma-separated."""
+    return ", ".join(dict.fromkeys(v for v in values if v))
+
+
+@dataclass
+class Shipments:
+    rows: pd.DataFrame  # per order with a usable number: its first row of the pairs (RangeIndex)
+    known: np.ndarray  # the export's number for the order is one the sheets give it
+    shared: np.ndarray  # numbers the sheets give to carts of different recipients
+    carts: pd.Series  # tracking_no -> the carts sharing it
+
+
+def shipments(first: pd.DataFrame, usable: pd.DataFrame) -> Shipments:
+    """``first``: the number that ships per order (index order_no); ``usable``: every
+    usable (order, number) once, with the order's recipient keys."""
+    existing = first["existing_tracking"]
+    # order_no is digits only, so "order|tracking" names one pair.
+    known = isin(first.index + "|" + existing, usable["order_no"] + "|" + usable["tracking_no"])
+    # One number on carts with different recipients is a mix-up, not a shared parcel.
+    on_shared = usable[
+        distinct_per_group(
+            usable["tracking_no"], usable["order_name_key"], usable["order_postal"]
+        ) > 1
+    ]  # fmt: skip
+    return Shipments(
+        rows=first.reset_index(),
+        known=known,
+        shared=pd.unique(on_shared["tracking_no"]),
+        carts=on_shared.groupby("tracking_no")["cart_no"].agg(join_present),
+    )
+
+
+def unknown_status(o: pd.DataFrame, first: pd.DataFrame) -> Hit:
+    """UNKNOWN_STATUS: a 配送状態 the tool does not know, for every order of the export
+    (``o``, index order_no): counting it paid or not eligible would be a guess."""
+    unknown = o["state"].eq(UNKNOWN).to_numpy()
+
+    def number(at: np.ndarray) -> np.ndarray:
+        where = positions(o.index[at], first.index)
+        # An order with no usable number from any sheet takes the "" appended last (-1).
+        return np.append(first["tracking_no"].to_numpy(dtype=object), "")[where]
+
+    def says(at: np.ndarray) -> np.ndarray:
+        status, n = o["status"][at], number(at)
+        return (
+            np.where(status.eq(""), "配送状態 is blank", "配送状態 '" + status + "' is not a "
+                     "status the tool knows")
+            + np.where(n != "", "; tracking number " + n + " not uploaded", "")
+            + ": held, never treated as paid; check the order in QSM"
+        )  # fmt: skip
+
+    def columns(at: np.ndarray) -> dict:
+        n = number(at)
+        return {
+            "order_no": o.index[at],
+            "tracking_no": pd.Series(n).where(n != "", None),
+            "recipient": o["recipient_name"][at],
+        }
+
+    return Hit(unknown, says, columns)
+
+
+def _shipped_in_state(s: Shipments, state: str, why: str) -> Hit:
+    """A number for an order whose state says it is not to ship."""
+    rows = s.rows
+    return Hit(
+        rows["state"].eq(state).to_numpy(),
+        lambda at: "tracking number " + rows["tracking_no"][at] + why,
+    )
+
+
+@RULES("SHIPPED_UNPAID")
+def shipped_unpaid(s: Shipments) -> Hit:
+    return _shipped_in_state(
+        s,
+        AWAITING_PAYMENT,
+        " for an order still awaiting payment: do not register it; check whether the parcel "
+        "can be stopped",
+    )
+
+
+@RULES("SHIPPED_CANCELLED")
+def shipped_cancelled(s: Shipments) -> Hit:
+    return _shipped_in_state(
+        s, CANCELLED, " for a cancelled order: contact the courier to stop the parcel, or the buyer"
+    )
+
+
+@RULES("ALREADY_DISPATCHED")
+def already_dispatched(s: Shipments) -> Hit:
+    """The export shows the sheets' number, or QSM's status says it is in delivery with no
+    number shown: it was registered once already, so it is not registered again."""
+    rows = s.rows
+    existing = rows["existing_tracking"]
+    already = (existing.ne("") & s.known) | (existing.eq("") & rows["state"].eq(SHIPPED))
+
+    def says(at: np.ndarray) -> pd.Series:
+        source = rows["existing_source"][at]
+        return (
+            "already dispatched ("
+            + source.where(source.ne(""), "QSM status " + rows["status"][at])
+            + "); not uploaded again"
+        )
+
+    return Hit(already.to_numpy(), says)
+
+
+@RULES("TRACKING_CONFLICT")
+def tracking_conflict(s: Shipments) -> Hit:
+    """The export shows another number than any the sheets give the order."""
+    rows = s.rows
+    return Hit(
+        (rows["existing_tracking"].ne("") & ~s.known).to_numpy(),
+        lambda at: "the order already has tracking number " + rows["existing_tracking"][at]
+        + " (" + rows["existing_source"][at] + "); the courier sheet says "
+        + rows["tracking_no"][at] + ": find out which parcel is right",
+    )  # fmt: skip
+
+
+@RULES("DUPLICATE_TRACKING")
+def duplicate_tracking(s: Shipments) -> Hit:
+    rows = s.rows
+    return Hit(
+        isin(rows["tracking_no"], s.shared),
+        lambda at: (
+            "tracking number " + rows["tracking_no"][at] + " is on carts with "
+            "different recipients: " + rows["tracking_no"][at].map(s.carts)
+        ),
+    )
+
+
+def carrier_name(rows: pd.DataFrame) -> pd.Series:
+    """The carrier name of each row's parcel, for QSM and for the customer.
+
+    QSM checks the number against the carrier: the listing's own name for the listing's
+    company, otherwise the QSM name of the carrier actually used (else its text)."""
+    same_company = rows["company"].eq(rows["expected_company"])
+    used = rows["qsm_name"].where(rows["qsm_name"].ne(""), rows["carrier"])
+    return rows["carrier_expected"].where(same_company, used)
+
+
+def carrier_mismatch(up: pd.DataFrame) -> Hit:
+    """CARRIER_MISMATCH on the uploaded rows ``up``: listed with one company, shipped with
+    another (uploaded all the same, with the carrier used)."""
+    listed = up["expected_company"]
+    return Hit(
+        (listed.ne("") & ~up["company"].eq(listed)).to_numpy(),
+        lambda at: "listed with " + up["carrier_expected"][at] + ", shipped with "
+        + up["carrier"][at] + ": uploaded with the carrier used; tell the customer",
+    )  # fmt: skip

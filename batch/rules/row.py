@@ -1,0 +1,164 @@
+"""Row rules: what is wrong with one courier row, whatever order it names.
+
+Each rule reads the dispatch table (``d``, canonical columns of inputs.prepare_dispatch) and
+the run's day. A row is reported once, by the rule of the lowest rank (batch/codes.py): a
+damaged number hides everything else. ``shipped_before_the_order`` reads the matched pairs
+instead: it needs the order's dates, and it applies to the rows no other rule took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from batch import carriers
+from batch.normalize import isin, positions
+from batch.rules.registry import Hit, Rules
+
+RULES = Rules()
+
+# A ship date is checked against the order's payment day, else its order day. A brief export
+# has neither: then a date more than this many days before the run is refused. No order waits
+# that long in 配送要請 (it turns 配送遅延 after 14 days and buyers cancel), while a dispatch
+# registered a few weeks late is still plausible; a wrong year (2025 for 2026) or Excel's
+# day 1 (1900/01/01) is caught.
+NO_DATE_FLOOR_DAYS = 90
+
+
+def _ymd(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y/%m/%d")
+
+
+@RULES("SHIP_DATE_INVALID")
+def ship_date_unreadable(d: pd.DataFrame, today: dt.date) -> Hit:
+    """A ship date shaped like one but no real day or time (2026/02/30, 25:61)."""
+    text = d["ship_date_unreadable"]
+    return Hit(
+        text.ne("").to_numpy(dtype=bool),
+        lambda at: (
+            "ship date '" + text[at] + "' is not a real date or time: held, never "
+            "given another date; correct the sheet"
+        ),
+    )
+
+
+@RULES("SHIP_DATE_INVALID")
+def ship_date_ahead(d: pd.DataFrame, today: dt.date) -> Hit:
+    """A ship date after today: Qoo10 wants a dispatch registered once the parcel has left."""
+    ymd = today.strftime("%Y/%m/%d")
+    ship = d["ship_date"]
+    return Hit(
+        (ship.dt.normalize() > pd.Timestamp(today)).to_numpy(dtype=bool),
+        lambda at: "ship date " + _ymd(ship[at]) + " is after "
+        f"today ({ymd}): a label printed ahead; the order will be offered on the "
+        + _ymd(ship[at]) + " run, once the parcel has left",
+    )  # fmt: skip
+
+
+@RULES("TRACKING_INVALID")
+def tracking_invalid(d: pd.DataFrame, today: dt.date) -> Hit:
+    """A number that breaks its carrier's rule (length, check digit, placeholder)."""
+    why = carriers.validate_tracking(d["tracking_no"], d["number_rule"])
+    return Hit(
+        (why.ne("") & d["company"].ne("")).to_numpy(dtype=bool),
+        lambda at: "tracking number '" + d["tracking_no"][at] + "' for " + d["carrier"][at]
+        + ": " + why[at],
+    )  # fmt: skip
+
+
+@RULES("CARRIER_UNTRACKABLE")
+def carrier_untrackable(d: pd.DataFrame, today: dt.date) -> Hit:
+    """Shipped by a known method without tracking."""
+    return Hit(
+        (d["company"].ne("") & ~d["trackable"].astype(bool)).to_numpy(dtype=bool),
+        lambda at: (
+            "shipped by " + d["carrier"][at] + ", which has no tracking; Qoo10 does "
+            "not allow switching to an untrackable method"
+        ),
+    )
+
+
+@RULES("CARRIER_UNKNOWN")
+def carrier_unknown(d: pd.DataFrame, today: dt.date) -> Hit:
+    """A carrier text no carrier of the registry answers to."""
+    return Hit(
+        d["company"].eq("").to_numpy(dtype=bool),
+        lambda at: "carrier '" + d["carrier"][at] + "' is not recognised",
+    )
+
+
+@RULES("TRACKING_MANGLED")
+def tracking_mangled(d: pd.DataFrame, today: dt.date) -> Hit:
+    """A number a spreadsheet turned into scientific notation or rounded."""
+    raw = d["tracking_raw"]
+
+    def says(at: np.ndarray) -> pd.Series:
+        how = np.where(
+            raw[at].str.contains("[Ee]", regex=True).to_numpy(dtype=bool),
+            "scientific notation, digits lost); get the original file from the courier",
+            # About 1 real number in 100,000 ends so: the label tells.
+            "rounded: its last digits became zeros); get the original file from the "
+            "courier, or if the label shows this very number, register it in QSM by hand",
+        )
+        return "tracking number '" + raw[at] + "' was damaged by a spreadsheet (" + how
+
+    return Hit(d["mangled"].astype(bool).to_numpy(dtype=bool), says)
+
+
+def shipped_before_the_order(p: pd.DataFrame, orders: pd.DataFrame, today: dt.date) -> Hit:
+    """SHIP_DATE_INVALID for the rows of the pairs ``p`` no other rule took whose ship date is
+    before the payment (or order) day of an order they ship.
+
+    One parcel has one ship date: when it is impossible for one order of a cart, the whole
+    row is held, for every order it names (the mask covers all its pairs)."""
+    floor = pd.Timestamp(today) - pd.Timedelta(days=NO_DATE_FLOOR_DAYS)
+    early = p["code"].eq("").to_numpy() & (
+        p["ship_date"].dt.normalize() < p["earliest_ship"].fillna(floor)
+    ).to_numpy(dtype=bool)
+    if not early.any():
+        return Hit(early, lambda at: np.array([], dtype=object))
+    first = p[early].drop_duplicates("dispatch_id")  # the order each message names
+    at = positions(first["order_no"], orders["order_no"])
+    bound = _ymd(first["earliest_ship"])
+    why = np.select(
+        [~pd.isna(orders["paid_at"].to_numpy()[at]), ~pd.isna(orders["ordered_at"].to_numpy()[at])],
+        [
+            "before the order was paid (" + bound + ")",
+            "before the order date (" + bound + "), and the export shows no payment date",
+        ],
+        f"more than {NO_DATE_FLOOR_DAYS} days before today and the export shows no payment "
+        "or order date to check it against",
+    )
+    message = pd.Series(
+        ("ship date " + _ymd(first["ship_date"]) + " is " + why + ": held, never given another "
+         "date; correct the sheet").to_numpy(),
+        index=first["dispatch_id"].to_numpy(),
+    )  # fmt: skip
+    return Hit(
+        isin(p["dispatch_id"], first["dispatch_id"]),
+        lambda hit: message.reindex(p["dispatch_id"].to_numpy()[hit]).to_numpy(),
+    )
+
+
+def problems(dispatch: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Code and message per dispatch_id ("" code when the row is fine): the rule of the
+    lowest rank that applies to the row."""
+    code = np.full(len(dispatch), "", dtype=object)
+    message = np.full(len(dispatch), "", dtype=object)
+    free = np.ones(len(dispatch), dtype=bool)
+    for name, rule in RULES.by_rank():
+        hit = rule(dispatch, today)
+        won = hit.mask & free
+        if won.any():
+            code[won] = name
+            message[won] = np.asarray(hit.says(won), dtype=object)
+            free &= ~won
+    return pd.DataFrame(
+        {
+            "dispatch_id": dispatch["dispatch_id"],
+            "code": pd.Series(code, index=dispatch.index, dtype=object),
+            "message": pd.Series(message, index=dispatch.index, dtype=object),
+        }
+    )
