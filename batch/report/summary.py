@@ -65,7 +65,9 @@ def _outcome_rows(s: dict, part: str, given: int, t) -> Rows:
         ("section", [t(f"summary.{part}")]),
         ("head", ["summary.outcome", "summary.count", "summary.meaning"]),
     ]
-    rows += [("plain", [t(f"{part}.{b}"), s[part][b], t(f"{part}.{b}.meaning")]) for b in buckets]
+    rows += [
+        ("plain", [t(f"{part}.{b}.name"), s[part][b], t(f"{part}.{b}.meaning")]) for b in buckets
+    ]
     check = t("summary.check_ok" if ok else "summary.check_bad")
     return rows + [
         ("total", [t("summary.total"), total, None]),
