@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from batch import job
+from batch import config, job
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
 from batch.cli.send import send_flag, send_run
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     help="Language of the workbook and console text.",
 )
 @click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
+@options.column_map
 @options.run_ledger
 @options.password
 @options.dry_run
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     help="Full phone numbers and addresses in the workbook (masked by default).",
 )
 @click.pass_context
-def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, and_send,
+def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, and_send, maps,
         **rest):  # fmt: skip
     """Match the courier sheets to the orders and write the QSM upload.
 
@@ -69,12 +70,15 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     When it already holds an earlier run's outputs the run stops, unless --replace."""
     from batch import pipeline
 
-    book = options.ledger_for(ledger_path, no_ledger, out)
+    seller = config.load()
+    book = options.ledger_for(ledger_path, no_ledger, out, seller)
+    rest["lang"] = seller.get("lang", options.given(ctx, "lang", rest["lang"])).value or "auto"
     rest["today"] = rest["today"] or job.today_in_tokyo()
     progress = _show_progress if not quiet and sys.stderr.isatty() else None
-    result = pipeline.run(
-        orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
-    )
+    with options.seller_formats_in(seller, maps):
+        result = pipeline.run(
+            orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
+        )
     if not quiet:
         _print_summary(result)
     if show_profile:
