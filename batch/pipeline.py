@@ -150,9 +150,12 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
     # --strict with errors or warnings: the outputs are for review; the seller fixes the
     # inputs and runs again, so nothing may count as written.
     record = book is not None and not options.dry_run and not (options.strict and serious)
+    layout = x.orders.table.profile.upload
+    # 発送日 in the form the export writes it (refused before anything is written).
+    dates = upload.date_format(x.orders.table, "ship_date", layout.date_format)
     with target.staged(record) as (run_id, stage):
         staging = stage.path
-        uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language)
+        uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language, dates)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
         summary = _summary(run_id, options, x, uploaded, book, record)
         result = RunResult(
@@ -206,7 +209,7 @@ def _sorted(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
+def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging, language, dates):
     o = orders.frame
     up = decision.upload
     layout = orders.table.profile.upload
@@ -215,7 +218,8 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
         {
             "tracking_no": up["tracking_no"].to_numpy(),
             "carrier": up["carrier"].to_numpy(),
-            "ship_date": _ymd(ship, layout.date_format),
+            "ship_date": _ymd(ship, dates),  # in the upload file: the export's form
+            "ship_day": _ymd(ship, "%Y/%m/%d"),  # in the workbook and the ledger
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
@@ -225,7 +229,7 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
     files = upload.write(
         orders.table.sheet, orders.table.positions, rows, staging, language, layout
     )
-    return rows.assign(file=upload.file_of_rows(files))
+    return rows.assign(ship_date=rows.pop("ship_day"), file=upload.file_of_rows(files))
 
 
 def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:

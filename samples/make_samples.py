@@ -92,6 +92,13 @@ SAMPLES: dict[str, Layout] = {
     "qsm-detail-ja.csv": Layout("qsm-detail-ja"),
     "qsm-detail-ja.xlsx": Layout("qsm-detail-ja", sheet="DeliveryManagement_detail", file=XLSX),
     "qsm-detail-ko.csv": Layout("qsm-detail-ko"),
+    # The form of a real 2022 download (couriers.md §9.1): 44 columns (no ギフト注文), UTF-8
+    # with BOM, LF, every field quoted, 発送日 as yyyymmdd.
+    "qsm-detail-ja-2022.csv": Layout(
+        "qsm-detail-ja",
+        tuple(QSM_DETAIL_JA[:-1]),
+        file={"encoding": "utf-8-sig", "newline": "LF", "quoting": "all"},
+    ),
     "qsm-brief-ja.csv": Layout("qsm-brief-ja"),
     "qsm-brief-ko.csv": Layout("qsm-brief-ko"),
     "yamato-b2.csv": Layout("yamato-b2"),
@@ -566,6 +573,7 @@ def write_orders() -> None:
     ja = order_rows(thousands=True)
     plain = order_rows(thousands=False)
     emit("qsm-detail-ja.csv", ja)
+    emit("qsm-detail-ja-2022.csv", [r | {"発送日": r["発送日"].replace("/", "")} for r in ja])
     emit("qsm-brief-ja.csv", ja)
     korean = [dict(zip(QSM_DETAIL_KO, korean_row(r), strict=True)) for r in plain]
     emit("qsm-detail-ko.csv", korean)
@@ -2030,6 +2038,10 @@ def readme(data: dict) -> str:
         "qsm-detail-ko.csv": '46-column KR detail header incl. `"할인액 "` (trailing space) '
         "and 수화물 보관함 서비스; QUOTE_ALL; CRLF; statuses in Korean (배송요청, 배송준비중, "
         "배송지연, 입금대기, 취소, 배송중, 입금확인중); amounts without separators",
+        "qsm-detail-ja-2022.csv": "the form of a real 2022 download: 44 columns (no ギフト注文), "
+        "UTF-8 with BOM, LF, every field quoted, 発送日 as `20261125` (yyyymmdd) beside 注文日 "
+        "`2026/11/09 22:41:07`: the upload writes 発送日 as yyyymmdd; same rows as the JP "
+        "detail CSV",
         "qsm-brief-ja.csv": "15-column JP brief (no address, phone, amounts)",
         "qsm-brief-ko.csv": "16-column KR brief; QUOTE_ALL",
         "yamato-b2.csv": "95-column B2 Cloud 基本レイアウト, three columns named 予備; names "
