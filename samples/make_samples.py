@@ -1902,6 +1902,8 @@ def write_expected() -> dict:
             },
         },
         "all_dispatch_files": build_all_run(main),
+        # Each scenario file (samples/scenarios/) run alone beside qsm-detail-ja.csv: its rows.
+        "scenario_files": {sc["file"]: dispatch_rows_json([sc["file"]]) for sc in SCENARIOS},
         "judgment_calls": [
             "UMN placeholder (yamato-b2 row 5) is an INVALID_ROW (label not issued yet): the "
             "dispatch row is bucketed invalid and its order stays unshipped, so the date watch "
