@@ -35,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 # The keys a profile may have; anything else is a typo that would silently do nothing.
 _KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
          "signature", "columns", "service_codes", "writer", "statuses", "header",
-         "upload", "file", "cancelled"}  # fmt: skip
+         "upload", "file", "cancelled", "headerless"}  # fmt: skip
 # [file]: how the layout's software writes the file (the reader finds all of it by itself;
 # the samples are written from it). Each key with the values it may take, the default first.
 FILE_KEYS = {
@@ -84,6 +84,26 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Headerless:
+    """[headerless]: the layout may come without its header row, its columns then in the
+    header's order (column n = header[n - 1]); a row is the layout's when it has ``columns``
+    cells and the cell of ``column`` (1-based) fits ``pattern``. Forced (--format), any
+    width from the header's to ``columns`` will do, whatever the cell holds (the profile
+    checks that the record holds none of its header names: a damaged header is no row)."""
+
+    columns: int
+    column: int
+    pattern: str
+
+    def recognises(self, record: Sequence[str], least: int, forced: bool = False) -> bool:
+        if forced:
+            return least <= len(record) <= self.columns
+        return len(record) == self.columns and bool(
+            re.fullmatch(self.pattern, str(record[self.column - 1]).strip())
+        )
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -103,7 +123,13 @@ class Profile:
     # [cancelled]: "yes" / "no" -> the texts of the columns.cancelled column that mean it
     cancelled: dict[str, tuple[str, ...]] = field(default_factory=dict)
     upload: Upload | None = None  # orders profiles: the QSM upload files
+    headerless: Headerless | None = None  # how to read the layout without its header row
     path: Path | None = None
+
+    def positional_header(self) -> list[str]:
+        """The names of a headerless file's columns: the header's, then "(column n)"."""
+        width = self.headerless.columns if self.headerless else len(self.header)
+        return [*self.header, *(f"(column {n})" for n in range(len(self.header) + 1, width + 1))]
 
     @cached_property
     def _alias_keys(self) -> dict[str, frozenset[str]]:
@@ -159,6 +185,7 @@ def _load(path: Path) -> Profile:
         file=_file(path, data.get("file", {})),
         cancelled=_cancelled(path, data.get("cancelled"), "cancelled" in columns),
         upload=_upload(path, data["upload"]) if "upload" in data else None,
+        headerless=_headerless(path, data["headerless"], header) if "headerless" in data else None,
         path=path,
     )
     _check(path, data, profile)
@@ -237,6 +264,23 @@ def _upload(path: Path, data: dict) -> Upload:
     if not isinstance(rows, int) or not 1 <= rows <= MAX_UPLOAD_ROWS:
         raise ValueError(f"{where}: rows_per_file is 1 to {MAX_UPLOAD_ROWS}")
     return Upload(str(data["date_format"]), rows, **parts)
+
+
+def _headerless(path: Path, data: dict, header: tuple[str, ...]) -> Headerless:
+    """[headerless] columns = N, column = n, pattern = '...': checked, the pattern compiled."""
+    where = f"{path}: [headerless]"
+    if set(data) != {"columns", "column", "pattern"}:
+        raise ValueError(f"{where} has columns, column and pattern")
+    columns, column = data["columns"], data["column"]
+    if not header or not isinstance(columns, int) or columns < len(header):
+        raise ValueError(f"{where} needs the profile's header and columns >= its length")
+    if not isinstance(column, int) or not 1 <= column <= min(columns, len(header)):
+        raise ValueError(f"{where} column is a position (1-based) of the header")
+    try:
+        re.compile(data["pattern"])
+    except re.error as exc:
+        raise ValueError(f"{where} pattern: {exc}") from None
+    return Headerless(columns, column, str(data["pattern"]))
 
 
 def _check_layout(path: Path, profile: Profile) -> None:
@@ -318,6 +362,17 @@ def get(name: str) -> Profile:
 
 def candidates(kind: str | None) -> list[Profile]:
     return [p for p in profiles() if kind is None or p.kind == kind]
+
+
+def by_position(first: Sequence[str], among: Sequence[Profile], forced: bool) -> Profile | None:
+    """The profile (of ``among``) that recognises ``first``, a file's first record, as a row
+    of its layout without a header row."""
+    for p in among:
+        if p.headerless is None or not p.headerless.recognises(first, len(p.header), forced):
+            continue
+        if not (forced and p.locate([str(c).strip() for c in first])):
+            return p
+    return None
 
 
 def best_fit(header: Sequence[str], kind: str | None) -> Profile | None:

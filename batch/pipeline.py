@@ -101,7 +101,9 @@ def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
     sheets = []
     for path in dispatch_paths:
         sheets.append(load_dispatch(path, options.dispatch_format, options.password))
-        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({sheets[-1].table.profile.name})")
+        table = sheets[-1].table
+        how = ", no header row: read by position" if table.sheet.by_position else ""
+        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({table.profile.name}{how})")
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB

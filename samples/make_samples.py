@@ -125,7 +125,8 @@ def emit(name: str, rows: list[dict]) -> None:
 
 def row_no(name: str, rows: list) -> int:
     """The spreadsheet row of the last of ``rows`` (the header and the lines above it first)."""
-    return len(rows) + 1 + len(SAMPLES[name].title)
+    layout = SAMPLES[name]
+    return len(rows) + (0 if layout.headerless else 1) + len(layout.title)
 
 
 # A courier sheet can also be pure data: samples/scenarios/<name>.toml names its file and
@@ -135,7 +136,9 @@ SCENARIOS = [
 ]
 QUIRKS = {s["file"]: s["quirks"] for s in SCENARIOS}
 for _s in SCENARIOS:
-    SAMPLES[_s["file"]] = Layout(_s["profile"], file=_s.get("layout", {}))
+    SAMPLES[_s["file"]] = Layout(
+        _s["profile"], file=_s.get("layout", {}), headerless=_s.get("headerless", False)
+    )
 
 
 # The shop's warehouse (sender on every label).
@@ -1420,7 +1423,9 @@ def write_scenario(scenario: dict) -> None:
                 lines,
                 cell.get("reference", ""),
                 cell.get("tracking_no", ""),
-                cell.get("carrier", profile.carrier),
+                cell.get("carrier")
+                or profile.service_codes.get(cell.get("service", ""))
+                or profile.carrier,
                 spec.get("codes", []),
                 spec.get("bucket", "matched"),
                 spec.get("note", ""),
@@ -1763,7 +1768,7 @@ def file_facts() -> dict[str, dict]:
         profile, dialect = formats.get(layout.profile), layout.dialect
         kind = {"kind": profile.kind, "format": profile.name}
         size = {
-            "header_row": 1 + len(layout.title),
+            "header_row": 0 if layout.headerless else 1 + len(layout.title),
             "columns": len(layout.columns),
             "rows": sum(len(c.lines) for c in CARTS)
             if profile.kind == "orders"
