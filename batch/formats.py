@@ -45,6 +45,9 @@ FILE_KEYS = {
     "quoting": ("minimal", "all"),
     "delimiter": (",", "\t"),
 }
+# `carrier = "none"` in a dispatch profile: the layout names no carrier, by column or by kind
+# (the run takes --dispatch-carrier, else the order's listing: batch/listing_carrier.py).
+NO_CARRIER = "none"
 # The canonical columns each upload file may fill: what run and plan have to give.
 UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate": ("est_ship_date",)}
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
@@ -175,7 +178,7 @@ def _load(path: Path) -> Profile:
         required=tuple(data.get("required", ())),
         signature=tuple(data.get("signature", ())),
         priority=int(data.get("priority", 0)),
-        carrier=data.get("carrier", ""),
+        carrier="" if data.get("carrier") == NO_CARRIER else data.get("carrier", ""),
         language=data.get("language", ""),
         layout=data.get("layout", ""),
         service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
@@ -209,6 +212,13 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+    says = profile.carrier or "carrier" in profile.columns or data.get("carrier") == NO_CARRIER
+    if profile.kind == "dispatch" and not says:
+        raise ValueError(
+            f"{path}: say where the carrier is: columns.carrier, carrier = a carrier of the "
+            f'registry, or carrier = "{NO_CARRIER}" (the run takes --dispatch-carrier or the '
+            "listing's)"
+        )
 
 
 def _cancelled(path: Path, data: dict | None, mapped: bool) -> dict[str, tuple[str, ...]]:

@@ -59,6 +59,8 @@ def input_entry(loaded: Loaded) -> dict:
     }
     if sheet.by_position:  # a file without its header row: say how it was read
         entry["read_by_position"] = True
+    if loaded.carrier_from_listing:  # rows that named no carrier took the listing's
+        entry["carrier_from_listing"] = loaded.carrier_from_listing
     return entry
 
 

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from batch import (
+    carriers,
     codes,
     exceptions,
+    listing_carrier,
     matching,
     outputs,
     rules,
@@ -23,6 +25,7 @@ from batch import (
     watch,
 )
 from batch.command import Clock, Progress, Target
+from batch.errors import UsageError
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.job import ledger_for_run, today_in_tokyo
 from batch.normalize import positions
@@ -40,6 +43,7 @@ class Options:
     lang: str = "auto"
     orders_format: str | None = None
     dispatch_format: str | None = None
+    dispatch_carrier: str = ""  # the carrier of the rows a sheet names none for
     password: str | None = None
     dry_run: bool = False
     strict: bool = False  # errors or warnings: outputs written for review, nothing recorded
@@ -96,11 +100,17 @@ def run(
 
 def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
     """The orders, each courier sheet, and the courier rows of all sheets in one frame."""
+    given = options.dispatch_carrier
+    if given and not carriers.resolve(pd.Series([given], dtype=object))["company"].iat[0]:
+        raise UsageError(
+            f"--dispatch-carrier {given!r}: no carrier of the registry has that name "
+            "(e.g. 佐川急便, ヤマト運輸, 日本郵便, ゆうパケット)."
+        )
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
     for path in dispatch_paths:
-        sheets.append(load_dispatch(path, options.dispatch_format, options.password))
+        sheets.append(load_dispatch(path, options.dispatch_format, options.password, given))
         table = sheets[-1].table
         how = ", no header row: read by position" if table.sheet.by_position else ""
         clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({table.profile.name}{how})")
@@ -132,6 +142,11 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
+    d, from_listing = listing_carrier.fill(d, matches.pairs, o)
+    if from_listing.any():  # each sheet's valid rows, in the order _combine put them
+        sheet_of = np.repeat(np.arange(len(sheets)), [s.rows - s.invalid_rows for s in sheets])
+        for i, n in enumerate(np.bincount(sheet_of[from_listing], minlength=len(sheets))):
+            sheets[i].carrier_from_listing = int(n)
     decision = rules.decide(o, d, matches.pairs, options.today)
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
     waiting = o[decision.bucket.to_numpy() == rules.UNSHIPPED]

@@ -33,6 +33,14 @@ from batch.cli.send import send_flag, send_run
     help="Language of the workbook and console text.",
 )
 @click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
+@click.option(
+    "--dispatch-carrier",
+    default="",
+    metavar="NAME",
+    help="The carrier of the rows a sheet names none for (a sheet without a carrier column "
+    "whose format names none), e.g. 佐川急便. Without it such rows take the order's listed "
+    "carrier when the number fits it.",
+)
 @options.run_ledger
 @options.password
 @options.dry_run
