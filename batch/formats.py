@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib.resources import files
@@ -53,18 +55,25 @@ UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate":
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
 
 
-@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
-def header_key(text: str) -> str:
-    """The form headers are compared in: NFKC, no whitespace, casefolded.
-
-    So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)`, `Order No` = `order no`.
-    """
+def _squeezed(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
 
 
-# Statuses are compared as headers are: `配送遅延（要対応）` = `配送遅延 (要対応)`, `배송 지연` =
-# `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a part of a longer text.
-status_key = header_key
+@lru_cache(maxsize=8192)  # a day's files repeat a few hundred header texts
+def header_key(text: str) -> str:
+    """The form headers are compared in: NFKC, casefolded, without whitespace or punctuation.
+
+    So `お届け先 郵便番号` = `お届け先郵便番号`, `（１）` = `(1)` = `1`, `Tracking No.` =
+    `tracking_no` = `ＴＲＡＣＫＩＮＧ　ＮＯ`, `Order #` = `order`. A profile whose columns would
+    then share a spelling is refused when loaded (_check_aliases): matching stays unambiguous.
+    """
+    return "".join(c for c in _squeezed(text) if not unicodedata.category(c).startswith("P"))
+
+
+# Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
+# `配送遅延 (要対応)`, `배송 지연` = `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a
+# part of a longer text.
+status_key = lru_cache(maxsize=8192)(_squeezed)
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,8 @@ class Profile:
     upload: Upload | None = None  # orders profiles: the QSM upload files
     headerless: Headerless | None = None  # how to read the layout without its header row
     path: Path | None = None
+    # --map canonical=HEADER: the header (as compared) read for a column before any alias
+    pinned: dict[str, str] = field(default_factory=dict)
 
     def positional_header(self) -> list[str]:
         """The names of a headerless file's columns: the header's, then "(column n)"."""
@@ -144,6 +155,9 @@ class Profile:
         keys = [header_key(h) for h in header]
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
+            if self.pinned.get(canon) in keys:
+                found[canon] = keys.index(self.pinned[canon])
+                continue
             for i, k in enumerate(keys):
                 if k in wanted:
                     found[canon] = i
@@ -162,9 +176,11 @@ class Profile:
         return not self.missing(header)
 
 
-def _load(path: Path) -> Profile:
+def load_one(path: Path) -> Profile:
+    """One profile file, checked alone (check_set checks a set)."""
     with path.open("rb") as f:
         data = tomllib.load(f)
+    _shape(path, data)
     columns = {k: tuple(v) for k, v in data.get("columns", {}).items()}
     header = tuple(data.get("header", ()))
     writer = data.get("writer", {})
@@ -192,6 +208,7 @@ def _load(path: Path) -> Profile:
         path=path,
     )
     _check(path, data, profile)
+    _check_aliases(path, profile)
     _check_layout(path, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
@@ -200,6 +217,24 @@ def _load(path: Path) -> Profile:
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     return profile
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _shape(path: Path, data: dict) -> None:
+    """The types a profile's keys take: `tracking_no = "X"` (not a list) would be read as
+    one header per character."""
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        columns = {"": None}
+    bad = [] if "kind" in data else ['kind = "dispatch" (or "orders")']
+    bad += [f'columns.{c} = ["header", ...]' for c, v in columns.items() if not _texts(v)]
+    bad += [] if _texts(data.get("required", [])) else ['required = ["column", ...]']
+    bad += [] if isinstance(data.get("priority", 0), int) else ["priority = a whole number"]
+    if bad:
+        raise ValueError(f"{path}: write {'; '.join(bad)}")
 
 
 def _check(path: Path, data: dict, profile: Profile) -> None:
@@ -219,6 +254,20 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
             f'registry, or carrier = "{NO_CARRIER}" (the run takes --dispatch-carrier or the '
             "listing's)"
         )
+
+
+def _check_aliases(path: Path, profile: Profile) -> None:
+    """No two canonical columns of a profile may answer to the same header (as compared)."""
+    owner: dict[str, str] = {}
+    for canon, aliases in profile.columns.items():
+        for alias in aliases:
+            first = owner.setdefault(header_key(alias), canon)
+            if first != canon:
+                raise ValueError(
+                    f"{path}: {alias!r} is a spelling of both columns.{first} and "
+                    f"columns.{canon} (headers are compared without case, spaces and "
+                    "punctuation): keep it under one of them"
+                )
 
 
 def _cancelled(path: Path, data: dict | None, mapped: bool) -> dict[str, tuple[str, ...]]:
@@ -309,15 +358,22 @@ def _check_layout(path: Path, profile: Profile) -> None:
         raise ValueError(f"{path}: carriers not in the registry: {', '.join(unknown)}")
 
 
-def _detection_conflicts(loaded: Sequence[Profile]) -> None:
+def check_set(loaded: Sequence[Profile]) -> None:
     """Each profile with a header is the one detected for it, and no other ties with it."""
+    names = [p.name for p in loaded]
     for p in loaded:
+        if names.count(p.name) > 1:
+            where = ", ".join(str(q.path) for q in loaded if q.name == p.name)
+            raise ValueError(f"{p.path}: name {p.name!r} is used by {where}: rename one")
         if not p.header:
             continue
         ranked = _ranked(p.header, [q for q in loaded if q.kind == p.kind])
         if ranked[0][1] is not p or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
             others = ", ".join(q.name for _, q in ranked if q is not p)
-            raise ValueError(f"{p.path}: its own header is detected as, or ties with: {others}")
+            raise ValueError(
+                f"{p.path}: its own header is detected as, or ties with: {others}. Give it a "
+                "higher priority, or a signature column the others lack"
+            )
 
 
 def _ranked(header: Sequence[str], among: Sequence[Profile]) -> list[tuple[tuple, Profile]]:
@@ -343,7 +399,7 @@ def status_table(statuses: dict[str, tuple[str, ...]]) -> dict[str, str]:
 def shared_statuses() -> dict[str, tuple[str, ...]]:
     """Every orders profile's statuses together: for an orders profile that lists none."""
     merged: dict[str, tuple[str, ...]] = {}
-    for p in profiles():
+    for p in shipped():
         for state, texts in p.statuses.items():
             merged[state] = tuple(dict.fromkeys([*merged.get(state, ()), *texts]))
     status_table(merged)  # the screens must not disagree on a text
@@ -351,14 +407,35 @@ def shared_statuses() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def profiles() -> tuple[Profile, ...]:
+def shipped() -> tuple[Profile, ...]:
     """Every profile shipped in schemas/formats, sorted by name, checked as a set too."""
     return load_all(FORMATS_DIR)
 
 
+# The profiles in use where a command set the seller's own (batch/seller_formats.py):
+# shipped ones with their --map, and those of the seller's formats folders.
+_IN_USE: ContextVar[tuple[Profile, ...] | None] = ContextVar("profiles_in_use", default=None)
+
+
+def profiles() -> tuple[Profile, ...]:
+    """The profiles detection chooses from: the shipped ones, unless a command said more."""
+    in_use = _IN_USE.get()
+    return shipped() if in_use is None else in_use
+
+
+@contextmanager
+def using(in_use: Sequence[Profile]) -> Iterator[None]:
+    """Detect among ``in_use`` (already checked as a set) for what runs inside."""
+    token = _IN_USE.set(tuple(in_use))
+    try:
+        yield
+    finally:
+        _IN_USE.reset(token)
+
+
 def load_all(folder: Path) -> tuple[Profile, ...]:
-    loaded = tuple(sorted((_load(p) for p in folder.glob("*.toml")), key=lambda p: p.name))
-    _detection_conflicts(loaded)
+    loaded = tuple(sorted((load_one(p) for p in folder.glob("*.toml")), key=lambda p: p.name))
+    check_set(loaded)
     return loaded
 
 

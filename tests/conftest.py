@@ -25,3 +25,11 @@ def _seller_environment_unset(monkeypatch):
     for name in list(os.environ):
         if name.startswith(("QOO10_DISPATCH_", "QOO10_QAPI_")) and name != DEBUG:
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _seller_config_folder(tmp_path_factory, monkeypatch):
+    """The seller's config folder (platformdirs reads XDG_CONFIG_HOME on Linux) is an empty
+    one of the test's: a developer's own qoo10-dispatch.toml or formats never count."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    monkeypatch.setenv("APPDATA", str(tmp_path_factory.getbasetemp() / "appdata"))

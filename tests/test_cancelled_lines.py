@@ -33,7 +33,7 @@ def with_profile(tmp_path, monkeypatch):
     path = tmp_path / "test-3pl.toml"
     path.write_text(PROFILE, "utf-8")
     shipped = formats.profiles()
-    monkeypatch.setattr(formats, "profiles", lambda: (*shipped, formats._load(path)))
+    monkeypatch.setattr(formats, "profiles", lambda: (*shipped, formats.load_one(path)))
     return tmp_path
 
 
@@ -93,5 +93,5 @@ def test_a_cancelled_column_needs_its_yes_and_no(tmp_path, change, says):
         text = text.replace(', "cancelled"]', "]")
     path.write_text(text, "utf-8")
     with pytest.raises(ValueError) as err:
-        formats._load(path)
+        formats.load_one(path)
     assert str(path) in str(err.value) and says in str(err.value)

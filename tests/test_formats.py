@@ -30,7 +30,7 @@ def write(tmp_path, text):
 
 
 def test_a_well_formed_profile_loads(tmp_path):
-    profile = formats._load(write(tmp_path, GOOD))
+    profile = formats.load_one(write(tmp_path, GOOD))
     assert profile.name == "test-sheet" and profile.columns["reference"] == ("注文番号",)
 
 
@@ -47,7 +47,7 @@ def test_a_well_formed_profile_loads(tmp_path):
 def test_a_misspelt_key_or_column_stops_naming_the_file(tmp_path, change, named):
     path = write(tmp_path, GOOD.replace(*change))
     with pytest.raises(ValueError) as err:
-        formats._load(path)
+        formats.load_one(path)
     assert str(path) in str(err.value) and named in str(err.value)
 
 
@@ -100,7 +100,7 @@ carrier = ["配送会社"]
 
 
 def test_a_well_formed_orders_profile_loads(tmp_path):
-    profile = formats._load(write(tmp_path, ORDERS))
+    profile = formats.load_one(write(tmp_path, ORDERS))
     assert profile.header == ("注文番号", "送り状番号", "配送会社")
     assert profile.upload.dispatch.name(7) == "qsm-upload-007.csv"
     assert profile.upload.shipdate.fill == ("est_ship_date",)
@@ -129,7 +129,7 @@ def test_a_well_formed_orders_profile_loads(tmp_path):
 def test_a_profile_that_cannot_work_stops_naming_the_file(tmp_path, text, change, says):
     path = write(tmp_path, text.replace(*change, 1))
     with pytest.raises(ValueError) as err:
-        formats._load(path)
+        formats.load_one(path)
     assert str(path) in str(err.value) and says in str(err.value)
 
 

@@ -10,6 +10,7 @@ import traceback
 import click
 
 from batch import interrupts
+from batch.cli.config import config_command
 from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from batch.cli.inspect import formats_command, validate
 from batch.cli.labels import labels
@@ -68,7 +69,8 @@ def cli():
     """Match courier tracking numbers to Qoo10 Japan orders and write the QSM upload."""
 
 
-for command in (run, plan, labels, send, fetch, validate, formats_command, ledger_group):
+for command in (run, plan, labels, send, fetch, validate, formats_command, config_command,
+                ledger_group):  # fmt: skip
     cli.add_command(command)
 
 

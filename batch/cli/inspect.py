@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import click
 
-from batch import formats
+from batch import config, formats, seller_formats
 from batch.cli import options
 from batch.cli.exits import EXIT_INPUT
 from batch.errors import DispatchError
 from batch.inputs import load
+from schemas.columns import BY_KIND
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "format_", help="Force the format (see `formats`).")
+@options.column_map
 @options.password
 @click.option("--limit", default=20, show_default=True, help="Invalid rows shown per file.")
 @click.pass_context
-def validate(ctx, files, format_, password, limit):
+def validate(ctx, files, format_, maps, password, limit):
     """Check input files: detected format, encoding, rows and invalid rows."""
+    with options.seller_formats_in(config.load(), maps):
+        unusable = _validate(files, format_, password, limit)
+    if unusable:
+        ctx.exit(EXIT_INPUT)
+
+
+def _validate(files, format_, password, limit) -> int:
     unusable = 0
     for path in files:
         try:
@@ -40,15 +49,22 @@ def validate(ctx, files, format_, password, limit):
             click.echo(f"  row {rec.source_row}: {rec.message}")
         if len(loaded.invalid) > limit:
             click.echo(f"  … and {len(loaded.invalid) - limit} more")
-    if unusable:
-        ctx.exit(EXIT_INPUT)
+    return unusable
 
 
 @click.command("formats")
-def formats_command():
-    """List the input formats and the columns each requires."""
-    for p in formats.profiles():
-        required = ", ".join(p.columns[c][0] for c in p.required)
-        extra = f" + {', '.join(p.signature)}" if p.signature else ""
-        click.echo(f"{p.name:<18} {p.kind:<9} {p.title}")
-        click.echo(f"{'':<28} requires: {required}{extra}")
+@options.column_map
+def formats_command(maps):
+    """List the input formats and the columns each requires; yours are marked."""
+    seller = config.load()
+    with options.seller_formats_in(seller, maps):
+        for p in formats.profiles():
+            required = ", ".join(p.columns[c][0] for c in p.required)
+            extra = f" + {', '.join(p.signature)}" if p.signature else ""
+            click.echo(f"{p.name:<18} {p.kind:<9} {p.title}")
+            if seller_formats.is_users(p):
+                click.echo(f"{'':<28} yours: {p.path}")
+            click.echo(f"{'':<28} requires: {required}{extra}")
+    folders = ", ".join(map(str, seller.format_folders()))
+    click.echo(f"Your own profiles (one .toml file each) are read from: {folders}")
+    click.echo(f"Columns for --map: {', '.join(sorted({c for k in BY_KIND.values() for c in k}))}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from batch import job, ledger
+from batch import config, job
 from batch import labels as labels_module
 from batch.cli import options
 
@@ -37,19 +37,23 @@ from batch.cli import options
 @click.option(
     "--merge-same-address", is_flag=True, help="One label for carts to the same recipient."
 )
+@options.column_map
 @options.password
 @options.replace
 @options.quiet
-def labels(orders, carrier, out, sender_file, ship_date, quiet, **rest):
+def labels(orders, carrier, out, sender_file, ship_date, quiet, maps, **rest):
     """Write the courier's label import file, with the カート番号 as reference."""
+    seller = config.load()
+    sender = seller.sender(sender_file).value
     label_options = labels_module.LabelOptions(
         carrier=carrier,
         ship_date=ship_date or job.today_in_tokyo(),
-        sender_file=Path(sender_file) if sender_file else None,
-        ledger=ledger.default_path(Path(out)),
+        sender_file=Path(sender) if sender else None,
+        ledger=options.ledger_for(None, False, out, seller),
         **rest,
     )
-    result = labels_module.labels(orders, out, label_options)
+    with options.seller_formats_in(seller, maps):
+        result = labels_module.labels(orders, out, label_options)
     if quiet:
         return
     s = result.summary

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from batch import ledger
+from batch import config, formats, ledger, seller_formats
+
+_DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})")
 
 
 def date_value(ctx, param, value):
+    """YYYY-MM-DD, or YYYY/MM/DD as every QSM date is written; nothing else."""
     if value is None:
         return None
+    found = _DATE.fullmatch(value.strip())
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+        return dt.date(int(found[1]), int(found[3]), int(found[4]))
+    except (TypeError, ValueError):
+        raise click.BadParameter(
+            f"{value!r} is not a date: write YYYY-MM-DD or YYYY/MM/DD, e.g. 2026-11-26"
+        ) from None
 
 
 def time_value(ctx, param, value):
@@ -79,10 +88,16 @@ def run_ledger(fn):
     )(fn)
 
 
-def ledger_for(ledger_path: str | None, no_ledger: bool, out: str) -> Path | None:
+def ledger_for(
+    ledger_path: str | None, no_ledger: bool, out: str, seller: config.Config | None = None
+) -> Path | None:
+    """--ledger, else the config file's, else the default beside --out; None: --no-ledger."""
     if ledger_path and no_ledger:
         raise click.UsageError("Use either --ledger or --no-ledger, not both.")
-    return None if no_ledger else Path(ledger_path or ledger.default_path(Path(out)))
+    if no_ledger:
+        return None
+    chosen = seller.get("ledger", ledger_path).value if seller else ledger_path
+    return Path(chosen or ledger.default_path(Path(out)))
 
 
 def echo_replaced(replaced: Path | None) -> None:
@@ -93,3 +108,28 @@ def echo_replaced(replaced: Path | None) -> None:
 def echo_files(title: str, files: list[dict]) -> None:
     listed = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in files) or "none"
     click.echo(f"  {title}: {listed}")
+
+
+column_map = click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=HEADER",
+    help='Read a column from this header, e.g. --map "tracking_no=Parcel No" (repeatable; '
+    "the columns are listed by `formats`). For good: a profile in your formats folder.",
+)
+
+
+@contextmanager
+def seller_formats_in(seller: config.Config, maps: Sequence[str]) -> Iterator[None]:
+    """Files are read with the seller's own profiles and --map beside the shipped ones."""
+    mapping = seller_formats.parse_map(maps)
+    with formats.using(seller_formats.in_use(seller.format_folders(), mapping)):
+        yield
+
+
+def given(ctx: click.Context, name: str, value):
+    """``value`` if the option was typed (or set in its environment variable), else None:
+    the config file fills what the command line left at its default."""
+    source = ctx.get_parameter_source(name)
+    return None if source in (None, click.core.ParameterSource.DEFAULT) else value

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from batch import job
+from batch import config, job
 from batch import plan as plan_module
 from batch.cli import options
 from batch.cli.send import send_flag, send_plan
@@ -42,19 +42,22 @@ from batch.cli.send import send_flag, send_plan
 )
 @click.option("--delay-memo", default="", help="Note for the reason (with --delay-type).")
 @options.run_ledger
+@options.column_map
 @options.password
 @options.dry_run
 @options.replace
 @options.quiet
 @send_flag
 @click.pass_context
-def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, **rest):
+def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
-    book = options.ledger_for(ledger_path, no_ledger, out)
+    seller = config.load()
+    book = options.ledger_for(ledger_path, no_ledger, out, seller)
     if rest["delay_memo"] and not rest["delay_type"]:
         raise click.UsageError("--delay-memo goes with --delay-type.")
     rest["today"] = rest["today"] or job.today_in_tokyo()
-    result = plan_module.plan(orders, out, plan_module.PlanOptions(ledger=book, **rest))
+    with options.seller_formats_in(seller, maps):
+        result = plan_module.plan(orders, out, plan_module.PlanOptions(ledger=book, **rest))
     if not quiet:
         _print_summary(result)
     if and_send and result.summary["shipdate_files"]:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from batch import job, pipeline
+from batch import config, job, pipeline
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
 from batch.cli.send import send_flag, send_run
@@ -41,6 +41,7 @@ from batch.cli.send import send_flag, send_run
     "whose format names none), e.g. 佐川急便. Without it such rows take the order's listed "
     "carrier when the number fits it.",
 )
+@options.column_map
 @options.run_ledger
 @options.password
 @options.dry_run
@@ -65,18 +66,21 @@ from batch.cli.send import send_flag, send_run
     help="Full phone numbers and addresses in the workbook (masked by default).",
 )
 @click.pass_context
-def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, and_send,
+def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile, and_send, maps,
         **rest):  # fmt: skip
     """Match the courier sheets to the orders and write the QSM upload.
 
     The outputs are added to --out, which may hold other files (they are never touched).
     When it already holds an earlier run's outputs the run stops, unless --replace."""
-    book = options.ledger_for(ledger_path, no_ledger, out)
+    seller = config.load()
+    book = options.ledger_for(ledger_path, no_ledger, out, seller)
+    rest["lang"] = seller.get("lang", options.given(ctx, "lang", rest["lang"])).value or "auto"
     rest["today"] = rest["today"] or job.today_in_tokyo()
     progress = _show_progress if not quiet and sys.stderr.isatty() else None
-    result = pipeline.run(
-        orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
-    )
+    with options.seller_formats_in(seller, maps):
+        result = pipeline.run(
+            orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
+        )
     if not quiet:
         _print_summary(result)
     if show_profile:

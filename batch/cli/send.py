@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from batch import job, ledger
+from batch import config, job, ledger
 from batch.cli import options
 from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
 from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
+from batch.qapi.client import Settings
 from batch.qapi.send import SendOptions
 from batch.qapi.send import send as send_rows
 from batch.qapi.shipdates import send_dates
@@ -40,7 +41,10 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:
     """Send the run in ``out`` and report; the exit code says what is left to do."""
-    result = send_rows(out, SendOptions(ledger=book, dry_run=dry_run))
+    seller = config.load()
+    settings = None if dry_run else Settings.from_env(seller.api_env())
+    names = seller.carrier_names()
+    result = send_rows(out, SendOptions(book, dry_run, settings, carrier_names=names))
     if dry_run:
         _print_dry(result.rows)
         return
@@ -50,7 +54,8 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
 
 
 def send_plan(ctx, out, dry_run: bool, quiet: bool) -> None:
-    result = send_dates(out, dry_run=dry_run)
+    settings = None if dry_run else Settings.from_env(config.load().api_env())
+    result = send_dates(out, settings, dry_run=dry_run)
     if dry_run:
         _print_dry(result.rows.rename(columns={"est_ship_date": "tracking_no"}).assign(carrier=""))
         return
@@ -114,7 +119,8 @@ def fetch(out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     today = job.today_in_tokyo()
-    n = fetch_module.fetch(Path(out), statuses, since, lang, today)
+    settings = Settings.from_env(config.load().api_env())
+    n = fetch_module.fetch(Path(out), statuses, since, lang, today, settings)
     click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")
 
 

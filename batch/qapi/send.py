@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from batch import config
 from batch.job import TOKYO, new_run_id
 from batch.ledger import Ledger, utc_now
 from batch.outputs import folder_lock, resolve_out
@@ -45,6 +46,7 @@ class SendOptions:
     dry_run: bool = False
     settings: Settings | None = None  # None: from the environment
     progress: Callable[[int, int], None] | None = None  # (rows answered, rows to send)
+    carrier_names: dict[str, str] = field(default_factory=dict)  # the config's [carriers]
 
 
 @dataclass
@@ -74,6 +76,8 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     run = results.read_run(folder, "run", "upload_files", preview=options.dry_run)
     with folder_lock(folder):
         rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
+        # ShippingCorp: the seller's own name for the carrier first (CONTRACT)
+        rows["carrier"] = config.seller_names(rows["carrier"], options.carrier_names)
         before = results.earlier(run)
         use = options.ledger is not None and Path(options.ledger).is_file()
         book = Ledger(options.ledger) if use else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from batch import formats
+from batch import formats, seller_formats
 from batch.errors import InputError
 from batch.formats import Profile
 from batch.read.sheet import Sheet, Table, column_name
@@ -70,6 +70,22 @@ def _shown(header: Sequence[str]) -> str:
     return shown if len(named) <= SHOWN_COLUMNS else f"{shown}, … ({len(named)} columns)"
 
 
+def _map_hint(header: list[str], profile: Profile) -> str:
+    """The --map line that makes ``profile`` read the sheet, when mapping can."""
+    lines = seller_formats.suggest_map(header, profile)
+    if not lines:
+        return (
+            "Check that this is the right file, or name its format with --format / "
+            "--dispatch-format (see `qoo10-dispatch formats`)."
+        )
+    return (
+        f"To read it, add {' '.join(lines)} to the command (check that the header named holds "
+        "that data); a profile in your formats folder does the same every day (README, "
+        "'A 3PL's own sheet'). Or check that this is the right file (see `qoo10-dispatch "
+        "formats`)."
+    )
+
+
 def no_profile_error(
     path: Path,
     header: list[str],
@@ -84,10 +100,10 @@ def no_profile_error(
     else:
         profile, missing = formats.closest(header, kind)
     what = KIND_NAMES.get(kind or "", "a known input file")
-    hint = (
-        "Check that this is the right file, or name its format with --format / "
-        "--dispatch-format (see `qoo10-dispatch formats`)."
-    )
+    hint = _map_hint(header, profile)
+    reads = seller_formats.read_so_far(header, profile)
+    named = {profile.columns[c][0]: c for c in profile.required}
+    missing = [f"{m} ({named[m]})" if m in named else m for m in missing]
     looks = ""
     if kind == "orders" and forced is None:
         # A courier sheet given as the orders file: say so (it may also be a damaged export).
@@ -101,7 +117,7 @@ def no_profile_error(
     return InputError(
         path,
         f"not recognised as {what}{looks}. Columns found: {_shown(header)}. "
-        f"Closest format {profile.name!r} is missing: {', '.join(missing)}",
+        f"Closest format {profile.name!r} reads {reads} and is missing: {', '.join(missing)}",
         hint,
     )
 

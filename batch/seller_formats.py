@@ -1,0 +1,141 @@
+"""The seller's own formats: profiles in their formats folders, and `--map canonical=HEADER`.
+
+A 3PL's sheet is one TOML file the seller writes, with the keys of schemas/formats/*.toml,
+checked as the shipped ones are (and with them as a set: no detection conflict). `--map`
+says, for one command, which header a column is read from: every profile of that column's
+kind reads the header first, so a sheet no profile fitted is read by the one it now fits
+(the generic one, usually) and the other sheets of the run are read as before.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from batch import formats
+from batch.errors import InputError, UsageError
+from batch.formats import Profile, header_key
+from schemas.columns import BY_KIND
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MAP_EXAMPLE = '--map "tracking_no=Parcel No"'
+# How alike a header must be to a column's spellings to be offered in a --map line.
+_LIKE = 0.6
+
+
+def parse_map(specs: Sequence[str]) -> dict[str, str]:
+    """``["tracking_no=Parcel No", ...]`` -> {canonical: header}; a bad one stops (exit 2)."""
+    known = sorted({c for columns in BY_KIND.values() for c in columns})
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        canon, sep, header = (part.strip() for part in spec.partition("="))
+        if not sep or not header or canon not in known:
+            raise UsageError(
+                f"--map {spec!r}: write COLUMN=HEADER, e.g. {MAP_EXAMPLE}; "
+                f"COLUMN is one of {', '.join(known)}."
+            )
+        if mapping.setdefault(canon, header) != header:
+            raise UsageError(f"--map names two headers for {canon}: give it once.")
+    headers = [header_key(h) for h in mapping.values()]
+    if len(set(headers)) < len(headers):
+        raise UsageError("--map reads one header into two columns: give each header once.")
+    return mapping
+
+
+def with_map(profile: Profile, mapping: Mapping[str, str]) -> Profile:
+    """``profile`` reading each mapped header first for its column (the columns of another
+    kind left out); the header is no other column's spelling any more."""
+    mine = {c: h for c, h in mapping.items() if c in BY_KIND[profile.kind]}
+    if not mine:
+        return profile
+    taken = {header_key(h) for h in mine.values()}
+    columns = {
+        c: tuple(a for a in aliases if header_key(a) not in taken)
+        for c, aliases in profile.columns.items()
+    }
+    for canon, header in mine.items():
+        columns[canon] = (*columns.get(canon, ()), header) if canon in columns else (header,)
+    pinned = {**profile.pinned, **{c: header_key(h) for c, h in mine.items()}}
+    return replace(profile, columns=columns, pinned=pinned)
+
+
+def load_folder(folder: Path, shipped: Sequence[Profile]) -> tuple[Profile, ...]:
+    """The profiles of one of the seller's folders, each checked, then with ``shipped``."""
+    loaded: list[Profile] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            profile = formats.load_one(path)
+            formats.check_set([*shipped, *loaded, profile])  # with those before it
+        except tomllib.TOMLDecodeError as exc:
+            raise _refused(path, f"is not valid TOML ({exc})") from None
+        except ValueError as exc:
+            if str(exc).startswith(f"{path}: "):
+                raise _refused(path, str(exc)) from None
+            raise _refused(  # it takes another profile's own header
+                path, f"another profile's header would be detected as this one ({exc}). Give "
+                "it a lower priority, or a signature column only its sheet has",
+            ) from None  # fmt: skip
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise _refused(path, str(exc)) from None
+        loaded.append(profile)
+    return tuple(loaded)
+
+
+def _refused(path: Path, problem: str) -> InputError:
+    problem = problem.removeprefix(f"{path}: ")
+    return InputError(
+        path,
+        f"your format profile cannot be used: {problem}",
+        "Correct it as said (the keys are those of the shipped profiles, see the README, "
+        "'A 3PL's own sheet'), or move it out of the folder.",
+    )
+
+
+def in_use(folders: Sequence[Path], mapping: Mapping[str, str]) -> tuple[Profile, ...]:
+    """The shipped profiles and those of the seller's folders, with ``mapping`` applied."""
+    every = list(formats.shipped())
+    for folder in folders:
+        if folder.is_dir():
+            every += load_folder(folder, every)
+    return tuple(with_map(p, mapping) for p in sorted(every, key=lambda p: p.name))
+
+
+def is_users(profile: Profile) -> bool:
+    return profile.path is not None and profile.path.parent != formats.FORMATS_DIR
+
+
+def _likeness(header: str, aliases: Sequence[str]) -> float:
+    key = header_key(header)
+    scores = [difflib.SequenceMatcher(None, key, header_key(a)).ratio() for a in aliases]
+    inside = any(len(k) > 1 and (k in key or key in k) for k in map(header_key, aliases))
+    return max([*scores, 0.8 if inside else 0.0])
+
+
+def suggest_map(header: Sequence[str], profile: Profile) -> list[str]:
+    """`--map` lines that would make ``profile`` fit ``header``: each missing required column
+    with the unread header most like its spellings (a placeholder when none is)."""
+    found = profile.locate(header)
+    free = [h for i, h in enumerate(header) if h and i not in found.values()]
+    lines = []
+    for canon in (c for c in profile.required if c not in found):
+        liked = sorted(((_likeness(h, profile.columns[canon]), h) for h in free), reverse=True)
+        if liked and (liked[0][0] >= _LIKE or len(liked) == 1):  # alike, or the one unread
+            best = liked[0][1]
+        else:
+            best = f"<the {canon} column>"
+        free = [h for h in free if h != best]
+        lines.append(f'--map "{canon}={best}"')
+    return lines
+
+
+def read_so_far(header: Sequence[str], profile: Profile) -> str:
+    """What ``profile`` reads from ``header``: `reference = 'Order Ref', ...`."""
+    found = profile.locate(header)
+    return ", ".join(f"{c} = {header[i]!r}" for c, i in found.items()) or "no column"
