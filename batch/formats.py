@@ -70,6 +70,15 @@ def header_key(text: str) -> str:
     return "".join(c for c in _squeezed(text) if not unicodedata.category(c).startswith("P"))
 
 
+@lru_cache(maxsize=8192)
+def cell_keys(text: str) -> tuple[str, ...]:
+    """The keys a header cell answers to: its whole text's and, where a template wrote a second
+    line under the name (`倉庫コード\nCTKEY`), its first line's."""
+    lines = str(text).strip().splitlines()
+    whole = header_key(text)
+    return (whole, header_key(lines[0])) if len(lines) > 1 else (whole,)
+
+
 # Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
 # `配送遅延 (要対応)`, `배송 지연` = `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a
 # part of a longer text.
@@ -152,22 +161,21 @@ class Profile:
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
-        keys = [header_key(h) for h in header]
+        keys = [cell_keys(h) for h in header]
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
-            if self.pinned.get(canon) in keys:
-                found[canon] = keys.index(self.pinned[canon])
-                continue
-            for i, k in enumerate(keys):
-                if k in wanted:
-                    found[canon] = i
-                    break
+            pinned = self.pinned.get(canon)
+            at = next((i for i, k in enumerate(keys) if pinned in k), None) if pinned else None
+            if at is None:
+                at = next((i for i, k in enumerate(keys) if not wanted.isdisjoint(k)), None)
+            if at is not None:
+                found[canon] = at
         return found
 
     def missing(self, header: Sequence[str]) -> list[str]:
         """Required columns (by their official spelling) and signature headers not in ``header``."""
         found = self.locate(header)
-        keys = {header_key(h) for h in header}
+        keys = {k for h in header for k in cell_keys(h)}
         out = [self.columns[c][0] for c in self.required if c not in found]
         out += [s for s in self.signature if header_key(s) not in keys]
         return out
@@ -209,6 +217,7 @@ def load_one(path: Path) -> Profile:
     )
     _check(path, data, profile)
     _check_aliases(path, profile)
+    _check_carrier(path, data, profile)
     _check_layout(path, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
@@ -247,6 +256,10 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _check_carrier(path: Path, data: dict, profile: Profile) -> None:
+    """A courier layout says where its rows' carrier is; forgetting it would hold every row."""
     says = profile.carrier or "carrier" in profile.columns or data.get("carrier") == NO_CARRIER
     if profile.kind == "dispatch" and not says:
         raise ValueError(

@@ -157,3 +157,14 @@ def test_the_readme_lists_every_layout():
     table = readme.split("| name | file | where the seller gets it |")[1].split("\n\n")[0]
     for profile in formats.profiles():
         assert f"`{profile.name}`" in table, profile.name
+
+
+def test_a_header_cell_of_two_lines_is_matched_on_its_first():
+    # Templates put a code under the name (KSE's outbound upload: 倉庫コード\nCTKEY).
+    generic = formats.get("generic")
+    header = ["注文番号\nORDER_NO", "送り状番号\r\nTRACKING", "備考\nmemo"]
+    assert generic.locate(header) == {"reference": 0, "tracking_no": 1}
+    assert formats.cell_keys("倉庫コード\nCTKEY") == ("倉庫コードctkey", "倉庫コード")
+    assert formats.cell_keys("送り状番号") == ("送り状番号",)
+    # The whole text still matches as before: a second line is no reason to miss a name.
+    assert generic.locate(["注文\n番号", "送り状番号"])["tracking_no"] == 1
