@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pandas as pd
 from batch import (
     carriers,
     codes,
+    config,
     exceptions,
     listing_carrier,
     matching,
@@ -44,6 +45,8 @@ class Options:
     orders_format: str | None = None
     dispatch_format: str | None = None
     dispatch_carrier: str = ""  # the carrier of the rows a sheet names none for
+    # The seller's config [sheets]: file-name pattern -> carrier, after dispatch_carrier.
+    sheet_carriers: Mapping[str, str] = field(default_factory=dict)
     password: str | None = None
     dry_run: bool = False
     strict: bool = False  # errors or warnings: outputs written for review, nothing recorded
@@ -110,7 +113,8 @@ def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
     for path in dispatch_paths:
-        sheets.append(load_dispatch(path, options.dispatch_format, options.password, given))
+        carrier = given or config.sheet_carrier(options.sheet_carriers, Path(path).name)
+        sheets.append(load_dispatch(path, options.dispatch_format, options.password, carrier))
         table = sheets[-1].table
         how = ", no header row: read by position" if table.sheet.by_position else ""
         clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({table.profile.name}{how})")

@@ -79,7 +79,12 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     progress = _show_progress if not quiet and sys.stderr.isatty() else None
     with options.seller_formats_in(seller, maps):
         result = pipeline.run(
-            orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
+            orders,
+            dispatch,
+            out,
+            pipeline.Options(
+                progress=progress, ledger=book, sheet_carriers=seller.sheet_carriers(), **rest
+            ),
         )
     if not quiet:
         _print_summary(result)
