@@ -136,8 +136,13 @@ SCENARIOS = [
 ]
 QUIRKS = {s["file"]: s["quirks"] for s in SCENARIOS}
 for _s in SCENARIOS:
+    # rename: header cells the file spells otherwise than the profile's header (same column).
+    _renamed = tuple(_s.get("rename", {}).get(h, h) for h in formats.get(_s["profile"]).header)
     SAMPLES[_s["file"]] = Layout(
-        _s["profile"], file=_s.get("layout", {}), headerless=_s.get("headerless", False)
+        _s["profile"],
+        _renamed if "rename" in _s else (),
+        file=_s.get("layout", {}),
+        headerless=_s.get("headerless", False),
     )
 
 
