@@ -109,7 +109,9 @@ class Fault:
 
     kind: "timeout" (answers after ``seconds``, having applied nothing), "apply_then_hang"
     (applies the request, then holds the answer ``seconds``: the answer is lost),
-    "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``).
+    "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``),
+    "trickle" (applies, then drips the answer a byte every ``seconds``: never a pause long
+    enough for a read timeout, but no end in sight).
     """
 
     kind: str
@@ -325,6 +327,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         if fault and fault.kind == "bad_json":
             return self._send(200, b'{"ResultCode": 0, "ResultObject": [', "application/json")
+        if fault and fault.kind == "trickle":
+            return self._trickle(json.dumps(answer, ensure_ascii=False).encode(), fault.seconds)
         self._send(200, json.dumps(answer, ensure_ascii=False).encode(), "application/json")
 
     def _answer(self, sim: Simulator, method, params, key, seen: int) -> dict:
@@ -338,6 +342,19 @@ class _Handler(BaseHTTPRequestHandler):
             return _answer(-90003, "認証されていません。")
         with sim.lock:
             return sim.handle(method, params)
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for at in range(len(body)):
+                self.wfile.write(body[at : at + 1])
+                self.wfile.flush()
+                time.sleep(seconds)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _send(self, status: int, body: bytes, ctype: str = "text/html") -> None:
         try:

@@ -30,6 +30,8 @@ KEY_ENV, URL_ENV = "QOO10_QAPI_KEY", "QOO10_QAPI_URL"
 # Codes of the whole request that mean the key or the address cannot be used (qsm.md §3.5).
 KEY_CODES = {-90001, -90002, -90003, -90004, -90005, -10000, -10001}
 EXPIRED = {-90004, -90005}
+# No answer of Qoo10's is near this (500 rows answer a few kB; 90 days of orders some MB).
+MAX_ANSWER_BYTES = 64 * 2**20
 
 
 class QapiError(DispatchError):
@@ -155,8 +157,23 @@ class Client:
             time.sleep(wait)
         self._last = time.monotonic()
 
-    def _post(self, method: str, params: dict[str, str]) -> httpx.Response:
-        """One POST with the retries; the last failure as Unavailable (no key in it)."""
+    def _exchange(self, url: str, body: dict, headers: dict) -> tuple[int, bytes]:
+        """One request, its status and body. A read timeout only bounds each pause, so the
+        whole answer has a deadline too (an answer dripping forever would hang the send)."""
+        deadline = time.monotonic() + self.settings.timeout
+        with self._http.stream("POST", url, data=body, headers=headers) as response:
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took too long")
+                if len(data) > MAX_ANSWER_BYTES:
+                    raise Unavailable(f"Qoo10's answer is larger than {MAX_ANSWER_BYTES} bytes")
+            return response.status_code, bytes(data)
+
+    def _post(self, method: str, params: dict[str, str]) -> bytes:
+        """One POST with the retries, the answer's body; the last failure as Unavailable
+        (no key in it)."""
         s = self.settings
         headers = {"GiosisCertificationKey": s.key.reveal(), "QAPIVersion": "1.0"}
         body = {**params, "returnType": "application/json"}
@@ -167,26 +184,26 @@ class Client:
             self._pace()
             self.requests += 1
             try:
-                response = self._http.post(f"{s.url}/{method}", data=body, headers=headers)
+                status, answer = self._exchange(f"{s.url}/{method}", body, headers)
             except httpx.TimeoutException:
                 problem = f"no answer within {s.timeout:g} s"
                 continue
             except httpx.TransportError as exc:
                 problem = f"cannot reach Qoo10 ({type(exc).__name__})"
                 continue
-            if response.status_code >= 500:
-                problem = f"Qoo10 answered HTTP {response.status_code}"
+            if status >= 500:
+                problem = f"Qoo10 answered HTTP {status}"
                 continue
-            if response.status_code != 200:
-                raise Unavailable(f"{method}: Qoo10 answered HTTP {response.status_code}")
-            return response
+            if status != 200:
+                raise Unavailable(f"{method}: Qoo10 answered HTTP {status}")
+            return answer
         raise Unavailable(f"{method}: {problem}, {s.retries + 1} tries")
 
     def call(self, method: str, params: dict[str, str]) -> Answer:
         """``Class.Method`` with ``params``; Qoo10's answer, or KeyProblem / Unavailable."""
-        response = self._post(method, params)
+        answer = self._post(method, params)
         try:
-            data = response.json()
+            data = json.loads(answer)
         except (ValueError, UnicodeDecodeError):
             raise Unavailable(f"{method}: Qoo10's answer is not readable JSON") from None
         if not isinstance(data, dict):

@@ -1,0 +1,39 @@
+"""A hostile review of send/fetch against the QAPI simulator (tests/qapi_sim.py), through
+QOO10_QAPI_URL: each test here failed before the fix it came with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from qapi_fixtures import SAMPLES, qapi  # noqa: F401
+from qapi_sim import Fault
+
+from batch import pipeline
+from batch.qapi.send import SendOptions, send
+
+TODAY = dt.date(2026, 11, 26)
+BULK = "ShippingBasic.SetSendingInfoBulk"
+
+
+def _run(tmp_path: Path, ledger=True):
+    book = tmp_path / "ledger.sqlite3" if ledger else None
+    out = tmp_path / "out"
+    dispatch = [SAMPLES / "yamato-b2.csv", SAMPLES / "generic-ko.xlsx"]
+    pipeline.run(SAMPLES / "qsm-detail-ja.csv", dispatch, out,
+                 pipeline.Options(today=TODAY, ledger=book))  # fmt: skip
+    return out, book
+
+
+def test_an_answer_that_never_ends_is_given_up_within_the_timeout(qapi, tmp_path):  # noqa: F811
+    """A byte every 0.2 s never trips a read timeout (1.5 s); the whole answer must be
+    bounded too, or a send hangs for as long as the other end likes."""
+    out, book = _run(tmp_path)
+    qapi.sim.faults.append(Fault("trickle", BULK, seconds=0.2))
+    started = time.monotonic()
+    result = send(out, SendOptions(ledger=book))
+    assert time.monotonic() - started < 15, "a send never hangs"
+    # Qoo10 had applied it: the retry's 'used before' proves our number is on each order
+    assert result.count("already_registered") == 15
+    assert max(qapi.sim.accepted.values()) == 1
