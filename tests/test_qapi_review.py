@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
+from outcome import invoke
 from qapi_fixtures import SAMPLES, qapi  # noqa: F401
 from qapi_sim import Fault
 
@@ -37,3 +38,16 @@ def test_an_answer_that_never_ends_is_given_up_within_the_timeout(qapi, tmp_path
     # Qoo10 had applied it: the retry's 'used before' proves our number is on each order
     assert result.count("already_registered") == 15
     assert max(qapi.sim.accepted.values()) == 1
+
+
+def test_a_key_pasted_with_full_width_characters_is_refused_clearly(qapi, tmp_path, monkeypatch):  # noqa: F811
+    """Copied from a Japanese page, a key may carry full-width letters: an HTTP header
+    cannot hold them. Exit 2 saying so, not an internal error quoting a character of it."""
+    out, _ = _run(tmp_path)
+    key = "ｓim-key-0123456789abcdef"
+    monkeypatch.setenv("QOO10_QAPI_KEY", key)
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2, stderr
+    assert "QOO10_QAPI_KEY" in stderr and "internal error" not in stderr
+    assert not any(ch in stdout + stderr for ch in "ｓ") and key not in stdout + stderr
+    assert qapi.sim.requests == [] and not (out / "send-results.csv").exists()

@@ -93,9 +93,14 @@ class Settings:
         """QOO10_QAPI_KEY, QOO10_QAPI_URL (contract); QOO10_QAPI_RATE, _TIMEOUT, _RETRIES,
         _BACKOFF tune the pace. The seller config file (issue 15) will come before these."""
         env = os.environ if env is None else env
+        key = env.get(KEY_ENV, "").strip()
+        if not (key.isascii() and key.isprintable()):  # an HTTP header holds nothing else
+            raise KeyProblem(None, f"{KEY_ENV} holds characters no key has (full-width letters, "
+                             "spaces or line breaks from copying?): paste the certification "
+                             "key from QSM again, as plain half-width text.")  # fmt: skip
         return cls(
             url=(env.get(URL_ENV) or DEFAULT_URL).rstrip("/"),
-            key=Secret(env.get(KEY_ENV, "").strip()),
+            key=Secret(key),
             rate=_number(env, "QOO10_QAPI_RATE", 2.0),
             timeout=_number(env, "QOO10_QAPI_TIMEOUT", 60.0),
             retries=int(_number(env, "QOO10_QAPI_RETRIES", 3)),
