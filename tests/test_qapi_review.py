@@ -16,6 +16,8 @@ from batch.qapi.send import SendOptions, send
 
 TODAY = dt.date(2026, 11, 26)
 BULK = "ShippingBasic.SetSendingInfoBulk"
+DAY = ["--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", SAMPLES / "yamato-b2.csv",
+       "--dispatch", SAMPLES / "generic-ko.xlsx", "--today", "2026-11-26"]  # fmt: skip
 
 
 def _run(tmp_path: Path, ledger=True):
@@ -51,3 +53,20 @@ def test_a_key_pasted_with_full_width_characters_is_refused_clearly(qapi, tmp_pa
     assert "QOO10_QAPI_KEY" in stderr and "internal error" not in stderr
     assert not any(ch in stdout + stderr for ch in "ｓ") and key not in stdout + stderr
     assert qapi.sim.requests == [] and not (out / "send-results.csv").exists()
+
+
+def test_a_send_whose_ledger_is_gone_stops_before_sending(qapi, tmp_path):  # noqa: F811
+    """The run recorded its rows in a ledger that is no longer there (moved, another
+    machine): sending without it would skip the checks against later runs and leave the
+    accepted rows unknown to the next run. Stop, name it, send nothing."""
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    book = tmp_path / "qoo10-dispatch-ledger.sqlite3"
+    book.rename(tmp_path / "elsewhere.sqlite3")
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2 and str(book) in stderr and "--no-ledger" in stderr, stdout + stderr
+    code, stdout, stderr = invoke(["send", out, "--ledger", tmp_path / "typo.sqlite3"])
+    assert code == 2 and "typo.sqlite3" in stderr, stdout + stderr
+    assert qapi.sim.requests == [] and not (out / "send-results.csv").exists()
+    code, stdout, _ = invoke(["send", out, "--ledger", tmp_path / "elsewhere.sqlite3"])
+    assert code == 0 and "sent 15" in stdout

@@ -35,7 +35,10 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
         recorded = (said.get("ledger") or {}).get("path")
     except (OSError, ValueError, AttributeError):
         recorded = None
-    return Path(recorded) if recorded else ledger.default_path(Path(out))
+    if recorded:
+        return Path(recorded)
+    guess = ledger.default_path(Path(out))  # a run without a ledger: check one if it is there
+    return guess if guess.is_file() else None
 
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:

@@ -31,6 +31,7 @@ from batch.outputs import folder_lock, resolve_out
 from batch.qapi import answers, results
 from batch.qapi.answers import ALREADY, NOT_SENT, REJECTED, RESULTS, SENT
 from batch.qapi.client import Client, KeyProblem, Settings, Unavailable, key_message
+from batch.staging import OutputError
 
 METHOD = "ShippingBasic.SetSendingInfoBulk"
 LOOKUP = "ShippingBasic.GetShippingInfo_v3"
@@ -75,8 +76,7 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     with folder_lock(folder):
         rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
         before = results.earlier(run)
-        use = options.ledger is not None and Path(options.ledger).is_file()
-        book = Ledger(options.ledger) if use else None
+        book = _open_ledger(options)
         try:
             rows = settle(rows, before, book, run.run_id, run.language)
             result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run)
@@ -94,6 +94,24 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     if interrupted is not None:
         raise interrupted
     return result
+
+
+def _open_ledger(options: SendOptions) -> Ledger | None:
+    """The ledger to check and confirm in; a missing one stops the send (a preview goes on
+    without it): without it a later run's numbers would not be seen, nor would the next
+    run know what Qoo10 accepted."""
+    if options.ledger is None:
+        return None
+    if Path(options.ledger).is_file():
+        return Ledger(options.ledger)
+    if options.dry_run:
+        return None
+    raise OutputError(
+        f"{options.ledger}: the ledger of this run is not there (moved, or on another "
+        "machine?); nothing was sent. Give its place with --ledger, or send with --no-ledger "
+        "(then only this folder's send-results.csv and Qoo10's own answers keep a row from "
+        "going twice)."
+    )
 
 
 def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
