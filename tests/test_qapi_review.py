@@ -4,6 +4,10 @@ QOO10_QAPI_URL: each test here failed before the fix it came with."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from qapi_sim import Fault
 from batch import pipeline
 from batch.qapi.send import SendOptions, send
 
+ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
 BULK = "ShippingBasic.SetSendingInfoBulk"
 DAY = ["--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", SAMPLES / "yamato-b2.csv",
@@ -70,3 +75,25 @@ def test_a_send_whose_ledger_is_gone_stops_before_sending(qapi, tmp_path):  # no
     assert qapi.sim.requests == [] and not (out / "send-results.csv").exists()
     code, stdout, _ = invoke(["send", out, "--ledger", tmp_path / "elsewhere.sqlite3"])
     assert code == 0 and "sent 15" in stdout
+
+
+def test_ctrl_c_during_a_send_says_what_was_written(qapi, tmp_path):  # noqa: F811
+    """Ctrl-C while Qoo10 holds the answer: the send writes its files (the row not
+    answered is not_sent) and exits 130, but must not claim that nothing was written."""
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    qapi.sim.faults.append(Fault("apply_then_hang", BULK, seconds=20))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "batch", "send", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert qapi.sim.applied.wait(30), "the send never reached Qoo10"
+        time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "nothing was written" not in stderr and "send-results.csv" in stderr, stderr
+    assert "not_sent 15" in stdout, stdout
+    code, stdout, _ = invoke(["send", out])
+    assert code == 0 and "already_registered 15" in stdout

@@ -10,10 +10,10 @@ import click
 
 from batch import job, ledger
 from batch.cli import options
-from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
+from batch.cli.exits import EXIT_INTERRUPTED, EXIT_NOT_SENT, EXIT_STRICT
 from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
-from batch.qapi.send import SendOptions
+from batch.qapi.send import Interrupted, SendOptions
 from batch.qapi.send import send as send_rows
 from batch.qapi.shipdates import send_dates
 
@@ -43,7 +43,17 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:
     """Send the run in ``out`` and report; the exit code says what is left to do."""
-    result = send_rows(out, SendOptions(ledger=book, dry_run=dry_run))
+    try:
+        result = send_rows(out, SendOptions(ledger=book, dry_run=dry_run))
+    except Interrupted as stop:  # its files are written: say so, not "nothing written"
+        if not quiet:
+            _print_counts("send", stop.result, stop.result.summary)
+        click.echo(
+            f"interrupted: the rows Qoo10 answered are in {stop.result.folder}/send-results.csv "
+            "and the ledger; the others are not_sent: run `send` again (nothing is sent twice).",
+            err=True,
+        )
+        ctx.exit(EXIT_INTERRUPTED)
     if dry_run:
         _print_dry(result.rows)
         return

@@ -64,8 +64,8 @@ class SendResult:
 
 def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     """Send the upload rows of the run in ``out_dir``; write its send-results.csv and
-    send-summary.json (not for a dry run). KeyboardInterrupt comes through after the
-    files are written (the rows not answered are not_sent)."""
+    send-summary.json (not for a dry run). Ctrl-C while sending comes through as
+    ``Interrupted`` after the files are written (the rows not answered are not_sent)."""
     options = options or SendOptions()
     if not options.dry_run:
         options.settings = settings = options.settings or Settings.from_env()
@@ -92,8 +92,16 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
             if book is not None:
                 book.close()
     if interrupted is not None:
-        raise interrupted
+        raise Interrupted(result) from interrupted
     return result
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a send, raised once its files are written (``result``)."""
+
+    def __init__(self, result: SendResult) -> None:
+        super().__init__()
+        self.result = result
 
 
 def _open_ledger(options: SendOptions) -> Ledger | None:
