@@ -110,6 +110,8 @@ class Fault:
     kind: "timeout" (answers after ``seconds``, having applied nothing), "apply_then_hang"
     (applies the request, then holds the answer ``seconds``: the answer is lost),
     "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``),
+    "short_answer" (applies, but the answer's ResultObject lacks its last row),
+    "no_result_object" (applies, answers ResultCode 0 with no ResultObject),
     "trickle" (applies, then drips the answer a byte every ``seconds``: never a pause long
     enough for a read timeout, but no end in sight).
     """
@@ -327,6 +329,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         if fault and fault.kind == "bad_json":
             return self._send(200, b'{"ResultCode": 0, "ResultObject": [', "application/json")
+        if fault and fault.kind == "short_answer" and answer.get("ResultObject"):
+            answer["ResultObject"] = answer["ResultObject"][:-1]
+        if fault and fault.kind == "no_result_object":
+            answer.pop("ResultObject", None)
         if fault and fault.kind == "trickle":
             return self._trickle(json.dumps(answer, ensure_ascii=False).encode(), fault.seconds)
         self._send(200, json.dumps(answer, ensure_ascii=False).encode(), "application/json")

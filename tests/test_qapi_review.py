@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from outcome import invoke
 from qapi_fixtures import SAMPLES, qapi  # noqa: F401
 from qapi_sim import Fault
@@ -97,3 +98,18 @@ def test_ctrl_c_during_a_send_says_what_was_written(qapi, tmp_path):  # noqa: F8
     assert "not_sent 15" in stdout, stdout
     code, stdout, _ = invoke(["send", out])
     assert code == 0 and "already_registered 15" in stdout
+
+
+@pytest.mark.parametrize("kind", ["short_answer", "no_result_object"])
+def test_rows_qoo10s_answer_does_not_mention_are_not_sent_and_say_why(qapi, tmp_path, kind):  # noqa: F811
+    out, book = _run(tmp_path)
+    qapi.sim.faults.append(Fault(kind, BULK))
+    result = send(out, SendOptions(ledger=book))
+    left = result.rows[result.rows["result"].eq("not_sent")]
+    assert len(left) == (1 if kind == "short_answer" else 15)
+    assert result.count("sent") == 15 - len(left) and result.summary["reconciled"]
+    assert left["reason"].str.contains("ResultObject").all(), left["reason"].tolist()
+    assert not left["reason"].str.contains("interrupted").any()
+    again = send(out, SendOptions(ledger=book))  # Qoo10 had them: 'used before', ours
+    assert again.count("already_registered") == len(left) and again.count("not_sent") == 0
+    assert max(qapi.sim.accepted.values()) == 1

@@ -208,13 +208,13 @@ def apply_answer(rows: pd.DataFrame, index: pd.Index, answer, lang: str,
         for entry in answer.result:
             if isinstance(entry, dict) and "contr_no" in entry:
                 got[str(entry["contr_no"]).strip()] = entry
+    unsaid = answers.ours("no_answer", lang, why="its ResultObject says nothing of this order")
     for at in index:
         entry = got.get(rows.at[at, "order_no"])
-        if entry is None:
-            continue  # no word on this row: not_sent, sent again next time
         try:
             code = int(entry.get("result_cd"))
-        except (TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError):  # no word on it: sent again next time
+            set_outcome(rows, at, NOT_SENT, unsaid)
             continue
         text = str(entry.get("transc_nm") or "")
         if code == 0:
