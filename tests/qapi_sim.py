@@ -310,6 +310,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length).decode("utf-8")
         params = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            params = {}  # a form server sees no parameters in any other body
         method = self.path.rsplit("/", 1)[-1]
         key = self.headers.get("GiosisCertificationKey", "")
         with sim.lock:

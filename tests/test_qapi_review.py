@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
+import httpx
 import pytest
 from outcome import invoke
 from qapi_fixtures import SAMPLES, qapi  # noqa: F401
-from qapi_sim import Fault
+from qapi_sim import KEY, Fault
 
 from batch import pipeline
 from batch.qapi.send import SendOptions, send
@@ -113,3 +115,41 @@ def test_rows_qoo10s_answer_does_not_mention_are_not_sent_and_say_why(qapi, tmp_
     again = send(out, SendOptions(ledger=book))  # Qoo10 had them: 'used before', ours
     assert again.count("already_registered") == len(left) and again.count("not_sent") == 0
     assert max(qapi.sim.accepted.values()) == 1
+
+
+def _wire(url: str, **change) -> httpx.Response:
+    """A request for 90 days of orders, right on the wire unless ``change`` says otherwise."""
+    params = {"ShippingStatus": "2", "SearchStartDate": "20260901", "SearchEndDate": "20261126",
+              "SearchCondition": "2", "returnType": "application/json"}  # fmt: skip
+    headers = {"GiosisCertificationKey": KEY, "QAPIVersion": "1.0",
+               "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    headers.update(change.pop("headers", {}))
+    content = change.pop("content", urllib.parse.urlencode(params))
+    method = change.pop("method", "POST")
+    headers = {k: v for k, v in headers.items() if v is not None}
+    return httpx.request(method, f"{url}/ShippingBasic.GetShippingInfo_v3", content=content,
+                         headers=headers, timeout=5)  # fmt: skip
+
+
+def _ok(response: httpx.Response) -> bool:
+    try:
+        return response.status_code == 200 and response.json().get("ResultCode") == 0
+    except ValueError:
+        return False
+
+
+def test_a_client_wrong_on_the_wire_fails_against_the_simulator(qapi):  # noqa: F811
+    assert _ok(_wire(qapi.url)), "the documented wire is answered"
+    wrong = {
+        "no form content type": {"headers": {"Content-Type": None}},
+        "a JSON body": {
+            "headers": {"Content-Type": "application/json"},
+            "content": '{"returnType": "application/json"}',
+        },  # fmt: skip
+        "no QAPIVersion": {"headers": {"QAPIVersion": None}},
+        "no key": {"headers": {"GiosisCertificationKey": None}},
+        "no returnType": {"content": "ShippingStatus=2"},
+        "GET": {"method": "GET"},
+    }
+    for what, change in wrong.items():
+        assert not _ok(_wire(qapi.url, **change)), what
