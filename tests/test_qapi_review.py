@@ -153,3 +153,17 @@ def test_a_client_wrong_on_the_wire_fails_against_the_simulator(qapi):  # noqa: 
     }
     for what, change in wrong.items():
         assert not _ok(_wire(qapi.url, **change)), what
+
+
+def test_rows_an_earlier_send_got_accepted_are_confirmed_in_the_ledger(qapi, tmp_path):  # noqa: F811
+    """Sent once without the ledger (--no-ledger by mistake, or Ctrl-C just before its
+    commit), then with it: nothing goes again, and the ledger learns what Qoo10 accepted,
+    so the next run treats those orders as dispatched."""
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    assert invoke(["send", out, "--no-ledger"])[0] == 0
+    code, stdout, _ = invoke(["send", out])
+    assert code == 0 and "sent 15" in stdout
+    assert len([r for r in qapi.sim.requests if r["method"] == BULK]) == 1
+    code, later, _ = invoke(["run", *DAY, "--out", tmp_path / "next"])
+    assert code == 0 and "already dispatched 16" in later, later

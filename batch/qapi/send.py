@@ -82,6 +82,7 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
             result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run)
             if options.dry_run:
                 return result
+            _confirm(book, rows, run.run_id)  # accepted in an earlier send, maybe unrecorded
             interrupted = None
             try:
                 _send_all(result, book, options)
