@@ -167,3 +167,18 @@ def test_rows_an_earlier_send_got_accepted_are_confirmed_in_the_ledger(qapi, tmp
     assert len([r for r in qapi.sim.requests if r["method"] == BULK]) == 1
     code, later, _ = invoke(["run", *DAY, "--out", tmp_path / "next"])
     assert code == 0 and "already dispatched 16" in later, later
+
+
+def test_fetch_says_when_a_name_is_outside_cp932(qapi, tmp_path):  # noqa: F811
+    """The Japanese screen's download is CP932; a buyer named with 𠮷 cannot be written
+    in it. The file keeps every character (UTF-8 with BOM, which run reads), and fetch
+    says so, naming the order, instead of changing the file's encoding silently."""
+    qapi.sim.orders["104646794"].fields["Receiver"] = "𠮷田 花子"
+    path = tmp_path / "orders.csv"
+    code, stdout, stderr = invoke(["fetch", "--out", path])
+    assert code == 0, stderr
+    assert "104646794" in stdout + stderr and "UTF-8" in stdout + stderr, stdout + stderr
+    assert "𠮷田 花子".encode() in path.read_bytes()
+    code, _, stderr = invoke(["run", "--orders", path, "--dispatch", SAMPLES / "yamato-b2.csv",
+                              "--out", tmp_path / "out", "--today", "2026-11-26"])  # fmt: skip
+    assert code == 0, stderr

@@ -116,6 +116,10 @@ def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet):
     send_run(ctx, out_dir, _ledger(out_dir, ledger_path, no_ledger), dry_run, strict, quiet)
 
 
+def _warn(text: str) -> None:
+    click.secho(f"warning: {text}", err=True, fg="yellow")
+
+
 @click.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 @click.option("--status", default="new,ready,delayed", show_default=True,
@@ -127,7 +131,7 @@ def fetch(out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     today = job.today_in_tokyo()
-    n = fetch_module.fetch(Path(out), statuses, since, lang, today)
+    n = fetch_module.fetch(Path(out), statuses, since, lang, today, warn=_warn)
     click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")
 
 
