@@ -44,7 +44,7 @@ def test_an_answer_that_never_ends_is_given_up_within_the_timeout(qapi, tmp_path
     qapi.sim.faults.append(Fault("trickle", BULK, seconds=0.2))
     started = time.monotonic()
     result = send(out, SendOptions(ledger=book))
-    assert time.monotonic() - started < 15, "a send never hangs"
+    assert time.monotonic() - started < 20, "a send never hangs"
     # Qoo10 had applied it: the retry's 'used before' proves our number is on each order
     assert result.count("already_registered") == 15
     assert max(qapi.sim.accepted.values()) == 1

@@ -30,8 +30,10 @@ KEY_ENV, URL_ENV = "QOO10_QAPI_KEY", "QOO10_QAPI_URL"
 # Codes of the whole request that mean the key or the address cannot be used (qsm.md §3.5).
 KEY_CODES = {-90001, -90002, -90003, -90004, -90005, -10000, -10001}
 EXPIRED = {-90004, -90005}
-# No answer of Qoo10's is near this (500 rows answer a few kB; 90 days of orders some MB).
-MAX_ANSWER_BYTES = 64 * 2**20
+# Bounds on one answer, so that none can hang a send or fill the memory, yet generous for
+# the largest real one: 90 days of a big shop's orders (GetShippingInfo_v3), ~2 kB each.
+MAX_ANSWER_BYTES = 512 * 2**20
+ANSWER_TIMEOUTS = 4  # the whole answer within this many timeouts (each read within one)
 
 
 class QapiError(DispatchError):
@@ -165,7 +167,7 @@ class Client:
     def _exchange(self, url: str, body: dict, headers: dict) -> tuple[int, bytes]:
         """One request, its status and body. A read timeout only bounds each pause, so the
         whole answer has a deadline too (an answer dripping forever would hang the send)."""
-        deadline = time.monotonic() + self.settings.timeout
+        deadline = time.monotonic() + ANSWER_TIMEOUTS * self.settings.timeout
         with self._http.stream("POST", url, data=body, headers=headers) as response:
             data = bytearray()
             for chunk in response.iter_bytes():
