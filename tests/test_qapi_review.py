@@ -182,3 +182,14 @@ def test_fetch_says_when_a_name_is_outside_cp932(qapi, tmp_path):  # noqa: F811
     code, _, stderr = invoke(["run", "--orders", path, "--dispatch", SAMPLES / "yamato-b2.csv",
                               "--out", tmp_path / "out", "--today", "2026-11-26"])  # fmt: skip
     assert code == 0, stderr
+
+
+@pytest.mark.parametrize("url", ["api.qoo10.jp/GMKT.INC.Front.QAPIService/ebayjapan.qapi",
+                                 "http://[::1", "ftp://127.0.0.1/x"])  # fmt: skip
+def test_a_malformed_api_address_is_a_clear_exit_2(qapi, tmp_path, monkeypatch, url):  # noqa: F811
+    """Not 'no answer, run send again later' (exit 4, forever) nor an internal error."""
+    out, _ = _run(tmp_path)
+    monkeypatch.setenv("QOO10_QAPI_URL", url)
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2 and "QOO10_QAPI_URL" in stderr, stdout + stderr
+    assert not (out / "send-results.csv").exists()

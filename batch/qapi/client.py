@@ -81,6 +81,19 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _address(text: str) -> str:
+    """The base URL, checked now: a malformed one would read as "no answer" forever."""
+    try:
+        url = httpx.URL(text.strip())
+        usable = url.scheme in ("http", "https") and bool(url.host)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        usable = False
+    if not usable:
+        raise QapiError(f"{URL_ENV}={text!r} is not an http(s) address; fix it, or unset it "
+                        "to use Qoo10's own.")  # fmt: skip
+    return text.strip().rstrip("/")
+
+
 @dataclass
 class Settings:
     url: str = DEFAULT_URL
@@ -101,7 +114,7 @@ class Settings:
                              "spaces or line breaks from copying?): paste the certification "
                              "key from QSM again, as plain half-width text.")  # fmt: skip
         return cls(
-            url=(env.get(URL_ENV) or DEFAULT_URL).rstrip("/"),
+            url=_address(env.get(URL_ENV) or DEFAULT_URL),
             key=Secret(key),
             rate=_number(env, "QOO10_QAPI_RATE", 2.0),
             timeout=_number(env, "QOO10_QAPI_TIMEOUT", 60.0),
