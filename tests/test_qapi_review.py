@@ -4,8 +4,10 @@ QOO10_QAPI_URL: each test here failed before the fix it came with."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +21,7 @@ from qapi_fixtures import SAMPLES, qapi  # noqa: F401
 from qapi_sim import KEY, Fault
 
 from batch import pipeline
+from batch.ledger import Ledger, LedgerError
 from batch.qapi.send import SendOptions, send
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +196,25 @@ def test_a_malformed_api_address_is_a_clear_exit_2(qapi, tmp_path, monkeypatch, 
     code, stdout, stderr = invoke(["send", out])
     assert code == 2 and "QOO10_QAPI_URL" in stderr, stdout + stderr
     assert not (out / "send-results.csv").exists()
+
+
+def test_a_ledger_busy_when_qoo10_has_accepted_still_leaves_the_answers(qapi, tmp_path):  # noqa: F811
+    """Another run holds the ledger while Qoo10 accepts the rows: the send cannot record
+    them there, but must still write what Qoo10 answered (exit 2 saying so), and the next
+    send records them without sending anything again."""
+    out, book = _run(tmp_path)
+    holder = sqlite3.connect(book, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a run working on the ledger
+    try:
+        with pytest.raises(LedgerError, match="send-results.csv"):
+            send(out, SendOptions(ledger=book))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert sum(qapi.sim.accepted.values()) == 15
+    said = json.loads((out / "send-summary.json").read_text("utf-8"))
+    assert said["sent"] == 15 and said["reconciled"]
+    again = send(out, SendOptions(ledger=book))
+    assert again.count("sent") == 15 and len(qapi.sim.requests) == 1
+    confirmed = Ledger(book).recorded(again.rows["order_no"])["confirmed_at"]
+    assert confirmed.notna().all()

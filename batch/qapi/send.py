@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from batch.job import TOKYO, new_run_id
-from batch.ledger import Ledger, utc_now
+from batch.ledger import Ledger, LedgerError, utc_now
 from batch.outputs import folder_lock, resolve_out
 from batch.qapi import answers, results
 from batch.qapi.answers import ALREADY, NOT_SENT, REJECTED, RESULTS, SENT
@@ -57,6 +57,8 @@ class SendResult:
     summary: dict = field(default_factory=dict)
     stopped: str | None = None  # why sending stopped (the key), for the console
     dry_run: bool = False
+    book: Ledger | None = None
+    ledger_error: str = ""  # the ledger refused to record what Qoo10 accepted
 
     def count(self, result: str) -> int:
         return int(self.rows["result"].eq(result).sum())
@@ -79,13 +81,14 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
         book = _open_ledger(options)
         try:
             rows = settle(rows, before, book, run.run_id, run.language)
-            result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run)
+            result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run,
+                                book=book)  # fmt: skip
             if options.dry_run:
                 return result
             _confirm(book, rows, run.run_id)  # accepted in an earlier send, maybe unrecorded
             interrupted = None
             try:
-                _send_all(result, book, options)
+                _send_all(result, options)
             except KeyboardInterrupt as exc:
                 interrupted = exc
             _finish(result, run, book, options)
@@ -94,6 +97,11 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
                 book.close()
     if interrupted is not None:
         raise Interrupted(result) from interrupted
+    if result.ledger_error:
+        raise LedgerError(
+            f"{result.ledger_error} Qoo10's answers are in {folder}/send-results.csv; send "
+            "again once the ledger is free: it records them then, sending nothing twice."
+        )
     return result
 
 
@@ -170,7 +178,7 @@ def _payload(chunk: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _send_all(result: SendResult, book, options: SendOptions) -> None:
+def _send_all(result: SendResult, options: SendOptions) -> None:
     rows, lang = result.rows, result.language
     todo = rows.index[rows["result"].eq("")]
     why = ""
@@ -184,10 +192,13 @@ def _send_all(result: SendResult, book, options: SendOptions) -> None:
                     why = str(exc)
                     break  # Qoo10 is not answering: the next requests would wait in vain
                 apply_answer(rows, chunk.index, answer, lang)
-                _confirm(book, rows.loc[chunk.index], result.run_id)
+                if not _record(result, chunk.index):
+                    why = "not asked: the ledger could not record the answers before"
+                    break  # what Qoo10 accepted must be recorded before more is sent
                 if options.progress:
                     options.progress(min(start + MAX_ROWS, len(todo)), len(todo))
-            _look_up(rows, client, book, result.run_id, lang)
+            if not result.ledger_error:
+                _look_up(rows, client, result, lang)
     except KeyProblem as exc:
         result.stopped = why = str(exc)
     finally:
@@ -243,7 +254,18 @@ def _canon(number: object) -> str:
     return re.sub(r"[^0-9A-Z]", "", str(number or "").upper())
 
 
-def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -> None:
+def _record(result: SendResult, index: pd.Index) -> bool:
+    """_confirm those rows; False (the error kept for the end) when the ledger refuses."""
+    try:
+        _confirm(result.book, result.rows.loc[index], result.run_id)
+    except LedgerError as exc:
+        result.book.rollback()
+        result.ledger_error = str(exc)
+        return False
+    return True
+
+
+def _look_up(rows: pd.DataFrame, client: Client, result: SendResult, lang: str) -> None:
     """Rows Qoo10 answered "number used before": ours on this order (already registered),
     another number on it (someone else registered it), or the number on another order."""
     used = rows.index[rows["result"].eq(_USED)]
@@ -270,7 +292,7 @@ def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -
         else:
             outcome = [REJECTED, *answers.ours("other_order", lang)]
         rows.loc[at, ["result", "reason", "action"]] = outcome
-    _confirm(book, rows.loc[used], run_id)
+    _record(result, used)
 
 
 def _finish(result: SendResult, run: results.RunFiles, book, options: SendOptions) -> None:
