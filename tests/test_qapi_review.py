@@ -218,3 +218,15 @@ def test_a_ledger_busy_when_qoo10_has_accepted_still_leaves_the_answers(qapi, tm
     assert again.count("sent") == 15 and len(qapi.sim.requests) == 1
     confirmed = Ledger(book).recorded(again.rows["order_no"])["confirmed_at"]
     assert confirmed.notna().all()
+
+
+@pytest.mark.parametrize("command", ["run", "plan"])
+def test_send_without_a_key_stops_before_the_run_writes(qapi, tmp_path, monkeypatch, command):  # noqa: F811
+    """Exit 2 means nothing written to --out: `run --send` with no key must not first
+    write and record the run, then fail."""
+    monkeypatch.delenv("QOO10_QAPI_KEY")
+    out = tmp_path / "out"
+    args = DAY if command == "run" else DAY[:2] + DAY[-2:]
+    code, stdout, stderr = invoke([command, *args, "--out", out, "--send"])
+    assert code == 2 and "QOO10_QAPI_KEY" in stderr, stdout + stderr
+    assert not out.exists() and not (tmp_path / "qoo10-dispatch-ledger.sqlite3").exists()

@@ -13,6 +13,7 @@ from batch.cli import options
 from batch.cli.exits import EXIT_INTERRUPTED, EXIT_NOT_SENT, EXIT_STRICT
 from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
+from batch.qapi.client import KeyProblem, Settings, key_message
 from batch.qapi.send import Interrupted, SendOptions
 from batch.qapi.send import send as send_rows
 from batch.qapi.shipdates import send_dates
@@ -24,6 +25,15 @@ send_flag = click.option(
     help="Then register the rows with Qoo10 through its API, as `send` does "
     "(key in QOO10_QAPI_KEY).",
 )
+
+
+def check_key(and_send: bool, dry_run: bool) -> None:
+    """`--send`: the key and address are checked before the command writes anything (exit 2
+    means nothing written), not after its outputs are published."""
+    if and_send and not dry_run:
+        settings = Settings.from_env()
+        if not settings.key:
+            raise KeyProblem(None, key_message(None, settings.url))
 
 
 def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
@@ -135,4 +145,4 @@ def fetch(out, status, since, lang):
     click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")
 
 
-__all__ = ["fetch", "send", "send_flag", "send_plan", "send_run"]
+__all__ = ["check_key", "fetch", "send", "send_flag", "send_plan", "send_run"]
