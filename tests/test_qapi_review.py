@@ -230,3 +230,13 @@ def test_send_without_a_key_stops_before_the_run_writes(qapi, tmp_path, monkeypa
     code, stdout, stderr = invoke([command, *args, "--out", out, "--send"])
     assert code == 2 and "QOO10_QAPI_KEY" in stderr, stdout + stderr
     assert not out.exists() and not (tmp_path / "qoo10-dispatch-ledger.sqlite3").exists()
+
+
+def test_an_address_not_served_stops_rather_than_exit_4(qapi, tmp_path, monkeypatch):  # noqa: F811
+    """HTTP 404 (a wrong path in QOO10_QAPI_URL) is no passing outage: exit 4 ('run send
+    again later') would repeat every morning. Stop with exit 2 naming the address."""
+    out, _ = _run(tmp_path)
+    monkeypatch.setenv("QOO10_QAPI_URL", qapi.url.replace("/GMKT.INC.Front.QAPIService", "/x"))
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2 and "QOO10_QAPI_URL" in stderr and "404" in stderr, stdout + stderr
+    assert len(qapi.sim.requests) == 1, "no retry of an answer"

@@ -214,8 +214,12 @@ class Client:
             if status >= 500:
                 problem = f"Qoo10 answered HTTP {status}"
                 continue
-            if status != 200:
+            if status in (408, 429):  # busy: no use insisting now, but a later send will do
                 raise Unavailable(f"{method}: Qoo10 answered HTTP {status}")
+            if status != 200:  # a redirect, 404, 403...: this address will not do, ever
+                raise KeyProblem(None, f"Qoo10 answered HTTP {status} at {s.url}: check "
+                                 f"{URL_ENV} (unset it to use Qoo10's own address) and that "
+                                 "the key is this shop's.")  # fmt: skip
             return answer
         raise Unavailable(f"{method}: {problem}, {s.retries + 1} tries")
 
