@@ -112,6 +112,8 @@ class Fault:
     "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``),
     "short_answer" (applies, but the answer's ResultObject lacks its last row),
     "no_result_object" (applies, answers ResultCode 0 with no ResultObject),
+    "error_code" (answers HTTP 200 with ResultCode ``code`` for the whole request and no
+    ResultObject, applying nothing: Qoo10 refusing or failing it as a whole),
     "trickle" (applies, then drips the answer a byte every ``seconds``: never a pause long
     enough for a read timeout, but no end in sight).
     """
@@ -120,6 +122,7 @@ class Fault:
     method: str | None = None
     seconds: float = 3.0
     times: int = 1
+    code: int = -1  # for "error_code"
 
 
 @dataclass
@@ -326,6 +329,11 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.kind == "timeout":
             time.sleep(fault.seconds)
             return self._send(504, b"")
+        if fault and fault.kind == "error_code":
+            body = _answer(fault.code, "システムエラーが発生しました。")
+            return self._send(
+                200, json.dumps(body, ensure_ascii=False).encode(), "application/json"
+            )
         answer = self._answer(sim, method, params, key, seen)
         if fault and fault.kind in ("apply_then_hang", "slow"):
             sim.applied.set()

@@ -27,6 +27,7 @@ from batch.qapi.send import SendOptions, send
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
 BULK = "ShippingBasic.SetSendingInfoBulk"
+LOOKUP = "ShippingBasic.GetShippingInfo_v3"
 DAY = ["--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", SAMPLES / "yamato-b2.csv",
        "--dispatch", SAMPLES / "generic-ko.xlsx", "--today", "2026-11-26"]  # fmt: skip
 
@@ -240,3 +241,29 @@ def test_an_address_not_served_stops_rather_than_exit_4(qapi, tmp_path, monkeypa
     code, stdout, stderr = invoke(["send", out])
     assert code == 2 and "QOO10_QAPI_URL" in stderr and "404" in stderr, stdout + stderr
     assert len(qapi.sim.requests) == 1, "no retry of an answer"
+
+
+def test_fetch_stops_when_qoo10_refuses_a_request_as_a_whole(qapi, tmp_path):  # noqa: F811
+    """A window answered with an error code is not a window without orders: writing the
+    file anyway would silently leave out that window's orders."""
+    qapi.sim.faults.append(Fault("error_code", LOOKUP, code=-1))
+    path = tmp_path / "orders.csv"
+    code, stdout, stderr = invoke(["fetch", "--out", path])
+    assert code == 2 and "-1" in stderr, stdout + stderr
+    assert not path.exists()
+
+
+def test_a_lookup_refused_as_a_whole_leaves_rows_to_look_up_again(qapi, tmp_path):  # noqa: F811
+    """Answers lost, then on the next send 'used before' and a lookup Qoo10 refuses: we do
+    not know whose number it is, so the rows are not_sent (looked up again next time),
+    never 'another order holds this number'."""
+    out, book = _run(tmp_path)
+    qapi.sim.faults.append(Fault("apply_then_hang", BULK, seconds=2.5, times=4))
+    assert send(out, SendOptions(ledger=book)).count("not_sent") == 15
+    qapi.sim.faults.append(Fault("error_code", LOOKUP, code=-1))
+    second = send(out, SendOptions(ledger=book))
+    assert second.count("not_sent") == 15, second.rows[["order_no", "result", "reason"]]
+    assert second.rows["reason"].str.contains("look-up").all()
+    third = send(out, SendOptions(ledger=book))
+    assert third.count("already_registered") == 15
+    assert max(qapi.sim.accepted.values()) == 1

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from batch.errors import UsageError
-from batch.qapi.client import Client, Settings
+from batch.qapi.client import Client, QapiError, Settings
 
 METHOD = "ShippingBasic.GetShippingInfo_v3"
 STATUSES = {"new": "2", "ready": "3", "delayed": "delayed"}
@@ -133,6 +133,12 @@ def fetch_orders(client: Client, statuses: list[str], since: dt.date, today: dt.
                 "ShippingStatus": number, "SearchStartDate": start.strftime("%Y%m%d"),
                 "SearchEndDate": end.strftime("%Y%m%d"), "SearchCondition": "2",
             })  # fmt: skip
+            if answer.code != 0:  # not "no orders": the file would silently lack them
+                raise QapiError(
+                    f"{METHOD}: Qoo10 refused the request for status {number}, {start} to "
+                    f"{end} (code {answer.code}: {answer.message}); nothing was written. "
+                    "Try again later."
+                )
             for order in answer.result if isinstance(answer.result, list) else []:
                 if isinstance(order, dict) and order.get("OrderNo"):
                     found[str(order["OrderNo"])] = {**order, "ShippingStatus": number}

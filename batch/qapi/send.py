@@ -278,8 +278,13 @@ def _look_up(rows: pd.DataFrame, client: Client, result: SendResult, lang: str) 
     for status in ("4", "5"):  # in delivery, delivered
         try:
             answer = client.call(LOOKUP, {"ShippingStatus": status, **window})
-        except Unavailable:
-            return  # left used_before: not_sent, looked at again next time
+            failed = f"code {answer.code}" if answer.code != 0 else ""
+        except Unavailable as exc:
+            failed = str(exc)
+        if failed:  # whose number it is stays unknown: not_sent, looked at again next time
+            why = f"'used before', and the look-up of whose number it is failed: {failed}"
+            set_outcome(rows, used, NOT_SENT, answers.ours("no_answer", lang, why=why))
+            return
         for order in answer.result if isinstance(answer.result, list) else []:
             if isinstance(order, dict):
                 holds[str(order.get("OrderNo", "")).strip()] = _canon(order.get("TrackingNo"))
