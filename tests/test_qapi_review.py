@@ -267,3 +267,18 @@ def test_a_lookup_refused_as_a_whole_leaves_rows_to_look_up_again(qapi, tmp_path
     third = send(out, SendOptions(ledger=book))
     assert third.count("already_registered") == 15
     assert max(qapi.sim.accepted.values()) == 1
+
+
+def test_a_request_refused_as_a_whole_is_sent_again_later(qapi, tmp_path):  # noqa: F811
+    """Qoo10 answering the whole request with an error (ResultCode != 0, no ResultObject)
+    judged no row: the rows are not_sent with its code (exit 4), and the next send sends
+    them. Marked rejected, they would stay unsent for good (a rejected row goes again only
+    when changed)."""
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    qapi.sim.faults.append(Fault("error_code", BULK, code=-99999))
+    code, stdout, _ = invoke(["send", out])
+    assert code == 4 and "not_sent 15" in stdout, stdout
+    assert "-99999" in (out / "send-results.csv").read_text("utf-8-sig")
+    code, stdout, _ = invoke(["send", out])
+    assert code == 0 and "sent 15" in stdout, stdout

@@ -192,6 +192,9 @@ def _send_all(result: SendResult, options: SendOptions) -> None:
                     why = str(exc)
                     break  # Qoo10 is not answering: the next requests would wait in vain
                 apply_answer(rows, chunk.index, answer, lang)
+                if answer.code != 0:
+                    why = f"Qoo10 refused the request before, code {answer.code}"
+                    break  # the next requests would be refused alike
                 if not _record(result, chunk.index):
                     why = "not asked: the ledger could not record the answers before"
                     break  # what Qoo10 accepted must be recorded before more is sent
@@ -210,10 +213,9 @@ def apply_answer(rows: pd.DataFrame, index: pd.Index, answer, lang: str,
                  already: frozenset = frozenset()) -> None:  # fmt: skip
     """Qoo10's answer to one request, row by row (matched on contr_no = order number);
     ``already``: codes that mean the row's change is in Qoo10 already."""
-    if answer.code != 0:  # the whole request refused (e.g. -10006, -10011)
-        set_outcome(
-            rows, index, REJECTED, answers.explain(answer.code, lang, answer.message), answer.code
-        )
+    if answer.code != 0:  # the whole request refused: no row judged, so none rejected
+        texts = answers.explain(answer.code, lang, answer.message)
+        set_outcome(rows, index, NOT_SENT, texts, answer.code)
         return
     got = {}
     if isinstance(answer.result, list):
