@@ -282,3 +282,14 @@ def test_a_request_refused_as_a_whole_is_sent_again_later(qapi, tmp_path):  # no
     assert "-99999" in (out / "send-results.csv").read_text("utf-8-sig")
     code, stdout, _ = invoke(["send", out])
     assert code == 0 and "sent 15" in stdout, stdout
+
+
+@pytest.mark.parametrize("name,value", [("QOO10_QAPI_RETRIES", "-1"), ("QOO10_QAPI_TIMEOUT", "nan"),
+                                        ("QOO10_QAPI_RATE", "inf")])  # fmt: skip
+def test_pace_settings_that_cannot_work_are_refused(qapi, tmp_path, monkeypatch, name, value):  # noqa: F811
+    """-1 retries made no try at all (exit 4 for ever); nan or inf are no pace."""
+    out, _ = _run(tmp_path)
+    monkeypatch.setenv(name, value)
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2 and name in stderr, stdout + stderr
+    assert qapi.sim.requests == []

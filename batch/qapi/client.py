@@ -15,6 +15,7 @@ request header, and no message of this module contains it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import time
@@ -76,8 +77,10 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(text) if text.strip() else default
     except ValueError:
         raise QapiError(f"{name}={text!r} is not a number; unset it or give one.") from None
-    if value <= 0 and name != "QOO10_QAPI_RETRIES":
-        raise QapiError(f"{name} must be more than 0.")
+    retries = name == "QOO10_QAPI_RETRIES"
+    if not math.isfinite(value) or value < 0 or (value == 0 and not retries):
+        least = "0 or more" if retries else "more than 0"
+        raise QapiError(f"{name}={text!r} cannot be used: give a number, {least}; or unset it.")
     return value
 
 
