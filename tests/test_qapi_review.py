@@ -293,3 +293,18 @@ def test_pace_settings_that_cannot_work_are_refused(qapi, tmp_path, monkeypatch,
     code, stdout, stderr = invoke(["send", out])
     assert code == 2 and name in stderr, stdout + stderr
     assert qapi.sim.requests == []
+
+
+def test_an_upload_file_edited_to_hold_an_order_twice_is_refused(qapi, tmp_path):  # noqa: F811
+    """The run writes each 注文番号 once. A file edited to hold one twice (same row count)
+    would send two numbers for one order and match Qoo10's two answers to both rows; the
+    send after it died on the duplicate (exit 1). Refuse it, sending nothing."""
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    path = out / "qsm-upload-001.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    lines[-2] = lines[1]  # the last row replaced by a copy of the first
+    path.write_bytes(b"\r\n".join(lines))
+    code, stdout, stderr = invoke(["send", out])
+    assert code == 2 and "qsm-upload-001.csv" in stderr and "twice" in stderr, stdout + stderr
+    assert qapi.sim.requests == []

@@ -77,6 +77,7 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     run = results.read_run(folder, "run", "upload_files", preview=options.dry_run)
     with folder_lock(folder):
         rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
+        _once_each(rows, folder)
         before = results.earlier(run)
         book = _open_ledger(options)
         try:
@@ -111,6 +112,19 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, result: SendResult) -> None:
         super().__init__()
         self.result = result
+
+
+def _once_each(rows: pd.DataFrame, folder: Path) -> None:
+    """The run wrote each 注文番号 once; twice means an edited file, which would send two
+    numbers for one order and leave Qoo10's answers ambiguous."""
+    twice = rows[rows["order_no"].duplicated(keep=False)]
+    if len(twice):
+        first = twice.iloc[0]
+        raise OutputError(
+            f"{folder / first['file']}: holds order {first['order_no']} twice, but the run "
+            "wrote each order once; the file was changed. Nothing was sent. Run again rather "
+            "than editing it."
+        )
 
 
 def _open_ledger(options: SendOptions) -> Ledger | None:
