@@ -308,3 +308,17 @@ def test_an_upload_file_edited_to_hold_an_order_twice_is_refused(qapi, tmp_path)
     code, stdout, stderr = invoke(["send", out])
     assert code == 2 and "qsm-upload-001.csv" in stderr and "twice" in stderr, stdout + stderr
     assert qapi.sim.requests == []
+
+
+def test_an_order_the_run_never_wrote_is_not_sent(qapi, tmp_path):  # noqa: F811
+    """An upload file edited to name another order (same row count): the ledger the run
+    recorded in has no row of it, so the run never decided to dispatch it. Held, with the
+    reason, not sent."""
+    out, book = _run(tmp_path)
+    path = out / "qsm-upload-001.csv"
+    path.write_bytes(path.read_bytes().replace(b"104654373", b"104650001"))
+    rows = send(out, SendOptions(ledger=book)).rows.set_index("order_no")
+    assert rows.loc["104650001", "result"] == "rejected", rows.loc["104650001"]
+    assert "104650001" not in {r["OrderNo"] for r in json.loads(
+        qapi.sim.requests[0]["params"]["ShippingInfoJson"])}  # fmt: skip
+    assert rows["result"].eq("sent").sum() == 14

@@ -17,6 +17,7 @@ already_registered and confirmed, not refused.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
         before = results.earlier(run)
         book = _open_ledger(options)
         try:
-            rows = settle(rows, before, book, run.run_id, run.language)
+            rows = settle(rows, before, book, run.run_id, run.language, _vouches(run, book))
             result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run,
                                 book=book)  # fmt: skip
             if options.dry_run:
@@ -153,14 +154,29 @@ def set_outcome(rows: pd.DataFrame, where, result: str, texts: tuple[str, str], 
     rows.loc[where, _OUTCOME] = [result, str(code), *texts]
 
 
-def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataFrame:
+def _vouches(run: results.RunFiles, book: Ledger | None) -> bool:
+    """Is ``book`` the ledger the run recorded every upload row in?"""
+    said = run.summary.get("ledger") or {}
+    if book is None or not said.get("recorded") or not said.get("path"):
+        return False
+    try:
+        return os.path.samefile(said["path"], book.path)
+    except OSError:
+        return False
+
+
+def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str,
+           vouched: bool = False) -> pd.DataFrame:  # fmt: skip
     """The rows with the outcome of those that must not be sent now filled in; the rest
-    have result "". The ledger comes first, then the folder's last send."""
+    have result "". The ledger comes first (``vouched``: it holds every row the run wrote),
+    then the folder's last send."""
     rows = empty_outcome(rows)
     if book is not None:
         rec = book.recorded(rows["order_no"]).reindex(rows["order_no"].to_numpy())
         rec.index = rows.index
         known = rec["tracking_no"].notna()
+        if vouched:
+            set_outcome(rows, ~known, REJECTED, answers.ours("unrecorded", lang, run=run_id))
         other = known & rec["tracking_no"].ne(rows["tracking_no"])
         for at in rows.index[other & rec["run_id"].ne(run_id)]:
             texts = answers.ours("superseded", lang, run=rec.at[at, "run_id"],
