@@ -15,6 +15,7 @@ LANGUAGES = ("en", "ja", "ko")  # the order of the texts in every entry below
 _TEXTS: dict[str, tuple[str, str, str]] = {
     # --- sheet names (31 characters at most, none of []:*?/\) ---------------------------
     "sheet.summary": ("Summary", "サマリー", "요약"),
+    "sheet.orders": ("Orders", "注文", "주문"),
     "sheet.exceptions": ("Exceptions", "例外", "예외"),
     "sheet.uploaded": ("Uploaded", "アップロード済み", "업로드됨"),
     "sheet.unshipped": ("Unshipped", "未発送", "미발송"),
@@ -29,6 +30,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "summary.run_date": ("Run date", "処理日", "처리일"),
     "summary.run_id": ("Run ID", "実行ID", "실행 ID"),
+    "summary.run_at": ("Run at (Japan time)", "実行日時", "실행 일시 (일본 시간)"),
     "summary.reconciled": ("Every row accounted for", "全行の照合", "전체 행 대조"),
     "summary.dry_run": (
         "Preview (--dry-run): nothing was recorded in the ledger.",
@@ -73,6 +75,21 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "✗ differs from the total above: some rows are not accounted for",
         "✗ 上の合計と不一致：集計されていない行があります",
         "✗ 위 합계와 불일치: 집계되지 않은 행이 있습니다",
+    ),
+    "summary.amounts": (
+        "Order amounts by outcome (JPY)",
+        "注文金額の内訳（円）",
+        "주문 금액 내역 (엔)",
+    ),
+    "summary.amounts_input": (
+        "Sum of the amounts in the orders file",
+        "注文ファイルの金額合計",
+        "주문 파일의 금액 합계",
+    ),
+    "summary.no_amount": (
+        "Orders without a readable amount (counted as 0)",
+        "金額を読み取れない注文（0円として集計）",
+        "금액을 읽을 수 없는 주문 (0엔으로 집계)",
     ),
     "summary.by_code": ("Exceptions by code", "例外の件数（コード別）", "코드별 예외 건수"),
     "summary.no_exceptions": ("No exceptions.", "例外はありません。", "예외가 없습니다."),
@@ -274,6 +291,13 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "alert.PENALTY_RISK": ("Penalty risk", "ペナルティ注意", "페널티 주의"),
     "alert.NO_SHIP_DATE": ("No ship date", "発送予定日なし", "발송예정일 없음"),
     # --- formats -----------------------------------------------------------------------
+    # --- printed pages: the footer's centre and right (&P the page, &N the pages) -------
+    "print.footer": (
+        "Run {run_id} · {date}",
+        "実行ID {run_id}・処理日 {date}",
+        "실행 ID {run_id} · 처리일 {date}",
+    ),
+    "print.page": ("Page &P of &N", "&P / &N ページ", "&P / &N 페이지"),
     "format.date": ("yyyy-mm-dd", "yyyy/mm/dd", "yyyy-mm-dd"),
     "format.datetime": ("yyyy-mm-dd hh:mm", "yyyy/mm/dd hh:mm", "yyyy-mm-dd hh:mm"),
     # --- per exception code: the reason (one line, plain language) and the action --------
