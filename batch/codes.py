@@ -2,9 +2,9 @@
 
 Everything else that needs a fact about codes (the severity table, the sort order, the
 unmatched count of summary.json, the workbook's looks, the samples' checks) reads it here,
-so a new code is one row below, its rule in batch/rules/, its texts in batch/i18n.py
-(reason.CODE, action.CODE) and its tests. The order of the rows is the order codes are
-listed in: errors, then warnings, then info, as in the contract's table.
+so a new code is one row below, its rule in batch/rules/, its reason and action in every
+catalogue (batch/locale/*.toml, [code.CODE]) and its tests. The order of the rows is the
+order codes are listed in: errors, then warnings, then info, as in the contract's table.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ TABLE = (
     Code("CARRIER_UNKNOWN", ERROR, ROW, rank=2),
     Code("UNKNOWN_STATUS", ERROR, ORDER, rank=6),
     Code("SHIP_DATE_INVALID", ERROR, ROW, rank=5),
+    Code("QAPI_REJECTED", ERROR, ORDER),  # send: Qoo10 refused the order's row; no rule
     Code("UPLOAD_NOT_CONFIRMED", WARNING, ORDER),
     Code("CARRIER_MISMATCH", WARNING, ORDER),
     Code("MULTI_PACKAGE", WARNING, CART),

@@ -37,7 +37,7 @@ MAX_FUNCTION_LINES = 60
 # Debts of the issue "One home for each kind of change", as measured: lower a number when you
 # shorten one; the test fails if one grows or a new one appears, and asks for a lower number
 # when one has shrunk.
-LONG_MODULES = {"i18n": 570}
+LONG_MODULES: dict[str, int] = {}
 LONG_FUNCTIONS: dict[str, int] = {}
 
 

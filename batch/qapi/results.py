@@ -20,21 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from batch import i18n
 from batch.job import RUN_ID
 from batch.read import read_table
 from batch.staging import SUMMARY, OutputError
 
 RESULTS, SEND_SUMMARY = "send-results.csv", "send-summary.json"
 COLUMNS = ["order_no", "cart_no", "tracking_no", "carrier", "result", "code", "reason", "action"]
-# The results file's header in the run's language (the result values stay the contract's).
-HEADERS = {
-    "en": ["Order no.", "Cart no.", "Tracking no.", "Carrier name sent", "Result",
-           "Qoo10 code", "Reason", "Action"],
-    "ja": ["注文番号", "カート番号", "送り状番号", "送信した配送会社", "結果", "Qoo10コード",
-           "理由", "対処"],
-    "ko": ["주문번호", "장바구니번호", "송장번호", "전송한 택배사", "결과", "Qoo10 코드", "사유",
-           "조치"],
-}  # fmt: skip
 
 
 @dataclass
@@ -159,12 +151,12 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def write(run: RunFiles, rows: pd.DataFrame, summary: dict, columns=COLUMNS, headers=HEADERS):
+def write(run: RunFiles, rows: pd.DataFrame, summary: dict, columns=COLUMNS):
     """send-summary.json, which vouches for the results file, then send-results.csv (UTF-8
-    with BOM)."""
+    with BOM, its header in the run's language)."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(headers.get(run.language, headers["en"]))
+    out.writerow([i18n.text(f"send.col.{c}", run.language) for c in columns])
     out.writerows(rows[columns].astype(str).itertuples(index=False))
     data = buf.getvalue().encode("utf-8-sig")
     before = run.folder / RESULTS

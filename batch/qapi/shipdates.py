@@ -27,11 +27,6 @@ from batch.qapi.send import MAX_ROWS, apply_answer, empty_outcome, set_outcome
 
 METHOD = "ShippingBasic.SetSellerCheckYNBulk"
 COLUMNS = ["order_no", "cart_no", "est_ship_date", "result", "code", "reason", "action"]
-HEADERS = {
-    "en": ["Order no.", "Cart no.", "Ship date sent", "Result", "Qoo10 code", "Reason", "Action"],
-    "ja": ["注文番号", "カート番号", "送信した発送予定日", "結果", "Qoo10コード", "理由", "対処"],
-    "ko": ["주문번호", "장바구니번호", "전송한 발송예정일", "결과", "Qoo10 코드", "사유", "조치"],
-}
 
 
 @dataclass
@@ -109,4 +104,4 @@ def _finish(result: DatesResult, run: results.RunFiles) -> None:
         "stopped": "key" if result.stopped else None,
         "reconciled": bool(np.isin(rows["result"].to_numpy(dtype=object), RESULTS).all()),
     }  # fmt: skip
-    results.write(run, rows, result.summary, COLUMNS, HEADERS)
+    results.write(run, rows, result.summary, COLUMNS)

@@ -68,7 +68,9 @@ def _outcome_rows(s: dict, part: str, given: int, t) -> Rows:
         ("section", [t(f"summary.{part}")]),
         ("head", ["summary.outcome", "summary.count", "summary.meaning"]),
     ]
-    rows += [("plain", [t(f"{part}.{b}"), s[part][b], t(f"{part}.{b}.meaning")]) for b in buckets]
+    rows += [
+        ("plain", [t(f"{part}.{b}.name"), s[part][b], t(f"{part}.{b}.meaning")]) for b in buckets
+    ]
     check = t("summary.check_ok" if ok else "summary.check_bad")
     return rows + [
         ("total", [t("summary.total"), total, None]),
@@ -90,7 +92,7 @@ def _amount_rows(result, t) -> Rows:
         ("head", ["summary.outcome", "col.amount", "summary.orders_count"]),
     ]
     rows += [
-        ("plain", [t(f"orders.{b}"), float(by["sum"].get(b, 0.0)), int(by["size"].get(b, 0))])
+        ("plain", [t(f"orders.{b}.name"), float(by["sum"].get(b, 0.0)), int(by["size"].get(b, 0))])
         for b in buckets
     ]
     rows += [

@@ -125,7 +125,7 @@ def order_rows(result, lang: str) -> pd.DataFrame:
 def orders_table(result, lang: str) -> Table:
     """Every order line of the export with what became of it: the accountant's list."""
     rows = order_rows(result, lang)
-    outcome = {b: i18n.text(f"orders.{b}", lang) for b in rows["bucket"].unique()}
+    outcome = {b: i18n.text(f"orders.{b}.name", lang) for b in rows["bucket"].unique()}
     return Table(
         "sheet.orders",
         [
