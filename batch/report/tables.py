@@ -84,47 +84,61 @@ def order_lines(result) -> pd.DataFrame:
         "amount": pd.to_numeric(raw, errors="coerce"), "bucket": "invalid",
         "source_row": bad["source_row"],
     })  # fmt: skip
-    return pd.concat([result.orders[keep].astype({"status": object}), bad], ignore_index=True)
+    valid = result.orders[keep]
+    return pd.concat([valid, bad.astype(valid.dtypes.to_dict())], ignore_index=True)
 
 
-def order_rows(result, lang: str) -> pd.DataFrame:
+def order_rows(result, lang: str) -> tuple[pd.DataFrame, dict[str, pa.Array]]:
     """The Orders sheet's rows: order_lines sorted by outcome in summary.json's order, then
-    as in the export, with tracking_no, codes and reasons."""
+    as in the export; and per row its tracking_no, codes and reasons (Arrow texts)."""
     o, ex, rows = result.orders, result.exceptions, order_lines(result)
     rank = {b: k for k, b in enumerate(b for b in result.summary["orders"] if b != "total")}
     rows = rows.iloc[np.lexsort((rows["source_row"].to_numpy(), rows["bucket"].map(rank)))]
+    rows = rows.reset_index(drop=True)
+    order_no = _arrow(rows["order_no"])
     # Per order the exceptions naming it (a cart's rows name several orders), most serious
     # first, and the tracking numbers they name (one row may name several).
-    named = ex.assign(order_no=ex["order_no"].str.split(", ")).explode("order_no")
-    pairs = named[["order_no", "code"]].dropna().drop_duplicates()
-    found = named.assign(tracking_no=named["tracking_no"].str.split(", ")).explode("tracking_no")
-    found = found.loc[found["tracking_no"].fillna("").ne(""), ["order_no", "tracking_no"]]
-    found = found.dropna().drop_duplicates()
-    existing = o.set_index("order_no")["existing_tracking"].replace("", None)
-    existing = existing[~existing.index.duplicated()]
-    reason = pairs["code"].map({c: i18n.reason(c, lang) for c in exceptions.CODES})
-    order_no = rows["order_no"]
-    codes = order_no.map(joined(pairs["code"], pairs["order_no"], "\n"))  # beside its reason
-    uploaded = result.uploaded
+    names = pc.split_pattern(_arrow(ex["order_no"]), ", ")
+    at = pc.list_parent_indices(names)
+    named = pa.table({"order_no": pc.list_flatten(names), "code": pc.take(_arrow(ex["code"]), at),
+                      "tracking_no": pc.take(_arrow(ex["tracking_no"]), at)})  # fmt: skip
+    pairs = named.group_by(["order_no", "code"], use_threads=False).aggregate([])
+    numbers_of = pc.split_pattern(named["tracking_no"], ", ")
+    found = pa.table({
+        "order_no": pc.take(named["order_no"], pc.list_parent_indices(numbers_of)),
+        "tracking_no": pc.list_flatten(numbers_of),
+    }).filter(pc.field("tracking_no") != "")  # fmt: skip
+    found = found.group_by(["order_no", "tracking_no"], use_threads=False).aggregate([])
+    reason = {c: i18n.reason(c, lang) for c in exceptions.CODES}
+    code_list = pa.array(list(reason), pa.large_string())
+    reasons = pc.take(pa.array(list(reason.values()), pa.large_string()),
+                      pc.index_in(_arrow(pairs["code"]), code_list))  # fmt: skip
+    codes = joined(order_no, pairs["code"], pairs["order_no"], "\n")  # beside its reason
     # The number an order went to QSM with; for one held, the numbers found for it (not the
     # numbers of a cart's other parcels an unshipped order's PARTIAL_CART names).
-    tracking = order_no.map(joined(uploaded["tracking_no"], uploaded["order_no"]))
-    held = ~rows["bucket"].isin(["uploaded", "unshipped", "not_eligible"])
-    tracking = tracking.mask(held, order_no.map(joined(found["tracking_no"], found["order_no"])))
-    tracking = tracking.mask(held & tracking.isna(), order_no.map(existing))
-    unnamed = rows["bucket"].eq("invalid") & codes.isna()  # an invalid row without a number
-    return rows.assign(
-        tracking_no=tracking,
-        codes=codes.mask(unnamed, "INVALID_ROW"),
-        reasons=order_no.map(joined(reason, pairs["order_no"], "\n")).mask(
-            unnamed, i18n.reason("INVALID_ROW", lang)
+    up = result.uploaded
+    tracking = joined(order_no, _arrow(up["tracking_no"]), _arrow(up["order_no"]))
+    held = pa.array(~rows["bucket"].isin(["uploaded", "unshipped", "not_eligible"]).to_numpy())
+    tracking = pc.if_else(held, joined(order_no, found["tracking_no"], found["order_no"]), tracking)
+    existing = _arrow(o["existing_tracking"].replace("", None))
+    existing = pc.take(existing, pc.index_in(order_no, _arrow(o["order_no"])))
+    tracking = pc.if_else(pc.and_(held, pc.is_null(tracking)), existing, tracking)
+    # An invalid row without a number that names it: its own code.
+    unnamed = pc.and_(pa.array(rows["bucket"].eq("invalid").to_numpy()), pc.is_null(codes))
+    return rows, {
+        "tracking_no": tracking,
+        "codes": pc.if_else(unnamed, pa.scalar("INVALID_ROW", pa.large_string()), codes),
+        "reasons": pc.if_else(
+            unnamed,
+            pa.scalar(reason["INVALID_ROW"], pa.large_string()),
+            joined(order_no, reasons, pairs["order_no"], "\n"),
         ),
-    ).reset_index(drop=True)
+    }
 
 
 def orders_table(result, lang: str) -> Table:
     """Every order line of the export with what became of it: the accountant's list."""
-    rows = order_rows(result, lang)
+    rows, found = order_rows(result, lang)
     outcome = {b: i18n.text(f"orders.{b}.name", lang) for b in rows["bucket"].unique()}
     return Table(
         "sheet.orders",
@@ -134,9 +148,9 @@ def orders_table(result, lang: str) -> Table:
             Column("col.cart_no", texts(rows["cart_no"]), cap=12),
             Column("col.status", texts(rows["status"]), cap=14),
             Column("col.amount", numbers(rows["amount"], float), "amount", cap=10),
-            Column("col.tracking_no", texts(rows["tracking_no"]), cap=16),
-            Column("col.code", texts(rows["codes"]), cap=22),
-            Column("col.reason", texts(rows["reasons"]), cap=44),
+            Column("col.tracking_no", texts(found["tracking_no"]), cap=16),
+            Column("col.code", texts(found["codes"]), cap=22),
+            Column("col.reason", texts(found["reasons"]), cap=44),
             Column("col.source_row", numbers(rows["source_row"], int), "int"),
         ],
         looks=texts(rows["bucket"].map(OUTCOME_LOOK)),
@@ -149,21 +163,24 @@ def masked_phone(phone: pd.Series) -> pd.Series:
 
 
 def _arrow(values) -> pa.Array:
+    """Text as Arrow large strings (missing: null); Arrow text as it is."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        values = pa.array(values)  # pandas' Arrow strings: no copy
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if isinstance(values, pa.Array):
+        return values.cast(pa.large_string())
     return pa.array(pd.Series(values, dtype=object), pa.large_string(), from_pandas=True)
 
 
-def joined(values, keys, sep: str = ", ") -> pd.Series:
-    """Per key its values joined by ``sep``, in their order (Arrow's ordered group-by, no
-    Python loop); missing keys left out, as groupby does."""
+def joined(where: pa.Array, values, keys, sep: str = ", ") -> pa.Array:
+    """For each key of ``where``, the ``values`` of its ``keys`` joined by ``sep`` in their
+    order (null for none): Arrow's ordered group-by, no Python loop."""
     table = pa.table({"k": _arrow(keys), "v": _arrow(values)}).filter(pc.field("k").is_valid())
     lists = table.group_by("k", use_threads=False).aggregate([("v", "list")])
-    return pd.Series(
-        pc.binary_join(lists["v_list"], pa.scalar(sep, pa.large_string())).to_numpy(
-            zero_copy_only=False
-        ),
-        index=lists["k"].to_numpy(zero_copy_only=False),
-        dtype=object,
-    )
+    text = pc.binary_join(lists["v_list"], pa.scalar(sep, pa.large_string()))
+    return _arrow(pc.take(text, pc.index_in(_arrow(where), _arrow(lists["k"]))))
 
 
 def unshipped_table(
@@ -175,13 +192,13 @@ def unshipped_table(
     # The watch's own rows say which alerts each order has, in code order (most urgent first).
     alerts = ex.loc[ex["code"].isin(list(ALERT_LOOK)), ["order_no", "code"]]
     names = alerts["code"].map({c: i18n.text(f"alert.{c}", lang) for c in ALERT_LOOK})
-    listed = joined(names, alerts["order_no"])
+    listed = joined(u["order_no"], names, alerts["order_no"])
     first = alerts.drop_duplicates("order_no").set_index("order_no")["code"].map(ALERT_LOOK)
     return Table(
         "sheet.unshipped",
         [
             Column("col.priority", list(range(1, len(u) + 1)), "int"),
-            Column("col.alerts", texts(u["order_no"].map(listed)), coloured=True, cap=16),
+            Column("col.alerts", texts(listed), coloured=True, cap=16),
             Column("col.order_no", texts(u["order_no"])),
             Column("col.cart_no", texts(u["cart_no"]), cap=9),
             Column("col.status", texts(u["status"]), cap=10),
