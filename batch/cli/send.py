@@ -107,6 +107,13 @@ def _print_dry(rows) -> None:
 def _print_counts(what: str, result, summary: dict) -> None:
     counts = ", ".join(f"{r} {result.count(r)}" for r in RESULTS)
     click.echo(f"qoo10-dispatch {what} {summary['run_id']}: {counts}")
+    asked = int(result.rows["now"].sum()) if "now" in result.rows else len(result.rows)
+    if asked < len(result.rows):  # the counts are the folder's, earlier sends included
+        earlier = len(result.rows) - asked
+        if asked == 0:
+            click.echo(f"  nothing sent now: all {earlier} rows were answered by an earlier send")
+        else:
+            click.echo(f"  {asked} rows sent now; {earlier} were answered by an earlier send")
     refused = result.rows[result.rows["result"].eq("rejected")]
     for r in refused.head(20).itertuples(index=False):
         click.echo(f"  {r.order_no}: {r.code} {r.reason}: {r.action}")
