@@ -10,7 +10,7 @@ import click
 
 from batch import config, job, ledger
 from batch.cli import options
-from batch.cli.exits import EXIT_INTERRUPTED, EXIT_NOT_SENT, EXIT_STRICT
+from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
 from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
 from batch.qapi.client import KeyProblem, Settings, key_message
@@ -68,7 +68,7 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
             "and the ledger; the others are not_sent: run `send` again (nothing is sent twice).",
             err=True,
         )
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(EXIT_NOT_SENT)  # 130 would say nothing was written (contract)
     if dry_run:
         _print_dry(result.rows)
         return
