@@ -68,6 +68,7 @@ class RunResult:
     language: str
     dry_run: bool = False
     show_personal_data: bool = False  # full phone and address in the workbook
+    invalid_orders: pd.DataFrame = field(default_factory=exceptions.empty)  # their INVALID_ROWs
     recorded: bool = False  # the ledger holds this run's rows
     replaced: Path | None = None  # where --replace moved the earlier run's files
     seconds: float = 0.0
@@ -187,6 +188,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
             uploaded=uploaded,
             unshipped=_unshipped_table(x.waiting, options.today),
             orders=x.o.assign(bucket=x.decision.bucket.to_numpy()),
+            invalid_orders=x.orders.invalid,
             language=x.language,
             dry_run=options.dry_run,
             show_personal_data=options.show_personal_data,

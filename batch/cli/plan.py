@@ -9,7 +9,7 @@ import click
 from batch import config, job
 from batch import plan as plan_module
 from batch.cli import options
-from batch.cli.send import send_flag, send_plan
+from batch.cli.send import check_key, send_flag, send_plan
 
 
 @click.command()
@@ -52,6 +52,7 @@ from batch.cli.send import send_flag, send_plan
 def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
     seller = config.load()
+    check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     if rest["delay_memo"] and not rest["delay_type"]:
         raise click.UsageError("--delay-memo goes with --delay-type.")

@@ -10,7 +10,7 @@ import click
 from batch import config, job, pipeline
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
-from batch.cli.send import send_flag, send_run
+from batch.cli.send import check_key, send_flag, send_run
 
 
 @click.command()
@@ -73,6 +73,7 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     The outputs are added to --out, which may hold other files (they are never touched).
     When it already holds an earlier run's outputs the run stops, unless --replace."""
     seller = config.load()
+    check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     rest["lang"] = seller.get("lang", options.given(ctx, "lang", rest["lang"])).value or "auto"
     rest["today"] = rest["today"] or job.today_in_tokyo()
