@@ -33,6 +33,14 @@ from batch.cli.send import check_key, send_flag, send_run
     help="Language of the workbook and console text.",
 )
 @click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
+@click.option(
+    "--dispatch-carrier",
+    default="",
+    metavar="NAME",
+    help="The carrier of the rows a sheet names none for (a sheet without a carrier column "
+    "whose format names none), e.g. 佐川急便. Without it such rows take the order's listed "
+    "carrier when the number fits it.",
+)
 @options.column_map
 @options.run_ledger
 @options.password
@@ -72,7 +80,12 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     progress = _show_progress if not quiet and sys.stderr.isatty() else None
     with options.seller_formats_in(seller, maps):
         result = pipeline.run(
-            orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
+            orders,
+            dispatch,
+            out,
+            pipeline.Options(
+                progress=progress, ledger=book, sheet_carriers=seller.sheet_carriers(), **rest
+            ),
         )
     if not quiet:
         _print_summary(result)
