@@ -3,29 +3,31 @@
 The registry is data: ``schemas/carriers.toml`` (services, their names, QSM spellings,
 whether trackable, number rules), loaded and checked once, on first use. `resolve` turns the
 carrier text of an order or a dispatch sheet (Japanese, Korean or English, any spacing) into
-a registry row; `validate_tracking` checks numbers against the service's `number_rule`.
+a registry row; batch/tracking.py checks numbers against the service's `number_rule`.
+
+Loading the registry needs no pandas (only `resolve` does, and imports it when called): the
+format profiles name carriers, and `formats` lists them without loading pandas.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import pycountry
-
-from batch import normalize
+if TYPE_CHECKING:
+    import pandas as pd
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-MAX_LENGTH = 50  # QSM's TrackingNo limit (qsm.md §2.3)
 REGISTRY = Path(str(files("schemas") / "carriers.toml"))
 
 
@@ -39,6 +41,9 @@ class Service:
     aliases: tuple[str, ...] = ()
 
 
+# The rules batch/tracking.py implements; "none": not trackable, any number passes.
+NUMBER_RULES = ("mod7_12", "s10", "mod7_12_or_s10", "digits10", "digits10_14", "alnum8_20",
+                "any", "none")  # fmt: skip
 COLUMNS = ["company", "service", "qsm_name", "trackable", "number_rule"]
 _TYPES = {"company": str, "service": str, "qsm_name": str, "trackable": bool, "number_rule": str}
 
@@ -49,7 +54,6 @@ class Registry:
     companies: dict[str, tuple[str, ...]]  # company -> names of the company as a whole
     exact: dict[str, int]  # matching key -> service position
     contained: list[tuple[str, int]]  # (key, position) in the order containment tries them
-    table: pd.DataFrame  # one row per service (COLUMNS) and a last row for "unknown"
 
 
 def _service(path: Path, n: int, entry: dict) -> Service:
@@ -84,11 +88,7 @@ def load(path: Path = REGISTRY) -> Registry:
     if stray:
         raise ValueError(f"{path}: companies without a service or [companies] names: {stray}")
     exact, contained = _alias_table(services, companies)
-    table = pd.DataFrame(
-        [[getattr(svc, c) for c in COLUMNS] for svc in services] + [["", "", "", False, ""]],
-        columns=COLUMNS,
-    ).astype({**{c: "str" for c in COLUMNS}, "trackable": bool})
-    return Registry(services, companies, exact, contained, table)
+    return Registry(services, companies, exact, contained)
 
 
 @cache
@@ -104,9 +104,13 @@ def companies() -> dict[str, tuple[str, ...]]:
     return registry().companies
 
 
-def _key(s: pd.Series) -> pd.Series:
-    """Matching key: NFKC, casefolded, without spaces and punctuation."""
-    return normalize.nfkc(s).str.casefold().str.replace(r"[\W_]+", "", regex=True)
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def key(text: str) -> str:
+    """Matching key: NFKC, casefolded, without spaces and punctuation (as normalize.nfkc and
+    normalize.casefold would make it: the same library calls, one text at a time)."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).strip().casefold())
 
 
 def _alias_table(
@@ -122,9 +126,8 @@ def _alias_table(
         first.setdefault(svc.company, i)
     names = [(a, i, 0) for i, svc in enumerate(services) for a in (svc.service, *svc.aliases)]
     names += [(a, first[c], 1) for c, aliases in companies.items() for a in aliases]
-    keys = _key(pd.Series([a for a, _, _ in names], dtype=object))
     rows = sorted(
-        {(k, i, tier) for k, (_, i, tier) in zip(keys, names, strict=True)},
+        {(key(a), i, tier) for a, i, tier in names},
         key=lambda r: (r[2], -len(r[0]), r[0]),
     )
     exact: dict[str, int] = {}
@@ -135,14 +138,34 @@ def _alias_table(
     return exact, contained
 
 
-def _lookup(key: str, reg: Registry) -> int:
+def _lookup(text: str, reg: Registry) -> int:
+    """Position of the service ``text`` names; len(reg.services) when none."""
     unknown = len(reg.services)
-    if not key:
+    k = key(text)
+    if not k:
         return unknown
-    if key in reg.exact:
-        return reg.exact[key]
+    if k in reg.exact:
+        return reg.exact[k]
     # Longer texts such as "ヤマト運輸(宅急便)" or "宅配便(佐川急便)".
-    return next((i for alias, i in reg.contained if alias in key), unknown)
+    return next((i for alias, i in reg.contained if alias in k), unknown)
+
+
+def company(text: str) -> str:
+    """The company a carrier text names, "" when none (one text; `resolve` for a column)."""
+    reg = registry()
+    i = _lookup(text, reg)
+    return reg.services[i].company if i < len(reg.services) else ""
+
+
+@cache
+def _table() -> pd.DataFrame:
+    """The registry as a table: one row per service (COLUMNS), a last row for "unknown"."""
+    import pandas as pd
+
+    rows = [[getattr(svc, c) for c in COLUMNS] for svc in services()]
+    return pd.DataFrame(rows + [["", "", "", False, ""]], columns=COLUMNS).astype(
+        {**{c: "str" for c in COLUMNS}, "trackable": bool}
+    )
 
 
 def resolve(names: pd.Series) -> pd.DataFrame:
@@ -150,136 +173,13 @@ def resolve(names: pd.Series) -> pd.DataFrame:
 
     Columns: company, service, qsm_name, trackable (bool), number_rule.
     """
+    import numpy as np
+    import pandas as pd
+
+    from batch import normalize
+
     # Carrier columns hold a handful of distinct values: key and look up each one once.
     reg = registry()
     codes, distinct = pd.factorize(normalize.as_text(names))
-    keys = _key(pd.Series(distinct, dtype=object))
-    found = np.array([_lookup(k, reg) for k in keys], dtype=np.int64)
-    return reg.table.take(found[codes]).set_axis(names.index)
-
-
-# --- tracking-number rules ----------------------------------------------------------------
-# Each takes canonical numbers (normalize.tracking) and returns a reason, "" when valid.
-
-
-def _reasons(s: pd.Series, *checks: tuple[pd.Series, str | pd.Series]) -> pd.Series:
-    """The reason of the first failing check per row ("" when none fails)."""
-    conditions = [failed.to_numpy(dtype=bool) for failed, _ in checks]
-    choices = [np.asarray(reason, dtype=object) for _, reason in checks]
-    choices = [np.broadcast_to(c, len(s)) for c in choices]
-    return pd.Series(np.select(conditions, choices, default=""), index=s.index, dtype="str")
-
-
-def _digits(s: pd.Series, lo: int, hi: int) -> pd.Series:
-    expected = f"{lo} digits" if lo == hi else f"{lo}–{hi} digits"
-    length = s.str.len()
-    return _reasons(
-        s,
-        (~s.str.fullmatch("[0-9]+"), f"not numeric: {expected} expected"),
-        (
-            (length < lo) | (length > hi),
-            f"wrong length: {expected} expected, got " + length.astype(str),
-        ),
-    )
-
-
-def _spread(where: pd.Series, values: np.ndarray) -> pd.Series:
-    """Values computed on the rows `where` is True, False elsewhere (positional, so a
-    duplicated index is fine)."""
-    out = np.zeros(len(where), dtype=bool)
-    out[where.to_numpy(dtype=bool)] = values
-    return pd.Series(out, index=where.index)
-
-
-def _mod7(s: pd.Series) -> pd.Series:
-    twelve = s.str.fullmatch("[0-9]{12}")
-    n = s[twelve].astype("int64").to_numpy()  # 12 digits < 2**63: exact
-    bad = _spread(twelve, n // 10 % 7 != n % 10)
-    return _digits(s, 12, 12).mask(bad, "check digit (mod 7) fails")
-
-
-_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-# The S10 suffix is the ISO 3166-1 alpha-2 code of the issuing post. Current codes only:
-# a label printed today cannot come from a post of a country that no longer exists (AN,
-# YU, CS...), and several withdrawn codes now name another country (AI, BQ, GE, SK), so
-# ISO 3166-3 would let typos through without telling anything true.
-_S10_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-def _s10(s: pd.Series) -> pd.Series:
-    shaped = s.str.fullmatch("[A-Z]{2}[0-9]{9}[A-Z]{2}")
-    d = s[shaped]
-    total = sum(d.str[2 + i].astype("int64") * w for i, w in enumerate(_S10_WEIGHTS))
-    check = 11 - total % 11
-    check = check.mask(check == 10, 0).mask(check == 11, 5)
-    bad = _spread(shaped, (check != d.str[10].astype("int64")).to_numpy())
-    country = s.str[-2:]
-    unknown = shaped & ~country.isin(_S10_COUNTRIES)
-    return _reasons(
-        s,
-        (~shaped, "not a UPU S10 number (2 letters, 9 digits, 2 letters)"),
-        (unknown, "country code " + country + " is not an ISO 3166-1 country"),
-        (bad, "UPU S10 check digit fails"),
-    )
-
-
-def _mod7_or_s10(s: pd.Series) -> pd.Series:
-    return _mod7(s).mask(s.str.match("[A-Z]{2}"), _s10(s).to_numpy())
-
-
-def _alnum(s: pd.Series) -> pd.Series:
-    # Qxpress: no number format found in any source (couriers.md §4.3); the API example is
-    # "A1234567890". This only keeps out obvious garbage.
-    return _reasons(s, (~s.str.fullmatch("[A-Z0-9]{8,20}"), "8–20 letters or digits expected"))
-
-
-def _anything(s: pd.Series) -> pd.Series:
-    return pd.Series("", index=s.index, dtype="str")
-
-
-_RULES = {
-    "mod7_12": _mod7,
-    "s10": _s10,
-    "mod7_12_or_s10": _mod7_or_s10,
-    "digits10": lambda s: _digits(s, 10, 10),
-    "digits10_14": lambda s: _digits(s, 10, 14),
-    "alnum8_20": _alnum,
-    "any": _anything,
-}
-NUMBER_RULES = (*_RULES, "none")
-
-
-def validate_tracking(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Series:
-    """Reason each canonical tracking number is invalid for its rule; "" = valid.
-
-    `numbers` should come from `normalize.tracking`. `number_rule` is a Series aligned
-    with `numbers` (e.g. `resolve(...)["number_rule"]`) or one rule for all rows.
-    An untrackable service ("none") always passes; whether it may be used is not a
-    question about the number.
-    """
-    s = normalize.as_text(numbers)
-    if isinstance(number_rule, str):
-        rules = pd.Series(number_rule, index=s.index, dtype="str")
-    else:
-        rules = normalize.as_text(number_rule.reindex(s.index))
-    common = _reasons(
-        s,
-        (s == "", "empty"),
-        (s.str.match("UMN[0-9]"), "placeholder (B2 UMN… number: label not issued yet)"),
-        (s.str.fullmatch("0+"), "placeholder (all zeros)"),
-        (
-            s.str.fullmatch(normalize.SCIENTIFIC),
-            "mangled by a spreadsheet (scientific notation): use the original file",
-        ),
-        (s.str.len() > MAX_LENGTH, f"too long: at most {MAX_LENGTH} characters"),
-    )
-    first = common.to_numpy(dtype=object)
-    reason = first.copy()
-    for rule in rules.unique():
-        rows = (rules == rule).to_numpy(dtype=bool)
-        if rule == "none":
-            reason[rows] = ""
-        else:
-            specific = _RULES.get(rule, _anything)(s[rows]).to_numpy(dtype=object)
-            reason[rows] = np.where(first[rows] == "", specific, first[rows])
-    return pd.Series(reason, index=s.index, dtype="str")
+    found = np.array([_lookup(t, reg) for t in distinct], dtype=np.int64)
+    return _table().take(found[codes]).set_axis(names.index)

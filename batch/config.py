@@ -17,12 +17,15 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import platformdirs
 
 from batch import carriers
 from batch.errors import DispatchError
+
+if TYPE_CHECKING:  # pandas only where a column is renamed: every command loads the config
+    import pandas as pd
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -198,9 +201,8 @@ def _check_carriers(path: Path, names: object) -> None:
     """Each key a carrier of the registry, each value the non-blank name the seller's QSM has."""
     if not isinstance(names, dict):
         raise ConfigError(path, "carriers", 'is a table: [carriers] "ヤマト宅急便" = "..."')
-    found = carriers.resolve(pd.Series(list(names), dtype=object))["company"]
-    for (key, value), company in zip(names.items(), found, strict=True):
-        if not company:
+    for key, value in names.items():
+        if not carriers.company(key):
             raise ConfigError(
                 path, f"carriers.{key!r}", "is no carrier the tool knows: use a name from "
                 "schemas/carriers.toml (e.g. ヤマト宅急便, 佐川急便, ゆうパケット)",
@@ -231,6 +233,8 @@ def seller_names(carrier: pd.Series, names: Mapping[str, str]) -> pd.Series:
     (CONTRACT's ShippingCorp rule, first part); the text itself elsewhere."""
     if not names:
         return carrier
+    import pandas as pd
+
     keys = carriers.resolve(pd.Series(list(names), dtype=object))
     by_service = dict(zip(_services(keys), names.values(), strict=True))
     mine = [by_service.get(k) for k in _services(carriers.resolve(carrier))]

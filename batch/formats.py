@@ -17,8 +17,6 @@ from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import pandas as pd
-
 from batch import carriers
 from schemas.columns import BY_KIND
 
@@ -53,6 +51,11 @@ NO_CARRIER = "none"
 # The canonical columns each upload file may fill: what run and plan have to give.
 UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate": ("est_ship_date",)}
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
+# QSM refuses ship dates too far ahead (API error -10017) without saying how far; one crawled
+# document says today + 30. A setting (plan's --max-ahead-days), not a fact.
+MAX_AHEAD_DAYS = 30
+# labels' --carrier -> the dispatch profile whose [writer] table is the label import layout.
+LABEL_LAYOUTS = {"yamato": "yamato-b2", "sagawa": "sagawa-ehiden3", "japanpost": "japanpost-yupri"}
 
 
 def _squeezed(text: str) -> str:
@@ -365,8 +368,7 @@ def _check_layout(path: Path, profile: Profile) -> None:
         raise ValueError(f"{path}: an orders profile, and only one, has [upload]")
     names = [profile.carrier] if profile.carrier else []
     names += [*profile.service_codes.values(), *profile.writer.get("services", {})]
-    found = carriers.resolve(pd.Series(names, dtype=object))["company"]
-    unknown = [n for n, company in zip(names, found, strict=True) if not company]
+    unknown = [n for n in names if not carriers.company(n)]
     if unknown:
         raise ValueError(f"{path}: carriers not in the registry: {', '.join(unknown)}")
 

@@ -23,6 +23,7 @@ import pandas as pd
 from batch import carriers, formats, normalize, orderstate, outputs
 from batch.command import Clock, Target
 from batch.errors import UsageError
+from batch.formats import LABEL_LAYOUTS
 from batch.inputs import (
     UNKNOWN,
     Loaded,
@@ -36,9 +37,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-# --carrier -> the dispatch profile whose [writer] table is the import layout.
-CARRIERS = {"yamato": "yamato-b2", "sagawa": "sagawa-ehiden3", "japanpost": "japanpost-yupri"}
 
 LABELLED, NOT_ELIGIBLE, ALREADY_DISPATCHED, OTHER_CARRIER, INVALID = (
     "labelled",
@@ -305,8 +303,8 @@ def labels(
     """Write the courier import file and summary.json into ``out`` atomically."""
     options = options or LabelOptions()
     clock = Clock()
-    if options.carrier not in CARRIERS:
-        raise UsageError(f"--carrier must be one of {', '.join(CARRIERS)}.")
+    if options.carrier not in LABEL_LAYOUTS:
+        raise UsageError(f"--carrier must be one of {', '.join(LABEL_LAYOUTS)}.")
     sender = read_sender(options.sender_file)
     target = Target.prepare(out, "labels", options.ledger, options.replace, False)
     orders = load_orders(orders_path, options.orders_format, options.password)
@@ -336,7 +334,7 @@ class Labelled:
 
 
 def decide(orders: Loaded, options: LabelOptions, sender: dict, held: pd.Index) -> Labelled:
-    writer = formats.get(CARRIERS[options.carrier]).writer
+    writer = formats.get(LABEL_LAYOUTS[options.carrier]).writer
     o = orders.frame
     bucket = buckets(o, options.carrier, held)
     todo = o[bucket.eq(LABELLED).to_numpy()]
@@ -388,7 +386,7 @@ def _input_warnings(o: pd.DataFrame, sender: dict) -> list[dict]:
 
 
 def _write(target: Target, x: Labelled, options: LabelOptions) -> LabelResult:
-    profile = formats.get(CARRIERS[options.carrier])
+    profile = formats.get(LABEL_LAYOUTS[options.carrier])
     writer = profile.writer
     with target.staged(False) as (run_id, stage):
         name = writer["file"]

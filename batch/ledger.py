@@ -8,6 +8,9 @@ the file was not uploaded, or QSM refused it; the order is offered again). A lat
 orders recorded with the same tracking number and holds those recorded with another. A run
 holds a write transaction from the moment it reads the ledger until its outputs are in
 place, so two runs on one ledger cannot both upload the same order.
+
+pandas is imported by the two reads that return tables: the command line imports this
+module (its default path) before it knows whether a command needs pandas at all.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from batch.errors import DispatchError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 APP = "qoo10-dispatch"
 SCHEMA_VERSION = 3
@@ -253,6 +258,8 @@ class Ledger:
             JOIN runs r ON r.run_id = t.run_id AND r.undone_at IS NULL
             ORDER BY r.seq
         """
+        import pandas as pd
+
         with self._errors("read"):
             rows = pd.read_sql_query(query, self.db, dtype=object)
         rows = rows[rows["order_no"].isin(set(order_nos))]
@@ -387,6 +394,8 @@ class Ledger:
                       AS not_confirmed
             FROM runs r ORDER BY r.seq DESC
         """
+        import pandas as pd
+
         with self._errors("read"):
             runs = pd.read_sql_query(query, self.db, dtype=object)
         runs = runs.astype(object).where(runs.notna(), None)  # absent stays None, not NaN

@@ -17,6 +17,7 @@ import pandas as pd
 
 from batch import jpcalendar, orderstate, outputs, upload, upload_life
 from batch.command import Clock, Target
+from batch.formats import MAX_AHEAD_DAYS
 from batch.inputs import (
     DELAYED,
     UNKNOWN,
@@ -36,9 +37,6 @@ DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID = (
     "invalid",
 )
 BUCKETS = (DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID)
-# QSM refuses dates too far ahead (API error -10017) without saying how far; one crawled
-# document says today + 30. A setting (--max-ahead-days), not a fact.
-MAX_AHEAD_DAYS = 30
 
 
 @dataclass

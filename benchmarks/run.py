@@ -12,7 +12,9 @@ For every case it runs, interleaved, in fresh processes:
 - for .xlsx: the program's reader (``batch.read.read_table``) and calamine alone, in-process
   timings without interpreter start-up (``run.py --read-xlsx``).
 Once per CSV size it also splits the orders load into parse / pandera / normalise
-(``run.py --stages``). Medians are reported; the table goes to stdout and RESULTS.md.
+(``run.py --stages``), and it times the start-up: ``--help``, ``formats`` and the README's
+sample run (``--no-ledger``, a fresh --out), median of 5 fresh processes each.
+Medians are reported; the table goes to stdout and RESULTS.md.
 
 Inputs come from benchmarks/generate.py and are kept in --data (default: a folder in the
 system temp dir), so a second run skips generation. Not a test: nothing here asserts.
@@ -41,6 +43,8 @@ TODAY = "2026-11-26"
 DEFAULT_DATA = Path(tempfile.gettempdir()) / "qoo10-dispatch-bench"
 NOTES_MARKER = "<!-- notes: kept when run.py rewrites this file -->"
 TARGETS = {"run_floor": 4.0, "rss_gb": 3.0, "xlsx_read": 1.3, "linear": 1.5}
+# Start-up (issue 16): the seconds a seller waits for the quick commands and the sample day.
+STARTUP_TARGETS = {"--help": 0.3, "formats": 0.3, "sample run": 1.0}
 
 
 def parse_size(text: str) -> int:
@@ -229,6 +233,48 @@ def run_case(kind: str, n: int, m: dict, data: Path, reps: int, work: Path) -> d
     return result
 
 
+def startup_case(reps: int, work: Path) -> dict[str, dict]:
+    """Wall seconds of fresh processes, interleaved: the quick commands, the README's sample
+    run, and importing pandas and pyarrow.csv alone (what any run pays before it starts)."""
+    s = TREE / "samples"
+    sample = ["run", "--orders", str(s / "qsm-detail-ja.csv"), "--dispatch",
+              str(s / "yamato-b2.csv"), "--dispatch", str(s / "generic-ko.xlsx"), "--today",
+              TODAY, "--no-ledger", "--quiet"]  # fmt: skip
+    cases = {
+        "--help": ["-m", "batch", "--help"],
+        "formats": ["-m", "batch", "formats"],
+        "sample run": ["-m", "batch", *sample],
+        "import pandas, pyarrow.csv": ["-c", "import pandas, pyarrow.csv"],
+    }
+    walls: dict[str, list[float]] = {name: [] for name in cases}
+    for rep in range(reps):
+        for name, args in cases.items():
+            out = ["--out", str(work / f"startup-{rep}")] if name == "sample run" else []
+            r = timed_process([sys.executable, *args, *out])
+            if r["code"] != 0:
+                raise SystemExit(f"{name} failed ({r['code']}): {r['stderr']}")
+            walls[name].append(r["wall"])
+    print("  start-up: " + ", ".join(f"{k} {statistics.median(v):.2f} s"
+                                     for k, v in walls.items()), file=sys.stderr)  # fmt: skip
+    return {k: {"median": statistics.median(v), "walls": [round(w, 3) for w in v]}
+            for k, v in walls.items()}  # fmt: skip
+
+
+def startup_lines(startup: dict[str, dict]) -> list[str]:
+    lines = ["", "## Start-up (wall seconds of fresh processes, median)", "",
+             "| command | median (s) | each (s) | target (s) |", "|---|---:|---|---:|"]  # fmt: skip
+    for name, r in startup.items():
+        target = STARTUP_TARGETS.get(name)
+        lines.append(f"| `{name}` | {r['median']:.2f} | {' '.join(f'{w:.2f}' for w in r['walls'])} "
+                     f"| {target if target else '–'} |")  # fmt: skip
+    return lines + [
+        "",
+        "`python -m batch …` of this checkout; the sample run is the README's first command "
+        "(`samples/qsm-detail-ja.csv` with `yamato-b2.csv` and `generic-ko.xlsx`) with "
+        "`--no-ledger --quiet` into a fresh --out.",
+    ]
+
+
 def machine() -> dict:
     mem = 0
     try:
@@ -263,7 +309,9 @@ def machine() -> dict:
     }
 
 
-def report(results: list[dict], stage_split: dict, info: dict, reps_note: str) -> str:
+def report(
+    results: list[dict], stage_split: dict, info: dict, reps_note: str, startup: dict
+) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -321,8 +369,10 @@ def report(results: list[dict], stage_split: dict, info: dict, reps_note: str) -
                 f"| {int(n):,} | {s['read_table']:.2f} | {s['validate']:.2f} "
                 f"| {s['normalise']:.2f} | {s['load_orders']:.2f} |"
             )
+    if startup:
+        lines += startup_lines(startup)
     lines += ["", "## Targets", ""]
-    lines += targets(results, stage_split)
+    lines += targets(results, stage_split, startup)
     lines += ["", "## Outcome of the largest CSV run (summary.json)", ""]
     big = max((r for r in results if r["kind"] == "csv"), key=lambda r: r["n"], default=None)
     if big:
@@ -332,7 +382,7 @@ def report(results: list[dict], stage_split: dict, info: dict, reps_note: str) -
     return "\n".join(lines) + "\n"
 
 
-def targets(results: list[dict], split: dict) -> list[str]:
+def targets(results: list[dict], split: dict, startup: dict) -> list[str]:
     out = []
     csv = {r["n"]: r for r in results if r["kind"] == "csv"}
     xlsx = {r["n"]: r for r in results if r["kind"] == "xlsx"}
@@ -365,6 +415,10 @@ def targets(results: list[dict], split: dict) -> list[str]:
         out.append(f"- pandera validation cheaper than the CSV parse at {label(big)}: "
                    f"{s['validate']:.2f} s vs {s['read_table']:.2f} s, "
                    f"{mark(s['validate'] < s['read_table'])}")  # fmt: skip
+    for name, limit in STARTUP_TARGETS.items():
+        if name in startup:
+            took = startup[name]["median"]
+            out.append(f"- `{name}` within {limit:g} s: {took:.2f} s, {mark(took <= limit)}")
     return out or ["- (no case measured that a target is about)"]
 
 
@@ -380,6 +434,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     ap.add_argument("--no-split", action="store_true", help="skip the orders-load split")
     ap.add_argument("--tree", type=Path, help="measure the batch package of another checkout")
+    ap.add_argument("--startup-reps", type=int, default=5, help="start-up repetitions; 0: none")
     # Helper modes (run in a child process by the driver).
     ap.add_argument("--floor", nargs=3, type=Path, metavar=("ORDERS", "DISPATCH", "OUT"))
     ap.add_argument("--read-xlsx", type=Path, metavar="XLSX")
@@ -396,7 +451,7 @@ def main(argv: list[str] | None = None) -> None:
         global TREE
         TREE = args.tree.resolve()
     reps = args.reps or (1 if args.quick else 3)
-    sizes = args.sizes or ("10k,100k" if args.quick else "10k,100k,1M")
+    sizes = args.sizes if args.sizes is not None else ("10k,100k" if args.quick else "10k,100k,1M")
     xsizes = (
         args.xlsx_sizes if args.xlsx_sizes is not None else ("10k" if args.quick else "10k,100k")
     )
@@ -419,9 +474,10 @@ def main(argv: list[str] | None = None) -> None:
                 s = timed_process([sys.executable, str(HERE / "run.py"), "--stages", str(orders)])
                 if s["code"] == 0:
                     split[str(n)] = json.loads(s["stdout"])
+        startup = startup_case(args.startup_reps, work) if args.startup_reps else {}
     given = argv if argv is not None else sys.argv[1:]
     note = (" " + " ".join(given)) if given else ""
-    text = report(results, split, info, note)
+    text = report(results, split, info, note, startup)
     print(text)
     if not args.no_write:
         # Hand-written notes below the marker survive a new measurement.
@@ -430,8 +486,9 @@ def main(argv: list[str] | None = None) -> None:
             text += "\n" + old[old.index(NOTES_MARKER) :]
         args.results.write_text(text, encoding="utf-8")
         (args.results.with_suffix(".json")).write_text(
-            json.dumps({"machine": info, "results": results, "orders_load": split}, indent=1,
-                       ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+            json.dumps({"machine": info, "results": results, "orders_load": split,
+                        "startup": startup}, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ LAYERS = [
     "errors", "codes", "normalize", "jpcalendar", "messages", "i18n", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
     # its carriers); reading and the shared records; what a rule is
-    "carriers", "formats", "seller_formats", "config", "read", "exceptions", "rules.registry",
-    "ledger", "job",
+    "carriers", "tracking", "formats", "seller_formats", "config", "read", "exceptions",
+    "rules.registry", "ledger", "job",
     # the canonical tables; matching and watch find the rows the match and unshipped rules read
     "inputs", "upload", "orderstate", "rules.match", "matching", "listing_carrier",
     "rules.unshipped", "watch",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from batch import carriers, normalize
+from batch import carriers, normalize, tracking
 
 
 def _company_service(name):
@@ -156,16 +156,16 @@ def test_registry_aliases_are_unambiguous():
         assert svc.number_rule in carriers.NUMBER_RULES
         assert svc.trackable == (svc.number_rule != "none")
         for alias in (svc.service, *svc.aliases):
-            key = carriers._key(pd.Series([alias])).iloc[0]
+            key = carriers.key(alias)
             assert seen.setdefault(key, (svc.company, svc.service)) == (svc.company, svc.service)
     for company, aliases in carriers.companies().items():
         for alias in aliases:
-            key = carriers._key(pd.Series([alias])).iloc[0]
+            key = carriers.key(alias)
             assert seen.setdefault(key, (company, ""))[0] == company
 
 
 def _reasons(numbers, rule):
-    return carriers.validate_tracking(normalize.tracking(pd.Series(numbers)), rule).tolist()
+    return tracking.validate_tracking(normalize.tracking(pd.Series(numbers)), rule).tolist()
 
 
 MOD7_VALID = [
@@ -278,7 +278,7 @@ def test_other_rules(number, rule, reason):
 def test_validate_tracking_aligns_rule_series_by_index():
     numbers = pd.Series(["389711074012", "1234567890", "RB123456786US", ""], index=[4, 3, 2, 1])
     rules = pd.Series(["none", "s10", "digits10", "mod7_12"], index=[1, 2, 3, 4])
-    out = carriers.validate_tracking(numbers, rules)
+    out = tracking.validate_tracking(numbers, rules)
     assert out.index.tolist() == [4, 3, 2, 1]
     assert out.tolist() == ["", "", "UPU S10 check digit fails", ""]
 
@@ -291,13 +291,13 @@ def test_resolve_then_validate():
         }
     )
     rules = carriers.resolve(sheet["carrier"])["number_rule"]
-    out = carriers.validate_tracking(normalize.tracking(sheet["number"]), rules)
+    out = tracking.validate_tracking(normalize.tracking(sheet["number"]), rules)
     assert out.tolist() == ["", "check digit (mod 7) fails", "", "", ""]
 
 
 def test_duplicate_index_is_fine():
     numbers = pd.Series(["389711074012", "389711074013", "EF719215461JP"], index=[1, 1, 1])
-    assert carriers.validate_tracking(numbers, "mod7_12_or_s10").tolist() == [
+    assert tracking.validate_tracking(numbers, "mod7_12_or_s10").tolist() == [
         "",
         "check digit (mod 7) fails",
         "",
@@ -334,3 +334,19 @@ def test_a_broken_registry_stops_naming_the_file(tmp_path, change, says):
 
 def test_the_shipped_registry_loads():
     assert carriers.load().services == carriers.services()
+
+
+def test_tracking_implements_every_rule_the_registry_may_name():
+    assert set(tracking._RULES) | {"none"} == set(carriers.NUMBER_RULES)
+
+
+def test_key_of_one_text_is_the_vectorised_normal_form():
+    # The registry is keyed one text at a time (no pandas to load it); the same texts as a
+    # column through normalize must key alike, or a carrier would silently become unknown.
+    texts = [a for svc in carriers.services() for a in (svc.service, *svc.aliases)]
+    texts += [a for names in carriers.companies().values() for a in names]
+    texts += ["  ﾔﾏﾄ運輸（宅急便） ", "ＳＡＧＡＷＡ", "Ｊａｐａｎ　Ｐｏｓｔ"]
+    texts += ["우체국_택배", "ß-Straße", ""]
+    column = pd.Series(texts, dtype="str")
+    vectorised = normalize.casefold(normalize.nfkc(column)).str.replace(r"[\W_]+", "", regex=True)
+    assert [carriers.key(t) for t in texts] == vectorised.tolist()

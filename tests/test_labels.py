@@ -12,7 +12,8 @@ import pytest
 from outcome import SAMPLES, TODAY, assert_refused, invoke
 
 from batch import formats, pipeline
-from batch.labels import CARRIERS, LabelOptions, clean, labels, split, width
+from batch.formats import LABEL_LAYOUTS
+from batch.labels import LabelOptions, clean, labels, split, width
 
 GOLDEN = Path(__file__).parent / "golden" / "labels"
 HEADER = [
@@ -87,7 +88,7 @@ def make_labels(tmp_path, carrier, **options):
         out,
         LabelOptions(carrier=carrier, ship_date=TODAY, **options),
     )
-    return result, out / formats.get(CARRIERS[carrier]).writer["file"]
+    return result, out / formats.get(LABEL_LAYOUTS[carrier]).writer["file"]
 
 
 def mod7(body: int) -> str:
@@ -95,7 +96,7 @@ def mod7(body: int) -> str:
     return digits + str(int(digits) % 7)
 
 
-@pytest.mark.parametrize("carrier", list(CARRIERS))
+@pytest.mark.parametrize("carrier", list(LABEL_LAYOUTS))
 def test_import_file_matches_the_golden_file(tmp_path, carrier):
     _, path = make_labels(tmp_path, carrier)
     data = path.read_bytes()
@@ -108,7 +109,7 @@ def test_import_file_matches_the_golden_file(tmp_path, carrier):
     data.decode("cp932")
 
 
-@pytest.mark.parametrize("carrier", list(CARRIERS))
+@pytest.mark.parametrize("carrier", list(LABEL_LAYOUTS))
 def test_summary_reconciles_and_lists_warnings(tmp_path, carrier):
     result, path = make_labels(tmp_path, carrier)
     s = json.loads((path.parent / "summary.json").read_text(encoding="utf-8"))
@@ -150,10 +151,10 @@ def test_an_unknown_status_gets_no_label_and_is_listed(tmp_path):
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("carrier", list(CARRIERS))
+@pytest.mark.parametrize("carrier", list(LABEL_LAYOUTS))
 def test_round_trip_through_run(tmp_path, carrier):
     _, path = make_labels(tmp_path, carrier)
-    profile = formats.get(CARRIERS[carrier])
+    profile = formats.get(LABEL_LAYOUTS[carrier])
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp932"), newline="")))
     header, body = rows[0], rows[1:]
     column = profile.locate(header)["tracking_no"]

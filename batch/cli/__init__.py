@@ -1,6 +1,12 @@
 """The command line. Only options, console output and exit codes live here; each command
 has its own module. The group maps every way a command can end to the contract's exit
-codes, so click's test runner and the console see the same codes."""
+codes, so click's test runner and the console see the same codes.
+
+Importing this package loads click and the light modules the options name (formats, job,
+ledger), never pandas: each command imports its work inside its function, so `--help`,
+`formats` and a usage error start at once. A lazy group (click's "lazily loading
+subcommands") would not do more: the group's --help needs every command's help text, so it
+imports every command module anyway. tests/test_startup.py holds this."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ from batch import config, formats, seller_formats
 from batch.cli import options
 from batch.cli.exits import EXIT_INPUT
 from batch.errors import DispatchError
-from batch.inputs import load
 from schemas.columns import BY_KIND
 
 
@@ -28,6 +27,8 @@ def validate(ctx, files, format_, maps, password, limit):
 
 
 def _validate(files, format_, password, limit) -> int:
+    from batch.inputs import load
+
     unusable = 0
     for path in files:
         try:

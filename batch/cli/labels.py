@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from batch import config, job
-from batch import labels as labels_module
+from batch import config, formats, job
 from batch.cli import options
 
 
@@ -22,7 +21,7 @@ from batch.cli import options
 @click.option(
     "--carrier",
     required=True,
-    type=click.Choice(list(labels_module.CARRIERS)),
+    type=click.Choice(list(formats.LABEL_LAYOUTS)),
     help="The courier whose label software imports the file.",
 )
 @options.out_folder("Folder for the import file and summary.json.")
@@ -43,6 +42,8 @@ from batch.cli import options
 @options.quiet
 def labels(orders, carrier, out, sender_file, ship_date, quiet, maps, **rest):
     """Write the courier's label import file, with the カート番号 as reference."""
+    from batch import labels as labels_module
+
     seller = config.load()
     sender = seller.sender(sender_file).value
     label_options = labels_module.LabelOptions(

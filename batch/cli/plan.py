@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
-from batch import config, job
-from batch import plan as plan_module
+from batch import config, formats, job
 from batch.cli import options
 from batch.cli.send import check_key, send_flag, send_plan
+
+if TYPE_CHECKING:
+    from batch import plan as plan_module
 
 
 @click.command()
@@ -30,7 +33,7 @@ from batch.cli.send import check_key, send_flag, send_plan
 )
 @click.option(
     "--max-ahead-days",
-    default=plan_module.MAX_AHEAD_DAYS,
+    default=formats.MAX_AHEAD_DAYS,
     show_default=True,
     type=click.IntRange(1, 365),
     help="Latest date QSM accepts, in days after today.",
@@ -51,6 +54,8 @@ from batch.cli.send import check_key, send_flag, send_plan
 @click.pass_context
 def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
+    from batch import plan as plan_module
+
     seller = config.load()
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from batch import config, job, pipeline
+from batch import config, job
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
 from batch.cli.send import check_key, send_flag, send_run
+
+if TYPE_CHECKING:
+    from batch import pipeline
 
 
 @click.command()
@@ -72,6 +76,8 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
 
     The outputs are added to --out, which may hold other files (they are never touched).
     When it already holds an earlier run's outputs the run stops, unless --replace."""
+    from batch import pipeline
+
     seller = config.load()
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)

@@ -11,12 +11,7 @@ import click
 from batch import config, job, ledger
 from batch.cli import options
 from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
-from batch.qapi import fetch as fetch_module
 from batch.qapi.answers import RESULTS
-from batch.qapi.client import KeyProblem, Settings, key_message
-from batch.qapi.send import Interrupted, SendOptions
-from batch.qapi.send import send as send_rows
-from batch.qapi.shipdates import send_dates
 
 send_flag = click.option(
     "--send",
@@ -32,6 +27,8 @@ def check_key(and_send: bool, dry_run: bool, env=None) -> None:
     means nothing written), not after its outputs are published. ``env``: the environment
     with the seller's config file under it."""
     if and_send and not dry_run:
+        from batch.qapi.client import KeyProblem, Settings, key_message  # httpx: when used
+
         settings = Settings.from_env(env)
         if not settings.key:
             raise KeyProblem(None, key_message(None, settings.url))
@@ -54,6 +51,10 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:
     """Send the run in ``out`` and report; the exit code says what is left to do."""
+    from batch.qapi.client import Settings
+    from batch.qapi.send import Interrupted, SendOptions
+    from batch.qapi.send import send as send_rows
+
     seller = config.load()
     settings = None if dry_run else Settings.from_env(seller.api_env())
     names = seller.carrier_names()
@@ -78,6 +79,9 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
 
 
 def send_plan(ctx, out, dry_run: bool, quiet: bool) -> None:
+    from batch.qapi.client import Settings
+    from batch.qapi.shipdates import send_dates
+
     settings = None if dry_run else Settings.from_env(config.load().api_env())
     result = send_dates(out, settings, dry_run=dry_run)
     if dry_run:
@@ -154,6 +158,9 @@ def fetch(out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     today = job.today_in_tokyo()
+    from batch.qapi import fetch as fetch_module
+    from batch.qapi.client import Settings
+
     settings = Settings.from_env(config.load().api_env())
     n = fetch_module.fetch(Path(out), statuses, since, lang, today, settings, warn=_warn)
     click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")

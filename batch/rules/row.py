@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from batch import carriers
+from batch import tracking
 from batch.normalize import isin, positions
 from batch.rules.registry import Hit, Rules
 
@@ -60,7 +60,7 @@ def ship_date_ahead(d: pd.DataFrame, today: dt.date) -> Hit:
 @RULES("TRACKING_INVALID")
 def tracking_invalid(d: pd.DataFrame, today: dt.date) -> Hit:
     """A number that breaks its carrier's rule (length, check digit, placeholder)."""
-    why = carriers.validate_tracking(d["tracking_no"], d["number_rule"])
+    why = tracking.validate_tracking(d["tracking_no"], d["number_rule"])
     return Hit(
         (why.ne("") & d["company"].ne("")).to_numpy(dtype=bool),
         lambda at: "tracking number '" + d["tracking_no"][at] + "' for " + d["carrier"][at]

@@ -1,0 +1,71 @@
+"""What the command line loads before it does anything (issue 16: `--help` and `formats`
+start at once). Each check runs in a fresh interpreter and reads its sys.modules; how long
+that takes is measured in benchmarks/, never here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from outcome import ROOT
+
+from batch.cli import cli
+
+HEAVY = ("pandas", "pandera", "openpyxl", "pyarrow", "numpy", "httpx", "holidays")
+
+# Runs the command line with the given arguments, then prints the heavy modules it loaded.
+_RUN_AND_LIST = f"""
+import json, sys
+from batch.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+"""
+
+
+def _loaded(*args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, *args],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _command_paths(group: click.Group = cli, above: tuple[str, ...] = ()) -> list[tuple]:
+    """Every command and subcommand, as the words that name it: new ones are covered too."""
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*above, name))
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*above, name))
+    return paths
+
+
+def test_importing_the_command_line_loads_no_heavy_module():
+    code = f"import batch.cli, sys; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("words", [(), *_command_paths()], ids=" ".join)
+def test_help_loads_no_heavy_module(words):
+    assert _loaded(*words, "--help") == []
+
+
+def test_formats_lists_the_profiles_without_pandas():
+    assert _loaded("formats") == []
+
+
+def test_a_usage_error_is_told_without_pandas():
+    assert _loaded("run", "--orders", "x.csv") == []
+
+
+def test_the_listing_sees_the_commands():
+    # the parametrisation above must not go empty if the group changes shape
+    assert {("run",), ("plan",), ("formats",), ("ledger", "list")} <= set(_command_paths())
