@@ -10,6 +10,7 @@ and the fix: a typo must not quietly leave a default in force.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import os
 import sys
@@ -37,7 +38,7 @@ FORMATS_FOLDER = "formats"  # the seller's format profiles, beside the file and 
 LANGS = ("auto", "ja", "ko", "en")
 # [api] key -> the environment variable that wins over it (batch/qapi/client.py reads them)
 API_ENV = {"url": "QOO10_QAPI_URL", "rate": "QOO10_QAPI_RATE", "key": "QOO10_QAPI_KEY"}
-TOP_KEYS = ("ledger", "lang", "sender", "formats", "carriers", "api")
+TOP_KEYS = ("ledger", "lang", "sender", "formats", "carriers", "sheets", "api")
 EXAMPLE = f"""\
 ledger = "ledger.sqlite3"        # beside this file, or a full path
 lang = "ja"                      # {", ".join(LANGS)}
@@ -45,6 +46,8 @@ sender = "sender.toml"           # or a [sender] table in this file
 formats = "my-formats"           # a folder of your own format profiles
 [carriers]                       # a carrier the tool knows = the name your QSM shows
 "ヤマト宅急便" = "ヤマト運輸"
+[sheets]                         # the carrier of sheets that name none, by file name
+"kse-*.xlsx" = "佐川急便"
 [api]
 rate = 2                         # requests a second; url = "..."; key = "..."
 """
@@ -129,6 +132,19 @@ class Config:
     def carrier_names(self) -> dict[str, str]:
         return dict(self.data.get("carriers", {}))
 
+    def sheet_carriers(self) -> dict[str, str]:
+        """[sheets]: file-name pattern -> the carrier of the rows those sheets name none for."""
+        return dict(self.data.get("sheets", {}))
+
+
+def sheet_carrier(patterns: Mapping[str, str], name: str) -> str:
+    """The carrier [sheets] gives a file ``name`` (the first pattern that fits, compared
+    without case), "" when none does."""
+    for pattern, carrier in patterns.items():
+        if fnmatch.fnmatchcase(name.casefold(), pattern.casefold()):
+            return carrier
+    return ""
+
 
 def load(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """The config in force: the first file of ``candidates``, checked; none is no error."""
@@ -165,6 +181,7 @@ def _check(path: Path, data: dict) -> None:
         raise ConfigError(path, "sender", "write a file name, or a [sender] table")
     _check_api(path, data.get("api", {}))
     _check_carriers(path, data.get("carriers", {}))
+    _check_sheets(path, data.get("sheets", {}))
 
 
 def _check_api(path: Path, api: object) -> None:
@@ -192,6 +209,19 @@ def _check_carriers(path: Path, names: object) -> None:
             )  # fmt: skip
         if not (isinstance(value, str) and value.strip()):
             raise ConfigError(path, f"carriers.{key!r}", "write the name your QSM shows, quoted")
+
+
+def _check_sheets(path: Path, sheets: object) -> None:
+    """Each key a file-name pattern, each value a carrier of the registry."""
+    if not isinstance(sheets, dict) or not all(isinstance(v, str) for v in sheets.values()):
+        raise ConfigError(path, "sheets", 'is a table: [sheets] "kse-*.xlsx" = "佐川急便"')
+    found = carriers.resolve(pd.Series(list(sheets.values()), dtype=object))["company"]
+    for (key, value), company in zip(sheets.items(), found, strict=True):
+        if not company:
+            raise ConfigError(
+                path, f"sheets.{key!r}", f"{value!r} is no carrier the tool knows: use a name "
+                "from schemas/carriers.toml (e.g. 佐川急便, ヤマト運輸, 日本郵便)",
+            )  # fmt: skip
 
 
 def _services(resolved: pd.DataFrame) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 # The keys a profile may have; anything else is a typo that would silently do nothing.
 _KEYS = {"name", "title", "kind", "priority", "language", "layout", "carrier", "required",
          "signature", "columns", "service_codes", "writer", "statuses", "header",
-         "upload", "file", "cancelled"}  # fmt: skip
+         "upload", "file", "cancelled", "headerless"}  # fmt: skip
 # [file]: how the layout's software writes the file (the reader finds all of it by itself;
 # the samples are written from it). Each key with the values it may take, the default first.
 FILE_KEYS = {
@@ -45,6 +45,9 @@ FILE_KEYS = {
     "quoting": ("minimal", "all"),
     "delimiter": (",", "\t"),
 }
+# `carrier = "none"` in a dispatch profile: the layout names no carrier, by column or by kind
+# (the run takes --dispatch-carrier, else the order's listing: batch/listing_carrier.py).
+NO_CARRIER = "none"
 # The canonical columns each upload file may fill: what run and plan have to give.
 UPLOAD_FILLS = {"dispatch": ("tracking_no", "carrier", "ship_date"), "shipdate": ("est_ship_date",)}
 MAX_UPLOAD_ROWS = 500  # the API's bulk limit, QSM's safe default (qsm.md §2.2)
@@ -68,6 +71,15 @@ def header_key(text: str) -> str:
     then share a spelling is refused when loaded (_check_aliases): matching stays unambiguous.
     """
     return "".join(c for c in _squeezed(text) if not unicodedata.category(c).startswith("P"))
+
+
+@lru_cache(maxsize=8192)
+def cell_keys(text: str) -> tuple[str, ...]:
+    """The keys a header cell answers to: its whole text's and, where a template wrote a second
+    line under the name (`倉庫コード\nCTKEY`), its first line's."""
+    lines = str(text).strip().splitlines()
+    whole = header_key(text)
+    return (whole, header_key(lines[0])) if len(lines) > 1 else (whole,)
 
 
 # Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
@@ -96,6 +108,26 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Headerless:
+    """[headerless]: the layout may come without its header row, its columns then in the
+    header's order (column n = header[n - 1]); a row is the layout's when it has ``columns``
+    cells and the cell of ``column`` (1-based) fits ``pattern``. Forced (--format), any
+    width from the header's to ``columns`` will do, whatever the cell holds (the profile
+    checks that the record holds none of its header names: a damaged header is no row)."""
+
+    columns: int
+    column: int
+    pattern: str
+
+    def recognises(self, record: Sequence[str], least: int, forced: bool = False) -> bool:
+        if forced:
+            return least <= len(record) <= self.columns
+        return len(record) == self.columns and bool(
+            re.fullmatch(self.pattern, str(record[self.column - 1]).strip())
+        )
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -115,9 +147,15 @@ class Profile:
     # [cancelled]: "yes" / "no" -> the texts of the columns.cancelled column that mean it
     cancelled: dict[str, tuple[str, ...]] = field(default_factory=dict)
     upload: Upload | None = None  # orders profiles: the QSM upload files
+    headerless: Headerless | None = None  # how to read the layout without its header row
     path: Path | None = None
     # --map canonical=HEADER: the header (as compared) read for a column before any alias
     pinned: dict[str, str] = field(default_factory=dict)
+
+    def positional_header(self) -> list[str]:
+        """The names of a headerless file's columns: the header's, then "(column n)"."""
+        width = self.headerless.columns if self.headerless else len(self.header)
+        return [*self.header, *(f"(column {n})" for n in range(len(self.header) + 1, width + 1))]
 
     @cached_property
     def _alias_keys(self) -> dict[str, frozenset[str]]:
@@ -126,22 +164,21 @@ class Profile:
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
-        keys = [header_key(h) for h in header]
+        keys = [cell_keys(h) for h in header]
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
-            if self.pinned.get(canon) in keys:
-                found[canon] = keys.index(self.pinned[canon])
-                continue
-            for i, k in enumerate(keys):
-                if k in wanted:
-                    found[canon] = i
-                    break
+            pinned = self.pinned.get(canon)
+            at = next((i for i, k in enumerate(keys) if pinned in k), None) if pinned else None
+            if at is None:
+                at = next((i for i, k in enumerate(keys) if not wanted.isdisjoint(k)), None)
+            if at is not None:
+                found[canon] = at
         return found
 
     def missing(self, header: Sequence[str]) -> list[str]:
         """Required columns (by their official spelling) and signature headers not in ``header``."""
         found = self.locate(header)
-        keys = {header_key(h) for h in header}
+        keys = {k for h in header for k in cell_keys(h)}
         out = [self.columns[c][0] for c in self.required if c not in found]
         out += [s for s in self.signature if header_key(s) not in keys]
         return out
@@ -168,7 +205,7 @@ def load_one(path: Path) -> Profile:
         required=tuple(data.get("required", ())),
         signature=tuple(data.get("signature", ())),
         priority=int(data.get("priority", 0)),
-        carrier=data.get("carrier", ""),
+        carrier="" if data.get("carrier") == NO_CARRIER else data.get("carrier", ""),
         language=data.get("language", ""),
         layout=data.get("layout", ""),
         service_codes={str(k): v for k, v in data.get("service_codes", {}).items()},
@@ -178,10 +215,12 @@ def load_one(path: Path) -> Profile:
         file=_file(path, data.get("file", {})),
         cancelled=_cancelled(path, data.get("cancelled"), "cancelled" in columns),
         upload=_upload(path, data["upload"]) if "upload" in data else None,
+        headerless=_headerless(path, data["headerless"], header) if "headerless" in data else None,
         path=path,
     )
     _check(path, data, profile)
     _check_aliases(path, profile)
+    _check_carrier(path, data, profile)
     _check_layout(path, profile)
     if profile.statuses and profile.kind != "orders":
         raise ValueError(f"{path}: only an orders profile has [statuses]")
@@ -220,6 +259,17 @@ def _check(path: Path, data: dict, profile: Profile) -> None:
     typos += [f"required {c!r}" for c in profile.required if c not in profile.columns]
     if typos:
         raise ValueError(f"{path}: unknown {', '.join(typos)} (canonical: {', '.join(known)})")
+
+
+def _check_carrier(path: Path, data: dict, profile: Profile) -> None:
+    """A courier layout says where its rows' carrier is; forgetting it would hold every row."""
+    says = profile.carrier or "carrier" in profile.columns or data.get("carrier") == NO_CARRIER
+    if profile.kind == "dispatch" and not says:
+        raise ValueError(
+            f"{path}: say where the carrier is: columns.carrier, carrier = a carrier of the "
+            f'registry, or carrier = "{NO_CARRIER}" (the run takes --dispatch-carrier or the '
+            "listing's)"
+        )
 
 
 def _check_aliases(path: Path, profile: Profile) -> None:
@@ -289,6 +339,23 @@ def _upload(path: Path, data: dict) -> Upload:
     if not isinstance(rows, int) or not 1 <= rows <= MAX_UPLOAD_ROWS:
         raise ValueError(f"{where}: rows_per_file is 1 to {MAX_UPLOAD_ROWS}")
     return Upload(str(data["date_format"]), rows, **parts)
+
+
+def _headerless(path: Path, data: dict, header: tuple[str, ...]) -> Headerless:
+    """[headerless] columns = N, column = n, pattern = '...': checked, the pattern compiled."""
+    where = f"{path}: [headerless]"
+    if set(data) != {"columns", "column", "pattern"}:
+        raise ValueError(f"{where} has columns, column and pattern")
+    columns, column = data["columns"], data["column"]
+    if not header or not isinstance(columns, int) or columns < len(header):
+        raise ValueError(f"{where} needs the profile's header and columns >= its length")
+    if not isinstance(column, int) or not 1 <= column <= min(columns, len(header)):
+        raise ValueError(f"{where} column is a position (1-based) of the header")
+    try:
+        re.compile(data["pattern"])
+    except re.error as exc:
+        raise ValueError(f"{where} pattern: {exc}") from None
+    return Headerless(columns, column, str(data["pattern"]))
 
 
 def _check_layout(path: Path, profile: Profile) -> None:
@@ -397,6 +464,17 @@ def get(name: str) -> Profile:
 
 def candidates(kind: str | None) -> list[Profile]:
     return [p for p in profiles() if kind is None or p.kind == kind]
+
+
+def by_position(first: Sequence[str], among: Sequence[Profile], forced: bool) -> Profile | None:
+    """The profile (of ``among``) that recognises ``first``, a file's first record, as a row
+    of its layout without a header row."""
+    for p in among:
+        if p.headerless is None or not p.headerless.recognises(first, len(p.header), forced):
+            continue
+        if not (forced and p.locate([str(c).strip() for c in first])):
+            return p
+    return None
 
 
 def best_fit(header: Sequence[str], kind: str | None) -> Profile | None:

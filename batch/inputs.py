@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,8 @@ class Loaded:
     rows: int = field(init=False)  # data rows read, valid or not
     # Seconds spent reading ("parse"), validating and normalising: --profile shows them.
     seconds: dict[str, float] = field(default_factory=dict)
+    # Rows whose carrier came from the order's listing (batch/listing_carrier.py).
+    carrier_from_listing: int = 0
 
     def __post_init__(self):
         self.rows = self.table.rows
@@ -193,14 +196,15 @@ def prepare_orders(table: Table) -> Loaded:
     return Loaded(table, frame, invalid, int((~valid).sum()), {"validate": validated})
 
 
-def dispatch_carrier(raw: pd.DataFrame, table: Table) -> pd.Series:
-    """The carrier text of each row: its own column, else its service code, else the layout's."""
+def dispatch_carrier(raw: pd.DataFrame, table: Table, given: str = "") -> pd.Series:
+    """The carrier text of each row: its own column, else its service code, else the layout's,
+    else ``given`` (--dispatch-carrier). Still none: the run tries the order's listing."""
     own = normalize.nfkc(raw["carrier"])
     codes = table.profile.service_codes
     if codes:
         by_code = normalize.nfkc(raw["service"]).map(codes).fillna("")
         own = own.where(own.ne(""), by_code)
-    return own.where(own.ne(""), table.profile.carrier)
+    return own.where(own.ne(""), table.profile.carrier or given)
 
 
 def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.DataFrame):
@@ -235,9 +239,13 @@ def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.Da
 
 
 def load_dispatch(
-    path: str | os.PathLike, format: str | None = None, password: str | None = None
+    path: str | os.PathLike,
+    format: str | None = None,
+    password: str | None = None,
+    carrier: str = "",
 ) -> Loaded:
-    return _timed(prepare_dispatch, path, "dispatch", format, password)
+    """A courier sheet; ``carrier`` (--dispatch-carrier) for the rows that name none."""
+    return _timed(partial(prepare_dispatch, carrier=carrier), path, "dispatch", format, password)
 
 
 def load(
@@ -252,12 +260,12 @@ def load(
     return prepare(table)
 
 
-def prepare_dispatch(table: Table) -> Loaded:
+def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     raw = table.frame.reindex(
         columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"], fill_value=""
     )
     tracking = normalize.tracking(raw["tracking_no"])
-    carrier_text = dispatch_carrier(raw, table)
+    carrier_text = dispatch_carrier(raw, table, carrier)
     used = carriers.resolve(carrier_text)
     # An untrackable method has no number to check: CARRIER_UNTRACKABLE reports the row.
     untrackable = used["company"].ne("") & ~used["trackable"].astype(bool)

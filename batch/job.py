@@ -23,8 +23,16 @@ def today_in_tokyo() -> dt.date:
     return dt.datetime.now(TOKYO).date()
 
 
+_STARTED = "%Y%m%d-%H%M%S"
+
+
 def new_run_id() -> str:
-    return dt.datetime.now(TOKYO).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    return dt.datetime.now(TOKYO).strftime(_STARTED + "-") + secrets.token_hex(3)
+
+
+def run_started(run_id: str) -> dt.datetime:
+    """When the run ``run_id`` started, Tokyo time (naive, as a workbook's cells hold it)."""
+    return dt.datetime.strptime(run_id[:15], _STARTED)
 
 
 @contextmanager

@@ -51,12 +51,17 @@ WRITES = {
 
 def input_entry(loaded: Loaded) -> dict:
     sheet = loaded.table.sheet
-    return {
+    entry = {
         "path": str(sheet.path),
         "format": loaded.table.profile.name,
         "encoding": sheet.encoding or "xlsx",
         "rows": loaded.rows,
     }
+    if sheet.by_position:  # a file without its header row: say how it was read
+        entry["read_by_position"] = True
+    if loaded.carrier_from_listing:  # rows that named no carrier took the listing's
+        entry["carrier_from_listing"] = loaded.carrier_from_listing
+    return entry
 
 
 # --- what DIR holds ------------------------------------------------------------------------

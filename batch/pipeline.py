@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +13,11 @@ import numpy as np
 import pandas as pd
 
 from batch import (
+    carriers,
     codes,
+    config,
     exceptions,
+    listing_carrier,
     matching,
     outputs,
     rules,
@@ -23,6 +26,7 @@ from batch import (
     watch,
 )
 from batch.command import Clock, Progress, Target
+from batch.errors import UsageError
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.job import ledger_for_run, today_in_tokyo
 from batch.normalize import positions
@@ -40,6 +44,9 @@ class Options:
     lang: str = "auto"
     orders_format: str | None = None
     dispatch_format: str | None = None
+    dispatch_carrier: str = ""  # the carrier of the rows a sheet names none for
+    # The seller's config [sheets]: file-name pattern -> carrier, after dispatch_carrier.
+    sheet_carriers: Mapping[str, str] = field(default_factory=dict)
     password: str | None = None
     dry_run: bool = False
     strict: bool = False  # errors or warnings: outputs written for review, nothing recorded
@@ -61,6 +68,7 @@ class RunResult:
     language: str
     dry_run: bool = False
     show_personal_data: bool = False  # full phone and address in the workbook
+    invalid_orders: pd.DataFrame = field(default_factory=exceptions.empty)  # their INVALID_ROWs
     recorded: bool = False  # the ledger holds this run's rows
     replaced: Path | None = None  # where --replace moved the earlier run's files
     seconds: float = 0.0
@@ -96,12 +104,21 @@ def run(
 
 def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
     """The orders, each courier sheet, and the courier rows of all sheets in one frame."""
+    given = options.dispatch_carrier
+    if given and not carriers.resolve(pd.Series([given], dtype=object))["company"].iat[0]:
+        raise UsageError(
+            f"--dispatch-carrier {given!r}: no carrier of the registry has that name "
+            "(e.g. 佐川急便, ヤマト運輸, 日本郵便, ゆうパケット)."
+        )
     orders = load_orders(orders_path, options.orders_format, options.password)
     clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
     sheets = []
     for path in dispatch_paths:
-        sheets.append(load_dispatch(path, options.dispatch_format, options.password))
-        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({sheets[-1].table.profile.name})")
+        carrier = given or config.sheet_carrier(options.sheet_carriers, Path(path).name)
+        sheets.append(load_dispatch(path, options.dispatch_format, options.password, carrier))
+        table = sheets[-1].table
+        how = ", no header row: read by position" if table.sheet.by_position else ""
+        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({table.profile.name}{how})")
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
@@ -130,6 +147,11 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
     clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
+    d, from_listing = listing_carrier.fill(d, matches.pairs, o)
+    if from_listing.any():  # each sheet's valid rows, in the order _combine put them
+        sheet_of = np.repeat(np.arange(len(sheets)), [s.rows - s.invalid_rows for s in sheets])
+        for i, n in enumerate(np.bincount(sheet_of[from_listing], minlength=len(sheets))):
+            sheets[i].carrier_from_listing = int(n)
     decision = rules.decide(o, d, matches.pairs, options.today)
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
     waiting = o[decision.bucket.to_numpy() == rules.UNSHIPPED]
@@ -150,9 +172,12 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
     # --strict with errors or warnings: the outputs are for review; the seller fixes the
     # inputs and runs again, so nothing may count as written.
     record = book is not None and not options.dry_run and not (options.strict and serious)
+    layout = x.orders.table.profile.upload
+    # 発送日 in the form the export writes it (refused before anything is written).
+    dates = upload.date_format(x.orders.table, "ship_date", layout.date_format)
     with target.staged(record) as (run_id, stage):
         staging = stage.path
-        uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language)
+        uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language, dates)
         clock.lap("upload", f"{len(uploaded):,} rows in upload files")
         summary = _summary(run_id, options, x, uploaded, book, record)
         result = RunResult(
@@ -163,6 +188,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
             uploaded=uploaded,
             unshipped=_unshipped_table(x.waiting, options.today),
             orders=x.o.assign(bucket=x.decision.bucket.to_numpy()),
+            invalid_orders=x.orders.invalid,
             language=x.language,
             dry_run=options.dry_run,
             show_personal_data=options.show_personal_data,
@@ -206,7 +232,7 @@ def _sorted(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Path, language):
+def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging, language, dates):
     o = orders.frame
     up = decision.upload
     layout = orders.table.profile.upload
@@ -215,7 +241,8 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
         {
             "tracking_no": up["tracking_no"].to_numpy(),
             "carrier": up["carrier"].to_numpy(),
-            "ship_date": _ymd(ship, layout.date_format),
+            "ship_date": _ymd(ship, dates),  # in the upload file: the export's form
+            "ship_day": _ymd(ship, "%Y/%m/%d"),  # in the workbook and the ledger
             "order_no": up["order_no"].to_numpy(),
             "cart_no": up["cart_no"].to_numpy(),
         },
@@ -225,7 +252,7 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging: Pat
     files = upload.write(
         orders.table.sheet, orders.table.positions, rows, staging, language, layout
     )
-    return rows.assign(file=upload.file_of_rows(files))
+    return rows.assign(ship_date=rows.pop("ship_day"), file=upload.file_of_rows(files))
 
 
 def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:

@@ -182,11 +182,13 @@ def decide(orders: Loaded, book, options: PlanOptions) -> Planned:
 def _write(target: Target, x: Planned, book, options: PlanOptions) -> PlanResult:
     orders = x.orders
     record = book is not None and not options.dry_run
+    layout = orders.table.profile.upload
+    # 発送予定日 in the form the export writes it (refused before anything is written).
+    dates = upload.date_format(orders.table, "est_ship_date", layout.date_format)
     with target.staged(record) as (run_id, stage):
         staging = stage.path
-        layout = orders.table.profile.upload
         rows = pd.DataFrame(
-            {"est_ship_date": x.dated["est_ship_date"].dt.strftime(layout.date_format)},
+            {"est_ship_date": x.dated["est_ship_date"].dt.strftime(dates)},
             index=x.dated.index,
         ).sort_index()
         language = orders.table.profile.language or "ja"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from batch.errors import InputError
 from batch.formats import Upload
-from batch.read import Sheet
+from batch.read import Sheet, Table
 
 FILES_PER_BATCH = 100  # files rendered together (50,000 rows)
 # Encodings QSM itself uses per screen language, for orders that came as .xlsx.
@@ -36,6 +38,65 @@ def encode(text: str, sheet: Sheet, language: str) -> bytes:
     except UnicodeEncodeError:
         # A value outside CP932 (possible only when the export was .xlsx): UTF-8 keeps it.
         return text.encode("utf-8-sig")
+
+
+# The forms a date is written in, by its shape (each digit a 9): the strftime that writes it.
+DATE_FORMS = {
+    "99999999": "%Y%m%d",
+    "9999/99/99": "%Y/%m/%d",
+    "9999/99/99 99:99": "%Y/%m/%d %H:%M",
+    "9999/99/99 99:99:99": "%Y/%m/%d %H:%M:%S",
+    "9999-99-99": "%Y-%m-%d",
+    "9999-99-99 99:99": "%Y-%m-%d %H:%M",
+    "9999-99-99 99:99:99": "%Y-%m-%d %H:%M:%S",
+}
+# Where a filled date column has no values yet, the export's other date columns say the form,
+# the first with values deciding: the order a 配送要請 download fills them in, latest first.
+DATE_COLUMNS = (
+    "ship_date", "est_ship_date", "delivered_date", "hope_date", "paid_at", "order_date"
+)  # fmt: skip
+# Cells that hold no date: blank, and QSM's "-".
+_NO_VALUE = {"", "-"}
+_DIGIT = re.compile(r"[0-9]")
+
+
+def date_format(table: Table, column: str, default: str) -> str:
+    """The strftime for the dates written into ``column`` (ship_date, est_ship_date): the form
+    of the export's own values there; where it has none, the date form (no time of day) of
+    the first other date column with values; where none has any, ``default`` ([upload]).
+
+    Two forms in the deciding column, or a value in no known form, refuse the file: which
+    one QSM takes back is not known, and a guess would be written into every row."""
+    for canon in (column, *(c for c in DATE_COLUMNS if c != column)):
+        if canon not in table.positions:
+            continue
+        cells = table.sheet.cells[table.positions[canon]].str.strip().str.lstrip("'")
+        values = cells[~cells.isin(_NO_VALUE)]
+        if values.empty:
+            continue
+        shapes = values.str.replace(_DIGIT, "9", regex=True)
+        distinct = shapes.drop_duplicates()
+        if len(distinct) > 1 or distinct.iloc[0] not in DATE_FORMS:
+            raise _two_forms(table, canon, values, distinct)
+        form = DATE_FORMS[distinct.iloc[0]]
+        return form if canon == column else form.split(" ")[0]
+    return default
+
+
+def _two_forms(table: Table, canon: str, values: pd.Series, distinct: pd.Series) -> InputError:
+    sheet = table.sheet
+    name = sheet.header[table.positions[canon]]
+    shown = distinct.index[:3]
+    rows = sheet.rows[[sheet.cells.index.get_loc(i) for i in shown]]
+    seen = ", ".join(f"'{values[i]}' (row {r})" for i, r in zip(shown, rows, strict=True))
+    what = "in two or more forms" if len(distinct) > 1 else "in no known date form"
+    return InputError(
+        sheet.path,
+        f"the {name} column holds dates {what}: {seen}; the dates written back would "
+        "take one of them, and which one QSM reads is not known",
+        f"Download the export from QSM again (QSM writes one form), or correct the {name} "
+        "cells to one form (20261126 or 2026/11/26), then run again.",
+    )
 
 
 def header_text(sheet: Sheet) -> str:

@@ -92,6 +92,13 @@ SAMPLES: dict[str, Layout] = {
     "qsm-detail-ja.csv": Layout("qsm-detail-ja"),
     "qsm-detail-ja.xlsx": Layout("qsm-detail-ja", sheet="DeliveryManagement_detail", file=XLSX),
     "qsm-detail-ko.csv": Layout("qsm-detail-ko"),
+    # The form of a real 2022 download (couriers.md §9.1): 44 columns (no ギフト注文), UTF-8
+    # with BOM, LF, every field quoted, 発送日 as yyyymmdd.
+    "qsm-detail-ja-2022.csv": Layout(
+        "qsm-detail-ja",
+        tuple(QSM_DETAIL_JA[:-1]),
+        file={"encoding": "utf-8-sig", "newline": "LF", "quoting": "all"},
+    ),
     "qsm-brief-ja.csv": Layout("qsm-brief-ja"),
     "qsm-brief-ko.csv": Layout("qsm-brief-ko"),
     "yamato-b2.csv": Layout("yamato-b2"),
@@ -118,7 +125,8 @@ def emit(name: str, rows: list[dict]) -> None:
 
 def row_no(name: str, rows: list) -> int:
     """The spreadsheet row of the last of ``rows`` (the header and the lines above it first)."""
-    return len(rows) + 1 + len(SAMPLES[name].title)
+    layout = SAMPLES[name]
+    return len(rows) + (0 if layout.headerless else 1) + len(layout.title)
 
 
 # A courier sheet can also be pure data: samples/scenarios/<name>.toml names its file and
@@ -128,7 +136,14 @@ SCENARIOS = [
 ]
 QUIRKS = {s["file"]: s["quirks"] for s in SCENARIOS}
 for _s in SCENARIOS:
-    SAMPLES[_s["file"]] = Layout(_s["profile"], file=_s.get("layout", {}))
+    # rename: header cells the file spells otherwise than the profile's header (same column).
+    _renamed = tuple(_s.get("rename", {}).get(h, h) for h in formats.get(_s["profile"]).header)
+    SAMPLES[_s["file"]] = Layout(
+        _s["profile"],
+        _renamed if "rename" in _s else (),
+        file=_s.get("layout", {}),
+        headerless=_s.get("headerless", False),
+    )
 
 
 # The shop's warehouse (sender on every label).
@@ -566,6 +581,7 @@ def write_orders() -> None:
     ja = order_rows(thousands=True)
     plain = order_rows(thousands=False)
     emit("qsm-detail-ja.csv", ja)
+    emit("qsm-detail-ja-2022.csv", [r | {"発送日": r["発送日"].replace("/", "")} for r in ja])
     emit("qsm-brief-ja.csv", ja)
     korean = [dict(zip(QSM_DETAIL_KO, korean_row(r), strict=True)) for r in plain]
     emit("qsm-detail-ko.csv", korean)
@@ -1412,7 +1428,9 @@ def write_scenario(scenario: dict) -> None:
                 lines,
                 cell.get("reference", ""),
                 cell.get("tracking_no", ""),
-                cell.get("carrier", profile.carrier),
+                cell.get("carrier")
+                or profile.service_codes.get(cell.get("service", ""))
+                or profile.carrier,
                 spec.get("codes", []),
                 spec.get("bucket", "matched"),
                 spec.get("note", ""),
@@ -1755,7 +1773,7 @@ def file_facts() -> dict[str, dict]:
         profile, dialect = formats.get(layout.profile), layout.dialect
         kind = {"kind": profile.kind, "format": profile.name}
         size = {
-            "header_row": 1 + len(layout.title),
+            "header_row": 0 if layout.headerless else 1 + len(layout.title),
             "columns": len(layout.columns),
             "rows": sum(len(c.lines) for c in CARTS)
             if profile.kind == "orders"
@@ -1894,6 +1912,8 @@ def write_expected() -> dict:
             },
         },
         "all_dispatch_files": build_all_run(main),
+        # Each scenario file (samples/scenarios/) run alone beside qsm-detail-ja.csv: its rows.
+        "scenario_files": {sc["file"]: dispatch_rows_json([sc["file"]]) for sc in SCENARIOS},
         "judgment_calls": [
             "UMN placeholder (yamato-b2 row 5) is an INVALID_ROW (label not issued yet): the "
             "dispatch row is bucketed invalid and its order stays unshipped, so the date watch "
@@ -2030,6 +2050,10 @@ def readme(data: dict) -> str:
         "qsm-detail-ko.csv": '46-column KR detail header incl. `"할인액 "` (trailing space) '
         "and 수화물 보관함 서비스; QUOTE_ALL; CRLF; statuses in Korean (배송요청, 배송준비중, "
         "배송지연, 입금대기, 취소, 배송중, 입금확인중); amounts without separators",
+        "qsm-detail-ja-2022.csv": "the form of a real 2022 download: 44 columns (no ギフト注文), "
+        "UTF-8 with BOM, LF, every field quoted, 発送日 as `20261125` (yyyymmdd) beside 注文日 "
+        "`2026/11/09 22:41:07`: the upload writes 発送日 as yyyymmdd; same rows as the JP "
+        "detail CSV",
         "qsm-brief-ja.csv": "15-column JP brief (no address, phone, amounts)",
         "qsm-brief-ko.csv": "16-column KR brief; QUOTE_ALL",
         "yamato-b2.csv": "95-column B2 Cloud 基本レイアウト, three columns named 予備; names "

@@ -37,9 +37,12 @@ class Layout:
     title: tuple[str, ...] = ()  # lines above the header, one cell each
     sheet: str = "Sheet1"  # xlsx only
     file: dict[str, str] = field(default_factory=dict)  # overrides of the profile's [file]
+    headerless: bool = False  # no header row: the profile's [headerless] columns, by position
 
     @property
     def columns(self) -> tuple[str, ...]:
+        if self.headerless:
+            return tuple(formats.get(self.profile).positional_header())
         return self.header or formats.get(self.profile).header
 
     @property
@@ -53,7 +56,8 @@ def render(layout: Layout, rows: Iterable[Mapping[str, object]]) -> bytes:
     records = [[row.get(h, "") for h in header] for row in rows]
     if layout.dialect["format"] == "xlsx":
         return xlsx_sheet(layout.sheet, header, records)
-    return csv_bytes([[t] for t in layout.title] + [list(header), *records], layout.dialect)
+    head = [] if layout.headerless else [list(header)]
+    return csv_bytes([[t] for t in layout.title] + head + records, layout.dialect)
 
 
 def csv_bytes(records: Sequence[Sequence[object]], dialect: Mapping[str, str]) -> bytes:

@@ -109,13 +109,20 @@ class Fault:
 
     kind: "timeout" (answers after ``seconds``, having applied nothing), "apply_then_hang"
     (applies the request, then holds the answer ``seconds``: the answer is lost),
-    "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``).
+    "http500", "http502", "bad_json", "slow" (applies, answers after ``seconds``),
+    "short_answer" (applies, but the answer's ResultObject lacks its last row),
+    "no_result_object" (applies, answers ResultCode 0 with no ResultObject),
+    "error_code" (answers HTTP 200 with ResultCode ``code`` for the whole request and no
+    ResultObject, applying nothing: Qoo10 refusing or failing it as a whole),
+    "trickle" (applies, then drips the answer a byte every ``seconds``: never a pause long
+    enough for a read timeout, but no end in sight).
     """
 
     kind: str
     method: str | None = None
     seconds: float = 3.0
     times: int = 1
+    code: int = -1  # for "error_code"
 
 
 @dataclass
@@ -306,6 +313,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length).decode("utf-8")
         params = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            params = {}  # a form server sees no parameters in any other body
         method = self.path.rsplit("/", 1)[-1]
         key = self.headers.get("GiosisCertificationKey", "")
         with sim.lock:
@@ -319,12 +329,23 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.kind == "timeout":
             time.sleep(fault.seconds)
             return self._send(504, b"")
+        if fault and fault.kind == "error_code":
+            body = _answer(fault.code, "システムエラーが発生しました。")
+            return self._send(
+                200, json.dumps(body, ensure_ascii=False).encode(), "application/json"
+            )
         answer = self._answer(sim, method, params, key, seen)
         if fault and fault.kind in ("apply_then_hang", "slow"):
             sim.applied.set()
             time.sleep(fault.seconds)
         if fault and fault.kind == "bad_json":
             return self._send(200, b'{"ResultCode": 0, "ResultObject": [', "application/json")
+        if fault and fault.kind == "short_answer" and answer.get("ResultObject"):
+            answer["ResultObject"] = answer["ResultObject"][:-1]
+        if fault and fault.kind == "no_result_object":
+            answer.pop("ResultObject", None)
+        if fault and fault.kind == "trickle":
+            return self._trickle(json.dumps(answer, ensure_ascii=False).encode(), fault.seconds)
         self._send(200, json.dumps(answer, ensure_ascii=False).encode(), "application/json")
 
     def _answer(self, sim: Simulator, method, params, key, seen: int) -> dict:
@@ -338,6 +359,19 @@ class _Handler(BaseHTTPRequestHandler):
             return _answer(-90003, "認証されていません。")
         with sim.lock:
             return sim.handle(method, params)
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for at in range(len(body)):
+                self.wfile.write(body[at : at + 1])
+                self.wfile.flush()
+                time.sleep(seconds)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _send(self, status: int, body: bytes, ctype: str = "text/html") -> None:
         try:

@@ -21,7 +21,8 @@ LAYERS = [
     "carriers", "tracking", "formats", "seller_formats", "config", "read", "exceptions",
     "rules.registry", "ledger", "job",
     # the canonical tables; matching and watch find the rows the match and unshipped rules read
-    "inputs", "upload", "orderstate", "rules.match", "matching", "rules.unshipped", "watch",
+    "inputs", "upload", "orderstate", "rules.match", "matching", "listing_carrier",
+    "rules.unshipped", "watch",
     "staging", "outputs",
     # deciding (the rest of batch/rules: row, order, cart, facts, engine) and reporting; what
     # every command does around its own work

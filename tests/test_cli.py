@@ -277,7 +277,7 @@ def _unshipped_rows(out):
     import openpyxl
 
     book = openpyxl.load_workbook(out / "exceptions.xlsx", read_only=True)
-    ws = book.worksheets[3]
+    ws = book["Unshipped"]  # the run is in English
     rows = list(ws.iter_rows(values_only=True))
     header = list(rows[0])
     return header, [dict(zip(header, r, strict=True)) for r in rows[1:]]

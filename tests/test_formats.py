@@ -4,6 +4,8 @@ is the one detected for its own header."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,7 @@ name = "test-sheet"
 title = "A test sheet"
 kind = "dispatch"
 required = ["tracking_no"]
+carrier = "none"
 [columns]
 tracking_no = ["送り状番号"]
 reference = ["注文番号"]
@@ -110,7 +113,8 @@ def test_a_well_formed_orders_profile_loads(tmp_path):
 @pytest.mark.parametrize(
     ("text", "change", "says"),
     [
-        (GOOD, ('kind = "dispatch"', 'kind = "dispatch"\ncarrier = "ABC急便"'), "ABC急便"),
+        (GOOD, ('carrier = "none"', 'carrier = "ABC急便"'), "ABC急便"),
+        (GOOD, ('carrier = "none"\n', ""), "say where the carrier is"),
         (GOOD, ("[columns]", '[service_codes]\n"1" = "ひかり便"\n[columns]'), "ひかり便"),
         (ORDERS, ('"送り状番号", "配送会社"]', '"配送会社"]'), "header lacks 送り状番号"),
         (ORDERS, ("[upload]", "[uploads]"), "uploads"),
@@ -146,3 +150,21 @@ def test_each_profile_but_generic_carries_its_full_header(profile):
         assert not profile.header
     else:
         assert formats.best_fit(profile.header, profile.kind).name == profile.name
+
+
+def test_the_readme_lists_every_layout():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme.split("| name | file | where the seller gets it |")[1].split("\n\n")[0]
+    for profile in formats.profiles():
+        assert f"`{profile.name}`" in table, profile.name
+
+
+def test_a_header_cell_of_two_lines_is_matched_on_its_first():
+    # Templates put a code under the name (KSE's outbound upload: 倉庫コード\nCTKEY).
+    generic = formats.get("generic")
+    header = ["注文番号\nORDER_NO", "送り状番号\r\nTRACKING", "備考\nmemo"]
+    assert generic.locate(header) == {"reference": 0, "tracking_no": 1}
+    assert formats.cell_keys("倉庫コード\nCTKEY") == ("倉庫コードctkey", "倉庫コード")
+    assert formats.cell_keys("送り状番号") == ("送り状番号",)
+    # The whole text still matches as before: a second line is no reason to miss a name.
+    assert generic.locate(["注文\n番号", "送り状番号"])["tracking_no"] == 1

@@ -35,6 +35,8 @@ def test_run_send_registers_the_day_and_a_second_send_sends_nothing(qapi, tmp_pa
     assert "104648070: -10120" in stdout
     code, again, stderr = invoke(["send", out])
     assert code == 0 and "sent 14" in again
+    # The counts are the folder's; the seller must not read them as sent twice.
+    assert "nothing sent now: all 15 rows were answered by an earlier send" in again
     assert sum(r["method"].endswith("Bulk") for r in qapi.sim.requests) == 1
     code, later, _ = invoke(["run", *DAY, "--out", tmp_path / "next"])
     assert code == 0 and "already dispatched 15" in later

@@ -106,6 +106,8 @@ def test_without_a_file_config_says_where_it_looked(folders):
         ('[api]\nkey = ""\n', "api.key", "quotes"),
         ('[api]\ntoken = "x"\n', "api", "url, rate, key"),
         ('[carriers]\n"Nowhere Express" = "x"\n', "carriers.'Nowhere Express'", "carriers.toml"),
+        ('[sheets]\n"kse-*.xlsx" = "Nowhere Express"\n', "sheets.'kse-*.xlsx'", "carriers.toml"),
+        ('[sheets]\n"kse-*.xlsx" = 320\n', "sheets", '"kse-*.xlsx" = "佐川急便"'),
         ('lang = "ja\n', "", "not valid TOML"),
     ],
 )
@@ -176,3 +178,22 @@ def test_today_in_either_of_qsms_forms(tmp_path, today):
 def test_any_other_today_is_refused_saying_both_forms(tmp_path, today):
     code, _, err = invoke(["run", *DAY[:-2], "--today", today, "--out", tmp_path / "o"])
     assert code == 2 and "YYYY-MM-DD or YYYY/MM/DD" in err and "Traceback" not in err
+
+
+def test_a_sheet_that_names_no_carrier_takes_the_configs_then_the_options(folders, tmp_path):
+    work, _ = folders
+    write(work, '[sheets]\n"KSE-*.csv" = "佐川急便"\n')
+    sheet = tmp_path / "kse-1126.csv"  # patterns are compared without case
+    sheet.write_text("주문번호,송장번호\r\n78363032,360244185114\r\n", encoding="utf-8")
+    day = ["--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", sheet, "--today",
+           "2026-11-26", "--quiet", "--no-ledger"]  # fmt: skip
+    assert invoke(["config"])[1].count("sheets     KSE-*.csv -> 佐川急便") == 1
+    uploaded = {}
+    for name, extra in (("config", []), ("option", ["--dispatch-carrier", "日本郵便"])):
+        code, _, err = invoke(["run", *day, "--out", tmp_path / name, *extra])
+        assert code == 0, err
+        text = (tmp_path / name / "qsm-upload-001.csv").read_bytes().decode("cp932")
+        uploaded[name] = text.splitlines()[1]
+    # K04 is listed with ヤマト宅急便: the listing would have been the last resort.
+    assert ",佐川急便,360244185114," in uploaded["config"]
+    assert ",ゆうパック,360244185114," in uploaded["option"]

@@ -13,13 +13,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from batch import exceptions, formats, i18n, pipeline, xlsx
-from batch.report import workbook
+from batch.report import sheets, workbook
 
 TODAY = dt.date(2026, 11, 26)
 ORDERS_HEADER = list(formats.get("qsm-detail-ja").header)
@@ -76,9 +77,9 @@ B2 = [
     ("99999", "UMN240309577"),
 ]
 NAMES = {
-    "en": ["Summary", "Exceptions", "Uploaded", "Unshipped"],
-    "ja": ["サマリー", "例外", "アップロード済み", "未発送"],
-    "ko": ["요약", "예외", "업로드됨", "미발송"],
+    "en": ["Summary", "Orders", "Exceptions", "Uploaded", "Unshipped"],
+    "ja": ["サマリー", "注文", "例外", "アップロード済み", "未発送"],
+    "ko": ["요약", "주문", "예외", "업로드됨", "미발송"],
 }
 
 
@@ -157,8 +158,9 @@ def test_sheets_and_labels_follow_the_language(tmp_path, lang):
     title = {"en": "Qoo10 dispatch run", "ja": "Qoo10 発送処理", "ko": "Qoo10 발송 처리"}[lang]
     assert wb.worksheets[0]["A1"].value.startswith(title)
     reason = {"en": "awaiting payment", "ja": "入金待ち", "ko": "입금대기"}[lang]
-    unpaid = _rows_by(wb.worksheets[1], i18n.text("col.code", lang), "SHIPPED_UNPAID")
-    assert reason in unpaid[0][_columns(wb.worksheets[1])[i18n.text("col.reason", lang)] - 1].value
+    listed = wb[i18n.text("sheet.exceptions", lang)]
+    unpaid = _rows_by(listed, i18n.text("col.code", lang), "SHIPPED_UNPAID")
+    assert reason in unpaid[0][_columns(listed)[i18n.text("col.reason", lang)] - 1].value
 
 
 def test_tables_have_frozen_header_and_autofilter(run):
@@ -344,7 +346,9 @@ def test_a_table_too_long_for_one_sheet_continues_and_the_summary_says_so(run, t
     workbook.write(tmp_path / "x.xlsx", result, row_limit=3)
     wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
     parts = [f"Exceptions ({k})" for k in range(2, -(-n // 3) + 1)]
-    assert wb.sheetnames[: 2 + len(parts)] == ["Summary", "Exceptions", *parts]
+    first = wb.sheetnames.index("Exceptions")
+    assert wb.sheetnames[0] == "Summary" and "Orders (2)" in wb.sheetnames
+    assert wb.sheetnames[first : first + 1 + len(parts)] == ["Exceptions", *parts]
     codes = [c.value for name in ["Exceptions", *parts] for c in _column(wb[name], "Code")]
     assert codes == result.exceptions["code"].tolist()
     for name in ["Exceptions", *parts]:
@@ -386,6 +390,7 @@ def test_empty_run(tmp_path, run):
         uploaded=result.uploaded.iloc[0:0],
         unshipped=result.unshipped.iloc[0:0],
         orders=result.orders.iloc[0:0],
+        invalid_orders=exceptions.empty(),
     )
     workbook.write(tmp_path / "x.xlsx", empty)
     wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
@@ -407,7 +412,7 @@ def test_column_widths_fit_content_up_to_a_cap(run):
         for c in wb["Unshipped"][1]
     }
     assert widths["Order no."] >= len("104600005")
-    assert widths["Recipient"] >= xlsx.display_width(HYPERLINK[:20])
+    assert widths["Recipient"] == 10 + 3  # its cap, to print one page wide: a longer name wraps
     jp = xlsx.column_width("h", ["山田太郎山田太郎"])
     en = xlsx.column_width("h", ["abcdefgh"])
     assert jp >= 16 > en
@@ -421,3 +426,107 @@ def test_a_preview_says_nothing_was_recorded(run, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["Summary"]
     texts = [c.value for row in ws.iter_rows(max_row=10) for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Preview (--dry-run)") for t in texts)
+
+
+# --- the Orders sheet and the amounts by outcome -----------------------------------------
+
+
+def test_orders_sheet_has_every_order_line_with_its_outcome(run):
+    result, wb = run
+    ws = wb["Orders"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in ws[1]]
+    assert head == ["Outcome", "Order no.", "Cart no.", "QSM status", "Amount (JPY)",
+                    "Tracking no.", "Code", "Reason", "Row"]  # fmt: skip
+    assert ws.max_row - 1 == result.summary["orders"]["total"] == 6  # ABC included
+    at = {h: k for k, h in enumerate(head)}
+    o = {n: (r[at["Outcome"]], r[at["Amount (JPY)"]], r[at["Tracking no."]], r[at["Code"]])
+         for n, r in rows.items()}  # fmt: skip
+    assert o["104600001"] == ("Uploaded", 1980, "389711074012", "SPLIT_CART")
+    assert o["104600004"] == ("Held", 700, "123456789013", "SHIPPED_UNPAID")
+    assert o["104600005"][:3] == ("Unshipped", 12345, None)
+    assert o["104600005"][3].split("\n") == ["OVERDUE", "PENALTY_RISK"]  # one per line
+    assert o["ABC"][0] == "Invalid row" and o["ABC"][3] == "INVALID_ROW"
+    reason = rows["104600004"][at["Reason"]]
+    assert reason == i18n.reason("SHIPPED_UNPAID", "en")
+    outcomes = [r[0] for r in rows.values()]  # sorted by outcome, summary.json's order
+    assert outcomes == sorted(outcomes, key=["Uploaded", "Held", "Unshipped", "Invalid row"].index)
+    assert all(isinstance(r[at["Order no."]], str) for r in rows.values())
+
+
+def test_amounts_by_outcome_tie_to_the_orders_sheet(run):
+    result, wb = run
+    block = _section(wb["Summary"], "Order amounts by outcome (JPY)")
+    orders = list(wb["Orders"].iter_rows(min_row=2, values_only=True))
+    for outcome in ("Uploaded", "Held", "Unshipped", "Invalid row", "Not eligible"):
+        listed = [r[4] or 0 for r in orders if r[0] == outcome]
+        assert block[outcome][:2] == (sum(listed), len(listed)), outcome
+    everything = sum(r[4] or 0 for r in orders)
+    assert block["Total"][:2] == (everything, len(orders)) == (1980 + 500 + 3000 + 700 + 12345, 6)
+    assert block["Sum of the amounts in the orders file"][:2] == (
+        everything,
+        "✓ equals the total above",
+    )
+
+
+def test_the_run_time_is_beside_the_date_given(run):
+    result, wb = run
+    facts = {r[0]: r[1] for r in wb["Summary"].iter_rows(max_row=8, values_only=True)}
+    assert facts["Run date"] == dt.datetime(2026, 11, 26)  # --today
+    started = dt.datetime.strptime(result.run_id[:15], "%Y%m%d-%H%M%S")
+    assert facts["Run at (Japan time)"] == started != facts["Run date"]
+
+
+# --- on paper ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["ja", "ko", "en"])
+def sample_day(request, tmp_path_factory):
+    samples = Path(__file__).parent.parent / "samples"
+    out = tmp_path_factory.mktemp("sample") / "out"
+    dispatch = [samples / "yamato-b2.csv", samples / "generic-ko.xlsx"]
+    options = pipeline.Options(today=TODAY, lang=request.param, ledger=None)
+    result = pipeline.run(samples / "qsm-detail-ja.csv", dispatch, out, options)
+    return request.param, result, openpyxl.load_workbook(out / "exceptions.xlsx")
+
+
+def test_print_settings_of_the_sample_day(sample_day):
+    """Every sheet prints A4 landscape, one page wide, header repeated, with the footer;
+    no sheet's printed columns are wider than a readable page."""
+    lang, result, wb = sample_day
+    exceptions_sheet = wb[i18n.text("sheet.exceptions", lang)]
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        footer = ws.oddFooter
+        assert footer.left.text == "&A" and result.run_id in footer.center.text, ws.title
+        assert "&P" in footer.right.text and "&N" in footer.right.text, ws.title
+        assert ("2026/11/26" if lang == "ja" else "2026-11-26") in footer.center.text
+        last = ws.max_column
+        if ws.print_area:
+            last = openpyxl.utils.column_index_from_string(
+                re.search(r"!\$A\$1:\$([A-Z]+)\$", ws.print_area).group(1)
+            )
+        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
+                  for j in range(1, last + 1)]  # fmt: skip
+        assert sum(widths) <= sheets.PRINT_CHARS, ws.title
+        if ws.title != i18n.text("sheet.summary", lang):
+            assert ws.print_title_rows == "$1:$1", ws.title
+    # The English specifics and the message to copy to a buyer are for the screen.
+    area = re.search(r":\$([A-Z]+)\$", exceptions_sheet.print_area).group(1)
+    shown = [c.value for c in exceptions_sheet[1]][: openpyxl.utils.column_index_from_string(area)]
+    assert i18n.text("col.detail", lang) not in shown
+    assert i18n.text("col.customer_message", lang) not in shown
+    assert i18n.text("col.order_no", lang) in shown and i18n.text("col.reason", lang) in shown
+
+
+def test_sample_day_lists_the_held_and_the_not_eligible_orders(sample_day):
+    lang, result, wb = sample_day
+    ws = wb[i18n.text("sheet.orders", lang)]
+    outcomes = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(outcomes) == result.summary["orders"]["total"] == 51
+    for bucket, n in result.summary["orders"].items():
+        if bucket != "total":
+            assert outcomes.count(i18n.text(f"orders.{bucket}.name", lang)) == n, bucket

@@ -130,6 +130,39 @@ def test_sheet_settings_read_back(styled):
     assert plain["A1"].value == "only"
 
 
+def test_print_setup_reads_back(tmp_path):
+    """Margins, the footer's three parts (codes kept, a literal & doubled), the print area
+    beside the rows repeated on every page; a sheet without a page prints as Excel's
+    default."""
+    book = xlsx.Book()
+    sheet = book.add_sheet("Orders & more")
+    sheet.print_area = "A1:C40"
+    sheet.print_rows = (1, 1)
+    footer = ("&A", xlsx.footer_text("run 42 & <today>"), "&P / &N")
+    sheet.page = xlsx.Page(True, 9, 1, 0, margins=xlsx.NARROW_MARGINS, footer=footer)
+    for i in range(40):
+        sheet.append([i, "x", "y", "not printed"])
+    book.add_sheet("Plain").append(["only"])
+    path = tmp_path / "print.xlsx"
+    book.save(path)
+    _well_formed(path)
+    wb = _read(path)
+    ws = wb.worksheets[0]
+    assert ws.print_area == "'Orders & more'!$A$1:$C$40"
+    assert ws.print_title_rows == "$1:$1"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    m = ws.page_margins
+    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == xlsx.NARROW_MARGINS
+    f = ws.oddFooter
+    assert (f.left.text, f.center.text, f.right.text) == ("&A", "run 42 && <today>", "&P / &N")
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.index("<pageMargins") < xml.index("<pageSetup") < xml.index("<headerFooter")
+    plain = wb["Plain"]
+    assert not plain.print_area and not plain.oddFooter.center.text
+    assert plain.page_margins.left == xlsx.EXCEL_MARGINS[0]
+
+
 def test_calamine_reads_the_same_values(styled):
     ws = _read(styled).worksheets[0]
     cal = CalamineWorkbook.from_path(str(styled)).get_sheet_by_index(0).to_python()

@@ -44,5 +44,7 @@ def config_command(ledger_path, lang, sender_file):
     click.echo(f"  {'api.key':<10} {'set (not shown)' if key.value else 'not set'}  [{key.source}]")
     for known, mine in seller.carrier_names().items():
         click.echo(f"  carrier    {known} -> {mine}  [{seller.path}]")
+    for pattern, carrier in seller.sheet_carriers().items():
+        click.echo(f"  sheets     {pattern} -> {carrier}  [{seller.path}]")
     folders = ", ".join(str(f) for f in seller.format_folders())
     click.echo(f"  formats    {folders}")

@@ -39,9 +39,12 @@ def _validate(files, format_, password, limit) -> int:
             continue
         sheet, profile = loaded.table.sheet, loaded.table.profile
         where = f", sheet {sheet.sheet_name!r}" if sheet.sheet_name else ""
+        header = f"header on row {sheet.header_row}"
+        if sheet.by_position:
+            header = f"no header row: read by position ({len(sheet.header)} columns)"
         click.echo(
             f"{path}: {profile.name} ({profile.title}), {sheet.encoding or 'xlsx'}{where}, "
-            f"header on row {sheet.header_row}, {loaded.rows} rows, {loaded.invalid_rows} invalid"
+            f"{header}, {loaded.rows} rows, {loaded.invalid_rows} invalid"
         )
         for rec in loaded.invalid.head(limit).itertuples(index=False):
             click.echo(f"  row {rec.source_row}: {rec.message}")

@@ -9,7 +9,7 @@ import click
 
 from batch import config, formats, job
 from batch.cli import options
-from batch.cli.send import send_flag, send_plan
+from batch.cli.send import check_key, send_flag, send_plan
 
 if TYPE_CHECKING:
     from batch import plan as plan_module
@@ -57,6 +57,7 @@ def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest
     from batch import plan as plan_module
 
     seller = config.load()
+    check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     if rest["delay_memo"] and not rest["delay_type"]:
         raise click.UsageError("--delay-memo goes with --delay-type.")

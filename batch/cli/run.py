@@ -11,7 +11,7 @@ import click
 from batch import config, job
 from batch.cli import options
 from batch.cli.exits import EXIT_STRICT
-from batch.cli.send import send_flag, send_run
+from batch.cli.send import check_key, send_flag, send_run
 
 if TYPE_CHECKING:
     from batch import pipeline
@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     help="Language of the workbook and console text.",
 )
 @click.option("--dispatch-format", help="Force the format of the dispatch sheets (see `formats`).")
+@click.option(
+    "--dispatch-carrier",
+    default="",
+    metavar="NAME",
+    help="The carrier of the rows a sheet names none for (a sheet without a carrier column "
+    "whose format names none), e.g. 佐川急便. Without it such rows take the order's listed "
+    "carrier when the number fits it.",
+)
 @options.column_map
 @options.run_ledger
 @options.password
@@ -71,13 +79,19 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     from batch import pipeline
 
     seller = config.load()
+    check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     rest["lang"] = seller.get("lang", options.given(ctx, "lang", rest["lang"])).value or "auto"
     rest["today"] = rest["today"] or job.today_in_tokyo()
     progress = _show_progress if not quiet and sys.stderr.isatty() else None
     with options.seller_formats_in(seller, maps):
         result = pipeline.run(
-            orders, dispatch, out, pipeline.Options(progress=progress, ledger=book, **rest)
+            orders,
+            dispatch,
+            out,
+            pipeline.Options(
+                progress=progress, ledger=book, sheet_carriers=seller.sheet_carriers(), **rest
+            ),
         )
     if not quiet:
         _print_summary(result)

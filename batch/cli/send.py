@@ -22,6 +22,18 @@ send_flag = click.option(
 )
 
 
+def check_key(and_send: bool, dry_run: bool, env=None) -> None:
+    """`--send`: the key and address are checked before the command writes anything (exit 2
+    means nothing written), not after its outputs are published. ``env``: the environment
+    with the seller's config file under it."""
+    if and_send and not dry_run:
+        from batch.qapi.client import KeyProblem, Settings, key_message  # httpx: when used
+
+        settings = Settings.from_env(env)
+        if not settings.key:
+            raise KeyProblem(None, key_message(None, settings.url))
+
+
 def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
     """--ledger, else the one the run recorded in, else the default beside OUT_DIR."""
     if ledger_path or no_ledger:
@@ -31,19 +43,33 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
         recorded = (said.get("ledger") or {}).get("path")
     except (OSError, ValueError, AttributeError):
         recorded = None
-    return Path(recorded) if recorded else ledger.default_path(Path(out))
+    if recorded:
+        return Path(recorded)
+    guess = ledger.default_path(Path(out))  # a run without a ledger: check one if it is there
+    return guess if guess.is_file() else None
 
 
 def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bool) -> None:
     """Send the run in ``out`` and report; the exit code says what is left to do."""
     from batch.qapi.client import Settings
-    from batch.qapi.send import SendOptions
+    from batch.qapi.send import Interrupted, SendOptions
     from batch.qapi.send import send as send_rows
 
     seller = config.load()
     settings = None if dry_run else Settings.from_env(seller.api_env())
     names = seller.carrier_names()
-    result = send_rows(out, SendOptions(book, dry_run, settings, carrier_names=names))
+    send_options = SendOptions(book, dry_run, settings, carrier_names=names)
+    try:
+        result = send_rows(out, send_options)
+    except Interrupted as stop:  # its files are written: say so, not "nothing written"
+        if not quiet:
+            _print_counts("send", stop.result, stop.result.summary)
+        click.echo(
+            f"interrupted: the rows Qoo10 answered are in {stop.result.folder}/send-results.csv "
+            "and the ledger; the others are not_sent: run `send` again (nothing is sent twice).",
+            err=True,
+        )
+        ctx.exit(EXIT_NOT_SENT)  # 130 would say nothing was written (contract)
     if dry_run:
         _print_dry(result.rows)
         return
@@ -85,6 +111,13 @@ def _print_dry(rows) -> None:
 def _print_counts(what: str, result, summary: dict) -> None:
     counts = ", ".join(f"{r} {result.count(r)}" for r in RESULTS)
     click.echo(f"qoo10-dispatch {what} {summary['run_id']}: {counts}")
+    asked = int(result.rows["now"].sum()) if "now" in result.rows else len(result.rows)
+    if asked < len(result.rows):  # the counts are the folder's, earlier sends included
+        earlier = len(result.rows) - asked
+        if asked == 0:
+            click.echo(f"  nothing sent now: all {earlier} rows were answered by an earlier send")
+        else:
+            click.echo(f"  {asked} rows sent now; {earlier} were answered by an earlier send")
     refused = result.rows[result.rows["result"].eq("rejected")]
     for r in refused.head(20).itertuples(index=False):
         click.echo(f"  {r.order_no}: {r.code} {r.reason}: {r.action}")
@@ -110,6 +143,10 @@ def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet):
     send_run(ctx, out_dir, _ledger(out_dir, ledger_path, no_ledger), dry_run, strict, quiet)
 
 
+def _warn(text: str) -> None:
+    click.secho(f"warning: {text}", err=True, fg="yellow")
+
+
 @click.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 @click.option("--status", default="new,ready,delayed", show_default=True,
@@ -119,14 +156,14 @@ def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet):
               help="The screen whose download layout the file copies.")  # fmt: skip
 def fetch(out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
+    statuses = [s.strip() for s in status.split(",") if s.strip()]
+    today = job.today_in_tokyo()
     from batch.qapi import fetch as fetch_module
     from batch.qapi.client import Settings
 
-    statuses = [s.strip() for s in status.split(",") if s.strip()]
-    today = job.today_in_tokyo()
     settings = Settings.from_env(config.load().api_env())
-    n = fetch_module.fetch(Path(out), statuses, since, lang, today, settings)
+    n = fetch_module.fetch(Path(out), statuses, since, lang, today, settings, warn=_warn)
     click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")
 
 
-__all__ = ["fetch", "send", "send_flag", "send_plan", "send_run"]
+__all__ = ["check_key", "fetch", "send", "send_flag", "send_plan", "send_run"]

@@ -15,6 +15,7 @@ request header, and no message of this module contains it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import time
@@ -30,6 +31,10 @@ KEY_ENV, URL_ENV = "QOO10_QAPI_KEY", "QOO10_QAPI_URL"
 # Codes of the whole request that mean the key or the address cannot be used (qsm.md §3.5).
 KEY_CODES = {-90001, -90002, -90003, -90004, -90005, -10000, -10001}
 EXPIRED = {-90004, -90005}
+# Bounds on one answer, so that none can hang a send or fill the memory, yet generous for
+# the largest real one: 90 days of a big shop's orders (GetShippingInfo_v3), ~2 kB each.
+MAX_ANSWER_BYTES = 512 * 2**20
+ANSWER_TIMEOUTS = 4  # the whole answer within this many timeouts (each read within one)
 
 
 class QapiError(DispatchError):
@@ -72,9 +77,24 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(text) if text.strip() else default
     except ValueError:
         raise QapiError(f"{name}={text!r} is not a number; unset it or give one.") from None
-    if value <= 0 and name != "QOO10_QAPI_RETRIES":
-        raise QapiError(f"{name} must be more than 0.")
+    retries = name == "QOO10_QAPI_RETRIES"
+    if not math.isfinite(value) or value < 0 or (value == 0 and not retries):
+        least = "0 or more" if retries else "more than 0"
+        raise QapiError(f"{name}={text!r} cannot be used: give a number, {least}; or unset it.")
     return value
+
+
+def _address(text: str) -> str:
+    """The base URL, checked now: a malformed one would read as "no answer" forever."""
+    try:
+        url = httpx.URL(text.strip())
+        usable = url.scheme in ("http", "https") and bool(url.host)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        usable = False
+    if not usable:
+        raise QapiError(f"{URL_ENV}={text!r} is not an http(s) address; fix it, or unset it "
+                        "to use Qoo10's own.")  # fmt: skip
+    return text.strip().rstrip("/")
 
 
 @dataclass
@@ -91,9 +111,14 @@ class Settings:
         """QOO10_QAPI_KEY, QOO10_QAPI_URL (contract); QOO10_QAPI_RATE, _TIMEOUT, _RETRIES,
         _BACKOFF tune the pace. The seller config file (issue 15) will come before these."""
         env = os.environ if env is None else env
+        key = env.get(KEY_ENV, "").strip()
+        if not (key.isascii() and key.isprintable()):  # an HTTP header holds nothing else
+            raise KeyProblem(None, f"{KEY_ENV} holds characters no key has (full-width letters, "
+                             "spaces or line breaks from copying?): paste the certification "
+                             "key from QSM again, as plain half-width text.")  # fmt: skip
         return cls(
-            url=(env.get(URL_ENV) or DEFAULT_URL).rstrip("/"),
-            key=Secret(env.get(KEY_ENV, "").strip()),
+            url=_address(env.get(URL_ENV) or DEFAULT_URL),
+            key=Secret(key),
             rate=_number(env, "QOO10_QAPI_RATE", 2.0),
             timeout=_number(env, "QOO10_QAPI_TIMEOUT", 60.0),
             retries=int(_number(env, "QOO10_QAPI_RETRIES", 3)),
@@ -155,8 +180,23 @@ class Client:
             time.sleep(wait)
         self._last = time.monotonic()
 
-    def _post(self, method: str, params: dict[str, str]) -> httpx.Response:
-        """One POST with the retries; the last failure as Unavailable (no key in it)."""
+    def _exchange(self, url: str, body: dict, headers: dict) -> tuple[int, bytes]:
+        """One request, its status and body. A read timeout only bounds each pause, so the
+        whole answer has a deadline too (an answer dripping forever would hang the send)."""
+        deadline = time.monotonic() + ANSWER_TIMEOUTS * self.settings.timeout
+        with self._http.stream("POST", url, data=body, headers=headers) as response:
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took too long")
+                if len(data) > MAX_ANSWER_BYTES:
+                    raise Unavailable(f"Qoo10's answer is larger than {MAX_ANSWER_BYTES} bytes")
+            return response.status_code, bytes(data)
+
+    def _post(self, method: str, params: dict[str, str]) -> bytes:
+        """One POST with the retries, the answer's body; the last failure as Unavailable
+        (no key in it)."""
         s = self.settings
         headers = {"GiosisCertificationKey": s.key.reveal(), "QAPIVersion": "1.0"}
         body = {**params, "returnType": "application/json"}
@@ -167,26 +207,30 @@ class Client:
             self._pace()
             self.requests += 1
             try:
-                response = self._http.post(f"{s.url}/{method}", data=body, headers=headers)
+                status, answer = self._exchange(f"{s.url}/{method}", body, headers)
             except httpx.TimeoutException:
                 problem = f"no answer within {s.timeout:g} s"
                 continue
             except httpx.TransportError as exc:
                 problem = f"cannot reach Qoo10 ({type(exc).__name__})"
                 continue
-            if response.status_code >= 500:
-                problem = f"Qoo10 answered HTTP {response.status_code}"
+            if status >= 500:
+                problem = f"Qoo10 answered HTTP {status}"
                 continue
-            if response.status_code != 200:
-                raise Unavailable(f"{method}: Qoo10 answered HTTP {response.status_code}")
-            return response
+            if status in (408, 429):  # busy: no use insisting now, but a later send will do
+                raise Unavailable(f"{method}: Qoo10 answered HTTP {status}")
+            if status != 200:  # a redirect, 404, 403...: this address will not do, ever
+                raise KeyProblem(None, f"Qoo10 answered HTTP {status} at {s.url}: check "
+                                 f"{URL_ENV} (unset it to use Qoo10's own address) and that "
+                                 "the key is this shop's.")  # fmt: skip
+            return answer
         raise Unavailable(f"{method}: {problem}, {s.retries + 1} tries")
 
     def call(self, method: str, params: dict[str, str]) -> Answer:
         """``Class.Method`` with ``params``; Qoo10's answer, or KeyProblem / Unavailable."""
-        response = self._post(method, params)
+        answer = self._post(method, params)
         try:
-            data = response.json()
+            data = json.loads(answer)
         except (ValueError, UnicodeDecodeError):
             raise Unavailable(f"{method}: Qoo10's answer is not readable JSON") from None
         if not isinstance(data, dict):

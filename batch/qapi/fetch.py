@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from batch.errors import UsageError
-from batch.qapi.client import Client, Settings
+from batch.qapi.client import Client, QapiError, Settings
 
 METHOD = "ShippingBasic.GetShippingInfo_v3"
 STATUSES = {"new": "2", "ready": "3", "delayed": "delayed"}
@@ -133,6 +133,12 @@ def fetch_orders(client: Client, statuses: list[str], since: dt.date, today: dt.
                 "ShippingStatus": number, "SearchStartDate": start.strftime("%Y%m%d"),
                 "SearchEndDate": end.strftime("%Y%m%d"), "SearchCondition": "2",
             })  # fmt: skip
+            if answer.code != 0:  # not "no orders": the file would silently lack them
+                raise QapiError(
+                    f"{METHOD}: Qoo10 refused the request for status {number}, {start} to "
+                    f"{end} (code {answer.code}: {answer.message}); nothing was written. "
+                    "Try again later."
+                )
             for order in answer.result if isinstance(answer.result, list) else []:
                 if isinstance(order, dict) and order.get("OrderNo"):
                     found[str(order["OrderNo"])] = {**order, "ShippingStatus": number}
@@ -164,9 +170,23 @@ def render(orders: list[dict], lang: str, today: dt.date) -> bytes:
         return text.encode("utf-8-sig")  # a name outside CP932: UTF-8 keeps it, run reads both
 
 
+def outside_cp932(orders: list[dict]) -> list[str]:
+    """The order numbers with a value the Japanese screen's CP932 cannot write."""
+
+    def fits(value) -> bool:
+        try:
+            str(value or "").encode("cp932")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    return [str(o.get("OrderNo")) for o in orders if not all(map(fits, o.values()))]
+
+
 def fetch(out: Path, statuses: list[str], since: dt.date | None, lang: str, today: dt.date,
-          settings: Settings | None = None) -> int:  # fmt: skip
-    """Write the file ``out`` (never over an existing file); the number of orders."""
+          settings: Settings | None = None, warn=None) -> int:  # fmt: skip
+    """Write the file ``out`` (never over an existing file); the number of orders.
+    ``warn(text)`` hears of what the seller should know about the file."""
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown or not statuses:
         raise UsageError(f"--status: {', '.join(unknown) or 'none'}; use new, ready, delayed.")
@@ -179,6 +199,13 @@ def fetch(out: Path, statuses: list[str], since: dt.date | None, lang: str, toda
     with Client(settings or Settings.from_env()) as client:
         orders = fetch_orders(client, statuses, since, today)
     data = render(orders, lang, today)
+    odd = outside_cp932(orders) if lang == "ja" else []
+    if odd and warn:
+        warn(
+            f"{len(odd)} orders hold characters CP932 cannot write (order "
+            f"{', '.join(odd[:5])}{' ...' if len(odd) > 5 else ''}): the file is UTF-8 with "
+            "BOM to keep them; run and labels read it, but check those names on the labels."
+        )
     fd, tmp = tempfile.mkstemp(prefix=".qoo10-dispatch-", suffix=".tmp", dir=out.parent or ".")
     with os.fdopen(fd, "wb") as f:
         f.write(data)

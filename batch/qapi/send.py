@@ -17,6 +17,7 @@ already_registered and confirmed, not refused.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,11 +28,12 @@ import pandas as pd
 
 from batch import config
 from batch.job import TOKYO, new_run_id
-from batch.ledger import Ledger, utc_now
+from batch.ledger import Ledger, LedgerError, utc_now
 from batch.outputs import folder_lock, resolve_out
 from batch.qapi import answers, results
 from batch.qapi.answers import ALREADY, NOT_SENT, REJECTED, RESULTS, SENT
 from batch.qapi.client import Client, KeyProblem, Settings, Unavailable, key_message
+from batch.staging import OutputError
 
 METHOD = "ShippingBasic.SetSendingInfoBulk"
 LOOKUP = "ShippingBasic.GetShippingInfo_v3"
@@ -58,6 +60,8 @@ class SendResult:
     summary: dict = field(default_factory=dict)
     stopped: str | None = None  # why sending stopped (the key), for the console
     dry_run: bool = False
+    book: Ledger | None = None
+    ledger_error: str = ""  # the ledger refused to record what Qoo10 accepted
 
     def count(self, result: str) -> int:
         return int(self.rows["result"].eq(result).sum())
@@ -65,8 +69,8 @@ class SendResult:
 
 def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     """Send the upload rows of the run in ``out_dir``; write its send-results.csv and
-    send-summary.json (not for a dry run). KeyboardInterrupt comes through after the
-    files are written (the rows not answered are not_sent)."""
+    send-summary.json (not for a dry run). Ctrl-C while sending comes through as
+    ``Interrupted`` after the files are written (the rows not answered are not_sent)."""
     options = options or SendOptions()
     if not options.dry_run:
         options.settings = settings = options.settings or Settings.from_env()
@@ -78,17 +82,19 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
         rows = results.read_rows(run, ["order_no", "cart_no", "tracking_no", "carrier"])
         # ShippingCorp: the seller's own name for the carrier first (CONTRACT)
         rows["carrier"] = config.seller_names(rows["carrier"], options.carrier_names)
+        _once_each(rows, folder)
         before = results.earlier(run)
-        use = options.ledger is not None and Path(options.ledger).is_file()
-        book = Ledger(options.ledger) if use else None
+        book = _open_ledger(options)
         try:
-            rows = settle(rows, before, book, run.run_id, run.language)
-            result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run)
+            rows = settle(rows, before, book, run.run_id, run.language, _vouches(run, book))
+            result = SendResult(folder, run.run_id, run.language, rows, dry_run=options.dry_run,
+                                book=book)  # fmt: skip
             if options.dry_run:
                 return result
+            _confirm(book, rows, run.run_id)  # accepted in an earlier send, maybe unrecorded
             interrupted = None
             try:
-                _send_all(result, book, options)
+                _send_all(result, options)
             except KeyboardInterrupt as exc:
                 interrupted = exc
             _finish(result, run, book, options)
@@ -96,8 +102,52 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
             if book is not None:
                 book.close()
     if interrupted is not None:
-        raise interrupted
+        raise Interrupted(result) from interrupted
+    if result.ledger_error:
+        raise LedgerError(
+            f"{result.ledger_error} Qoo10's answers are in {folder}/send-results.csv; send "
+            "again once the ledger is free: it records them then, sending nothing twice."
+        )
     return result
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a send, raised once its files are written (``result``)."""
+
+    def __init__(self, result: SendResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+def _once_each(rows: pd.DataFrame, folder: Path) -> None:
+    """The run wrote each 注文番号 once; twice means an edited file, which would send two
+    numbers for one order and leave Qoo10's answers ambiguous."""
+    twice = rows[rows["order_no"].duplicated(keep=False)]
+    if len(twice):
+        first = twice.iloc[0]
+        raise OutputError(
+            f"{folder / first['file']}: holds order {first['order_no']} twice, but the run "
+            "wrote each order once; the file was changed. Nothing was sent. Run again rather "
+            "than editing it."
+        )
+
+
+def _open_ledger(options: SendOptions) -> Ledger | None:
+    """The ledger to check and confirm in; a missing one stops the send (a preview goes on
+    without it): without it a later run's numbers would not be seen, nor would the next
+    run know what Qoo10 accepted."""
+    if options.ledger is None:
+        return None
+    if Path(options.ledger).is_file():
+        return Ledger(options.ledger)
+    if options.dry_run:
+        return None
+    raise OutputError(
+        f"{options.ledger}: the ledger of this run is not there (moved, or on another "
+        "machine?); nothing was sent. Give its place with --ledger, or send with --no-ledger "
+        "(then only this folder's send-results.csv and Qoo10's own answers keep a row from "
+        "going twice)."
+    )
 
 
 def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
@@ -108,14 +158,29 @@ def set_outcome(rows: pd.DataFrame, where, result: str, texts: tuple[str, str], 
     rows.loc[where, _OUTCOME] = [result, str(code), *texts]
 
 
-def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str) -> pd.DataFrame:
+def _vouches(run: results.RunFiles, book: Ledger | None) -> bool:
+    """Is ``book`` the ledger the run recorded every upload row in?"""
+    said = run.summary.get("ledger") or {}
+    if book is None or not said.get("recorded") or not said.get("path"):
+        return False
+    try:
+        return os.path.samefile(said["path"], book.path)
+    except OSError:
+        return False
+
+
+def settle(rows, before: pd.DataFrame, book, run_id: str, lang: str,
+           vouched: bool = False) -> pd.DataFrame:  # fmt: skip
     """The rows with the outcome of those that must not be sent now filled in; the rest
-    have result "". The ledger comes first, then the folder's last send."""
+    have result "". The ledger comes first (``vouched``: it holds every row the run wrote),
+    then the folder's last send."""
     rows = empty_outcome(rows)
     if book is not None:
         rec = book.recorded(rows["order_no"]).reindex(rows["order_no"].to_numpy())
         rec.index = rows.index
         known = rec["tracking_no"].notna()
+        if vouched:
+            set_outcome(rows, ~known, REJECTED, answers.ours("unrecorded", lang, run=run_id))
         other = known & rec["tracking_no"].ne(rows["tracking_no"])
         for at in rows.index[other & rec["run_id"].ne(run_id)]:
             texts = answers.ours("superseded", lang, run=rec.at[at, "run_id"],
@@ -147,7 +212,7 @@ def _payload(chunk: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _send_all(result: SendResult, book, options: SendOptions) -> None:
+def _send_all(result: SendResult, options: SendOptions) -> None:
     rows, lang = result.rows, result.language
     todo = rows.index[rows["result"].eq("")]
     why = ""
@@ -161,10 +226,16 @@ def _send_all(result: SendResult, book, options: SendOptions) -> None:
                     why = str(exc)
                     break  # Qoo10 is not answering: the next requests would wait in vain
                 apply_answer(rows, chunk.index, answer, lang)
-                _confirm(book, rows.loc[chunk.index], result.run_id)
+                if answer.code != 0:
+                    why = f"Qoo10 refused the request before, code {answer.code}"
+                    break  # the next requests would be refused alike
+                if not _record(result, chunk.index):
+                    why = "not asked: the ledger could not record the answers before"
+                    break  # what Qoo10 accepted must be recorded before more is sent
                 if options.progress:
                     options.progress(min(start + MAX_ROWS, len(todo)), len(todo))
-            _look_up(rows, client, book, result.run_id, lang)
+            if not result.ledger_error:
+                _look_up(rows, client, result, lang)
     except KeyProblem as exc:
         result.stopped = why = str(exc)
     finally:
@@ -176,23 +247,22 @@ def apply_answer(rows: pd.DataFrame, index: pd.Index, answer, lang: str,
                  already: frozenset = frozenset()) -> None:  # fmt: skip
     """Qoo10's answer to one request, row by row (matched on contr_no = order number);
     ``already``: codes that mean the row's change is in Qoo10 already."""
-    if answer.code != 0:  # the whole request refused (e.g. -10006, -10011)
-        set_outcome(
-            rows, index, REJECTED, answers.explain(answer.code, lang, answer.message), answer.code
-        )
+    if answer.code != 0:  # the whole request refused: no row judged, so none rejected
+        texts = answers.explain(answer.code, lang, answer.message)
+        set_outcome(rows, index, NOT_SENT, texts, answer.code)
         return
     got = {}
     if isinstance(answer.result, list):
         for entry in answer.result:
             if isinstance(entry, dict) and "contr_no" in entry:
                 got[str(entry["contr_no"]).strip()] = entry
+    unsaid = answers.ours("no_answer", lang, why="its ResultObject says nothing of this order")
     for at in index:
         entry = got.get(rows.at[at, "order_no"])
-        if entry is None:
-            continue  # no word on this row: not_sent, sent again next time
         try:
             code = int(entry.get("result_cd"))
-        except (TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError):  # no word on it: sent again next time
+            set_outcome(rows, at, NOT_SENT, unsaid)
             continue
         text = str(entry.get("transc_nm") or "")
         if code == 0:
@@ -220,7 +290,18 @@ def _canon(number: object) -> str:
     return re.sub(r"[^0-9A-Z]", "", str(number or "").upper())
 
 
-def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -> None:
+def _record(result: SendResult, index: pd.Index) -> bool:
+    """_confirm those rows; False (the error kept for the end) when the ledger refuses."""
+    try:
+        _confirm(result.book, result.rows.loc[index], result.run_id)
+    except LedgerError as exc:
+        result.book.rollback()
+        result.ledger_error = str(exc)
+        return False
+    return True
+
+
+def _look_up(rows: pd.DataFrame, client: Client, result: SendResult, lang: str) -> None:
     """Rows Qoo10 answered "number used before": ours on this order (already registered),
     another number on it (someone else registered it), or the number on another order."""
     used = rows.index[rows["result"].eq(_USED)]
@@ -233,8 +314,13 @@ def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -
     for status in ("4", "5"):  # in delivery, delivered
         try:
             answer = client.call(LOOKUP, {"ShippingStatus": status, **window})
-        except Unavailable:
-            return  # left used_before: not_sent, looked at again next time
+            failed = f"code {answer.code}" if answer.code != 0 else ""
+        except Unavailable as exc:
+            failed = str(exc)
+        if failed:  # whose number it is stays unknown: not_sent, looked at again next time
+            why = f"'used before', and the look-up of whose number it is failed: {failed}"
+            set_outcome(rows, used, NOT_SENT, answers.ours("no_answer", lang, why=why))
+            return
         for order in answer.result if isinstance(answer.result, list) else []:
             if isinstance(order, dict):
                 holds[str(order.get("OrderNo", "")).strip()] = _canon(order.get("TrackingNo"))
@@ -247,7 +333,7 @@ def _look_up(rows: pd.DataFrame, client: Client, book, run_id: str, lang: str) -
         else:
             outcome = [REJECTED, *answers.ours("other_order", lang)]
         rows.loc[at, ["result", "reason", "action"]] = outcome
-    _confirm(book, rows.loc[used], run_id)
+    _record(result, used)
 
 
 def _finish(result: SendResult, run: results.RunFiles, book, options: SendOptions) -> None:

@@ -22,6 +22,7 @@ from batch.formats import Profile
 from batch.read.decode import decode
 from batch.read.header import (
     HEADER_SEARCH_ROWS,
+    find_by_position,
     find_header,
     no_profile_error,
     refuse_order_export,
@@ -261,6 +262,12 @@ def _find_header_record(path: Path, text: str, encoding: str, kind, profile):
         tried.append((fit is not None, len(records[index]) if records else 0, delimiter))
         if fit is not None:
             return delimiter, records, ends, index, fit
+    # No header: a layout that may come without one, read by position (index -1).
+    for delimiter in choices:
+        records, ends = _head_records(text, delimiter)
+        fit = find_by_position(records, kind, profile)
+        if fit is not None:
+            return delimiter, records, ends, -1, fit
     # Neither delimiter gave a known header: report against the widest reading.
     other = _separator_error(path, text, kind, profile)
     if other is not None:
@@ -302,14 +309,18 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
     if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
         raise InputError(path, "is empty", EXPORT_AGAIN)
     delimiter, records, ends, index, fit = _find_header_record(path, text, encoding, kind, profile)
-    refuse_order_export(path, records[index : index + 1], kind, profile)
-    header = [c.strip() for c in records[index]]
-    header_line, offset, newline = _header_line(text, ends, index)
+    if index < 0:  # no header row: the columns are the profile's, by position
+        header, header_line, offset, newline = fit.positional_header(), "", 0, _newline(text)
+    else:
+        refuse_order_export(path, records[index : index + 1], kind, profile)
+        header = [c.strip() for c in records[index]]
+        header_line, offset, newline = _header_line(text, ends, index)
     body = _utf8_body(data, text, encoding, offset)
     # The decoded str (1-4 bytes a character) is not needed beside its UTF-8 copy while
     # parsing.
     del text
-    cells, extra = _parse_csv(path, body, delimiter, len(header), ends[index] + 1)
+    first_line = ends[index] + 1 if index >= 0 else 1
+    cells, extra = _parse_csv(path, body, delimiter, len(header), first_line)
     first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
     rows = np.arange(first_data_row, first_data_row + len(cells))
     sheet = Sheet(

@@ -48,6 +48,17 @@ def find_header(
     return best, None
 
 
+def find_by_position(
+    records: Sequence[Sequence[str]], kind: str | None, profile: Profile | None
+) -> Profile | None:
+    """The profile whose headerless layout the first record is a row of (the forced one's
+    only, when --format / --dispatch-format names one)."""
+    if not records:
+        return None
+    among = [profile] if profile else formats.candidates(kind)
+    return formats.by_position(records[0], among, forced=profile is not None)
+
+
 KIND_NAMES = {"orders": "a QSM order export", "dispatch": "a courier dispatch sheet"}
 
 

@@ -32,9 +32,13 @@ class Sheet:
     delimiter: str = ","
     quote_all: bool = False
     header_line: str = ""  # the header record exactly as in the file (CSV)
-    header_row: int = 1
+    header_row: int = 1  # 0: the file has no header row, its columns were read by position
     sheet_name: str = ""
     extra_cells: np.ndarray | None = None  # True where a row has cells beyond the header
+
+    @property
+    def by_position(self) -> bool:
+        return self.header_row == 0
 
 
 @dataclass

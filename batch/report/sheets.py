@@ -3,6 +3,7 @@ sheet (grey bold header, frozen and filtered, printed A4 landscape) built on bat
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ PLAIN = xlsx.Style(vertical="top")
 # Text a little off the left edge, so it never touches a right-aligned number.
 TEXT = PLAIN.but(wrap=True, indent=1)
 HEADER = TEXT.but(bold=True, fill="D9D9D9", borders=("bottom",))
-# About 130 characters fit an A4 landscape page at 100%: wider sheets span pages, never
-# below ~70%.
-PAGE_CHARS = 180
+# About 150 characters fit an A4 landscape page inside narrow margins at 100%. Every sheet
+# prints one page wide; the printed columns of a sheet add up to at most PRINT_CHARS, so
+# it is never scaled below ~68% (11-point text at 7.5 points).
+PRINT_CHARS = 220
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Column:
     kind: str = "text"  # text | int | amount | date | datetime
     coloured: bool = False  # takes the row's look
     cap: int = xlsx.WIDTH_CAP
+    printed: bool = True  # False: on screen only (such columns come last)
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,18 @@ def number_format(kind: str, lang: str) -> str:
     return MONEY if kind == "amount" else "General"
 
 
-def page(width: float) -> xlsx.Page:
-    """A4 landscape, scaled to whole pages wide (``width`` in characters)."""
-    return xlsx.Page(landscape=True, paper=9, fit_width=max(1, math.ceil(width / PAGE_CHARS)),
-                     fit_height=0)  # fmt: skip
+def footer(run_id: str, day: dt.date, lang: str) -> tuple[str, str, str]:
+    """A printed page's footer: the sheet's name; the run and its date; page n of m."""
+    shown = i18n.text("format.date", lang)  # as the date cells show it
+    day = day.strftime(shown.replace("yyyy", "%Y").replace("mm", "%m").replace("dd", "%d"))
+    run = xlsx.footer_text(i18n.text("print.footer", lang, run_id=run_id, date=day))
+    return "&A", run, i18n.text("print.page", lang)
+
+
+def page(footer: tuple[str, str, str]) -> xlsx.Page:
+    """A4 landscape in narrow margins, one page wide and as many pages high as it takes."""
+    return xlsx.Page(landscape=True, paper=9, fit_width=1, fit_height=0,
+                     margins=xlsx.NARROW_MARGINS, footer=footer)  # fmt: skip
 
 
 def _look_codes(table: Table) -> np.ndarray:
@@ -102,9 +113,10 @@ def _cells(table: Table, lang: str) -> list[xlsx.Column]:
     return cells
 
 
-def add_table(book: xlsx.Book, table: Table, titles: list[str], parts, lang: str) -> None:
+def add_table(book: xlsx.Book, table: Table, titles: list[str], parts, lang: str, foot) -> None:
     """The sheets of ``table``, part k of its rows on sheet titles[k]: a header row
-    repeated on every printed page, frozen, with a filter."""
+    repeated on every printed page, frozen, with a filter; only the printed columns print,
+    with the ``foot`` footer."""
     headers = [i18n.text(c.label, lang) for c in table.columns]
     widths = [
         xlsx.column_width(h, c.values, c.kind, c.cap)
@@ -116,15 +128,27 @@ def add_table(book: xlsx.Book, table: Table, titles: list[str], parts, lang: str
     heights = xlsx.row_heights(table.columns, widths)
     cells = _cells(table, lang)
     last = xlsx.column_letter(len(headers))
+    printed = printed_columns(table)
     for title, part in zip(titles, parts, strict=True):
         sheet = book.add_sheet(title)
         sheet.widths = widths
         sheet.freeze = "A2"
         sheet.autofilter = f"A1:{last}{len(part) + 1}"
+        if printed < len(headers):
+            sheet.print_area = f"A1:{xlsx.column_letter(printed)}{len(part) + 1}"
         sheet.print_rows = (1, 1)
-        sheet.page = page(sum(widths))
+        sheet.page = page(foot)
         sheet.append(headers, HEADER, height=header_lines * xlsx.LINE_HEIGHT + 2)
         sheet.add_table(cells, part, heights)
+
+
+def printed_columns(table: Table) -> int:
+    """How many of its columns print: the first ones, up to the first for the screen only."""
+    flags = [c.printed for c in table.columns]
+    n = flags.index(False) if False in flags else len(flags)
+    if any(flags[n:]):
+        raise ValueError(f"{table.name}: a printed column after one for the screen only")
+    return n
 
 
 def sheet_titles(name: str, parts: int, lang: str) -> list[str]:

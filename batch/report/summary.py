@@ -11,8 +11,10 @@ import datetime as dt
 
 import pandas as pd
 
-from batch import exceptions, i18n, xlsx
+from batch import exceptions, i18n, job, xlsx
 from batch.report.sheets import HEADER, LOOKS, MONEY, PLAIN, look, page
+from batch.report.tables import order_lines
+from batch.xlsx.layout import lines as wrapped_lines
 
 Rows = list[tuple[str, list]]
 _TEXT_ONLY = ("title", "meta", "note", "section")  # one text, or a value beside a label
@@ -37,6 +39,7 @@ def _run_rows(result, t, notes: list[str]) -> Rows:
     rows: Rows = [
         ("title", [t("summary.title")]),
         ("meta", [t("summary.run_date"), dt.date.fromisoformat(s["today"])]),
+        ("meta", [t("summary.run_at"), job.run_started(s["run_id"])]),
         ("meta", [t("summary.run_id"), s["run_id"]]),
         ("meta" if reconciled else "bad", [t("summary.reconciled"), "✓" if reconciled else "✗"]),
     ]
@@ -75,6 +78,33 @@ def _outcome_rows(s: dict, part: str, given: int, t) -> Rows:
     ]
 
 
+def _amount_rows(result, t) -> Rows:
+    """The export's order amounts by outcome, their total, and whether it is the sum of
+    every order line's amount (an order without a readable amount counts 0 JPY)."""
+    lines = order_lines(result)
+    amount = pd.to_numeric(lines["amount"], errors="coerce")
+    by = amount.groupby(lines["bucket"]).agg(["sum", "size"])
+    buckets = [b for b in result.summary["orders"] if b != "total"]
+    total, given = float(by["sum"].sum()), float(amount.sum())
+    ok = abs(total - given) < 0.5 and int(by["size"].sum()) == len(lines)
+    rows: Rows = [
+        ("section", [t("summary.amounts")]),
+        ("head", ["summary.outcome", "col.amount", "summary.orders_count"]),
+    ]
+    rows += [
+        ("plain", [t(f"orders.{b}.name"), float(by["sum"].get(b, 0.0)), int(by["size"].get(b, 0))])
+        for b in buckets
+    ]
+    rows += [
+        ("total", [t("summary.total"), total, int(by["size"].sum())]),
+        ("ok" if ok else "bad", [t("summary.amounts_input"), given,
+                                 t("summary.check_ok" if ok else "summary.check_bad")]),
+    ]  # fmt: skip
+    if missing := int(amount.isna().sum()):
+        rows.append(("plain", [t("summary.no_amount"), missing, None]))
+    return rows
+
+
 def _code_rows(by_code: dict, lang: str, t) -> Rows:
     rows: Rows = [("section", [t("summary.by_code")])]
     if not by_code:
@@ -96,6 +126,7 @@ def summary_rows(result, lang: str, notes: list[str]) -> Rows:
     inputs = s["inputs"]
     rows = _run_rows(result, t, notes) + _input_rows(inputs, t)
     rows += _outcome_rows(s, "orders", inputs["orders"]["rows"], t)
+    rows += _amount_rows(result, t)
     rows += _outcome_rows(s, "dispatch", sum(d["rows"] for d in inputs["dispatch"]), t)
     rows += _code_rows(s["exceptions"], lang, t)
     rows += [
@@ -118,6 +149,8 @@ def _style(kind: str, j: int, value, lang: str) -> xlsx.Style:
     if kind == "head":
         return HEADER
     fmt = i18n.text("format.date", lang) if isinstance(value, dt.date) else MONEY
+    if isinstance(value, dt.datetime):
+        fmt = i18n.text("format.datetime", lang)
     style = PLAIN if isinstance(value, str) else PLAIN.but(number_format=fmt)
     if kind == "title":
         style = style.but(bold=True, size=14)
@@ -142,24 +175,39 @@ def _shown(kind: str, value, lang: str):
     return value
 
 
-def write_summary(book: xlsx.Book, result, lang: str, notes: list[str]) -> None:
-    """The Summary sheet; ``notes`` go under the run's facts."""
+def write_summary(book: xlsx.Book, result, lang: str, notes: list[str], foot) -> None:
+    """The Summary sheet; ``notes`` go under the run's facts; ``foot``: its printed footer."""
     sheet = book.add_sheet(i18n.text("sheet.summary", lang))
     rows = summary_rows(result, lang, notes)
     widths = [10] * 5
     for kind, values in rows:
-        if kind in _TEXT_ONLY:
+        if kind in _TEXT_ONLY and kind != "meta":
             continue  # they may overflow
         for j, v in enumerate(values):
+            if kind == "meta" and isinstance(v, str):
+                continue  # a run fact's text may overflow; its date must fit
             text = _shown(kind, v, lang)
             kind_j = "text" if isinstance(text, str) else "amount"
+            if isinstance(text, dt.date):
+                kind_j = "datetime" if isinstance(text, dt.datetime) else "date"
             widths[j] = max(widths[j], xlsx.value_width(text, kind_j))
     sheet.widths = [min(w, _WIDEST) + 3 for w in widths]
-    sheet.page = page(sum(widths))
+    sheet.page = page(foot)
     previous = None
     for kind, values in rows:
         if kind == "section" or previous == "title":
             sheet.skip()  # a blank line between blocks
         shown = [_shown(kind, v, lang) for v in values]
-        sheet.append(shown, [_style(kind, j, v, lang) for j, v in enumerate(values)])
+        styles = [_style(kind, j, v, lang) for j, v in enumerate(values)]
+        sheet.append(shown, *_wrapped(kind, shown, styles, sheet.widths))
         previous = kind
+
+
+def _wrapped(kind: str, shown: list, styles: list, widths: list) -> tuple[list, float | None]:
+    """The styles and height of a row whose text is wider than its column: wrapped, as
+    tall as its longest cell (the title, notes and run facts overflow instead)."""
+    texts = [(v, w - 3) for v, w in zip(shown, widths, strict=False) if isinstance(v, str)]
+    n = max((wrapped_lines(v, w) for v, w in texts), default=1)
+    if kind in _TEXT_ONLY or n == 1:
+        return styles, None
+    return [s.but(wrap=True) for s in styles], n * xlsx.LINE_HEIGHT + 2

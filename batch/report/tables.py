@@ -1,6 +1,6 @@
 """The report's tables: which columns each sheet has, from which field, in which order.
 
-exceptions.xlsx: Exceptions, Uploaded, Unshipped; plan.xlsx: the dates proposed and the
+exceptions.xlsx: Orders, Exceptions, Uploaded, Unshipped; plan.xlsx: the dates proposed and the
 orders left alone. A column here is a catalogue key (its header in batch.i18n), the cells
 and their kind; how they look is batch.report.sheets'.
 """
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from batch import codes, exceptions, i18n, watch
 from batch.jpcalendar import add_business_days, business_days_between
@@ -18,6 +21,8 @@ from batch.xlsx import dates, numbers, texts
 
 # The look of each unshipped alert: how urgent it is.
 ALERT_LOOK = {c.name: c.shown_as for c in codes.TABLE if c.about == codes.UNSHIPPED}
+# The look of an order's outcome on the Orders sheet: what still needs the seller.
+OUTCOME_LOOK = {"held": "error", "invalid": "error", "unshipped": "warning", "pending": "info"}
 
 
 def exceptions_table(ex: pd.DataFrame, lang: str) -> Table:
@@ -30,21 +35,23 @@ def exceptions_table(ex: pd.DataFrame, lang: str) -> Table:
         [
             Column("col.severity", texts(ex["severity"].map(severity)), coloured=True),
             Column("col.code", texts(code), coloured=True),
-            Column("col.reason", texts(code.map(reason))),
-            Column("col.action", texts(code.map(action))),
-            Column("col.order_no", texts(ex["order_no"]), cap=22),
-            Column("col.cart_no", texts(ex["cart_no"]), cap=22),
-            Column("col.tracking_no", texts(ex["tracking_no"]), cap=26),
-            Column("col.carrier_expected", texts(ex["carrier_expected"]), cap=20),
-            Column("col.carrier_used", texts(ex["carrier"]), cap=20),
-            Column("col.recipient", texts(ex["recipient"]), cap=20),
-            Column("col.amount", numbers(ex["amount"], float), "amount"),
+            Column("col.reason", texts(code.map(reason)), cap=22),
+            Column("col.action", texts(code.map(action)), cap=22),
+            # A cart's orders and parcels wrap one number a line: columns one number wide.
+            Column("col.order_no", texts(ex["order_no"]), cap=10),
+            Column("col.cart_no", texts(ex["cart_no"]), cap=9),
+            Column("col.tracking_no", texts(ex["tracking_no"]), cap=13),
+            Column("col.carrier_expected", texts(ex["carrier_expected"]), cap=12),
+            Column("col.carrier_used", texts(ex["carrier"]), cap=12),
+            Column("col.recipient", texts(ex["recipient"]), cap=10),
+            Column("col.amount", numbers(ex["amount"], float), "amount", cap=7),
             Column("col.days", numbers(ex["days"], int), "int"),
             Column("col.deadline", dates(ex["deadline"]), "date"),
-            Column("col.source_file", texts(ex["source_file"]), cap=24),
+            Column("col.source_file", texts(ex["source_file"]), cap=13),
             Column("col.source_row", numbers(ex["source_row"], int), "int"),
-            Column("col.detail", texts(ex["message"]), cap=50),
-            Column("col.customer_message", texts(ex["customer_message"]), cap=56),
+            # For the screen: the specifics (in English) and the message to copy to a buyer.
+            Column("col.detail", texts(ex["message"]), cap=50, printed=False),
+            Column("col.customer_message", texts(ex["customer_message"]), cap=56, printed=False),
         ],
         looks=ex["severity"].tolist(),
     )
@@ -65,19 +72,115 @@ def uploaded_table(up: pd.DataFrame) -> Table:
     )
 
 
+def order_lines(result) -> pd.DataFrame:
+    """Every order line of the export, in no particular order: the valid ones, then the
+    invalid ones (from their INVALID_ROW rows: number, cart, amount as far as it reads);
+    order_no, cart_no, status, amount, bucket, source_row."""
+    keep = ["order_no", "cart_no", "status", "amount", "bucket", "source_row"]
+    bad = result.invalid_orders.drop_duplicates("source_row")
+    raw = bad["amount"].astype("string").str.replace(",", "", regex=False)
+    bad = pd.DataFrame({
+        "order_no": bad["order_no"], "cart_no": bad["cart_no"], "status": None,
+        "amount": pd.to_numeric(raw, errors="coerce"), "bucket": "invalid",
+        "source_row": bad["source_row"],
+    })  # fmt: skip
+    valid = result.orders[keep]
+    return pd.concat([valid, bad.astype(valid.dtypes.to_dict())], ignore_index=True)
+
+
+def order_rows(result, lang: str) -> tuple[pd.DataFrame, dict[str, pa.Array]]:
+    """The Orders sheet's rows: order_lines sorted by outcome in summary.json's order, then
+    as in the export; and per row its tracking_no, codes and reasons (Arrow texts)."""
+    o, ex, rows = result.orders, result.exceptions, order_lines(result)
+    rank = {b: k for k, b in enumerate(b for b in result.summary["orders"] if b != "total")}
+    rows = rows.iloc[np.lexsort((rows["source_row"].to_numpy(), rows["bucket"].map(rank)))]
+    rows = rows.reset_index(drop=True)
+    order_no = _arrow(rows["order_no"])
+    # Per order the exceptions naming it (a cart's rows name several orders), most serious
+    # first, and the tracking numbers they name (one row may name several).
+    names = pc.split_pattern(_arrow(ex["order_no"]), ", ")
+    at = pc.list_parent_indices(names)
+    named = pa.table({"order_no": pc.list_flatten(names), "code": pc.take(_arrow(ex["code"]), at),
+                      "tracking_no": pc.take(_arrow(ex["tracking_no"]), at)})  # fmt: skip
+    pairs = named.group_by(["order_no", "code"], use_threads=False).aggregate([])
+    numbers_of = pc.split_pattern(named["tracking_no"], ", ")
+    found = pa.table({
+        "order_no": pc.take(named["order_no"], pc.list_parent_indices(numbers_of)),
+        "tracking_no": pc.list_flatten(numbers_of),
+    }).filter(pc.field("tracking_no") != "")  # fmt: skip
+    found = found.group_by(["order_no", "tracking_no"], use_threads=False).aggregate([])
+    reason = {c: i18n.reason(c, lang) for c in exceptions.CODES}
+    code_list = pa.array(list(reason), pa.large_string())
+    reasons = pc.take(pa.array(list(reason.values()), pa.large_string()),
+                      pc.index_in(_arrow(pairs["code"]), code_list))  # fmt: skip
+    codes = joined(order_no, pairs["code"], pairs["order_no"], "\n")  # beside its reason
+    # The number an order went to QSM with; for one held, the numbers found for it (not the
+    # numbers of a cart's other parcels an unshipped order's PARTIAL_CART names).
+    up = result.uploaded
+    tracking = joined(order_no, _arrow(up["tracking_no"]), _arrow(up["order_no"]))
+    held = pa.array(~rows["bucket"].isin(["uploaded", "unshipped", "not_eligible"]).to_numpy())
+    tracking = pc.if_else(held, joined(order_no, found["tracking_no"], found["order_no"]), tracking)
+    existing = _arrow(o["existing_tracking"].replace("", None))
+    existing = pc.take(existing, pc.index_in(order_no, _arrow(o["order_no"])))
+    tracking = pc.if_else(pc.and_(held, pc.is_null(tracking)), existing, tracking)
+    # An invalid row without a number that names it: its own code.
+    unnamed = pc.and_(pa.array(rows["bucket"].eq("invalid").to_numpy()), pc.is_null(codes))
+    return rows, {
+        "tracking_no": tracking,
+        "codes": pc.if_else(unnamed, pa.scalar("INVALID_ROW", pa.large_string()), codes),
+        "reasons": pc.if_else(
+            unnamed,
+            pa.scalar(reason["INVALID_ROW"], pa.large_string()),
+            joined(order_no, reasons, pairs["order_no"], "\n"),
+        ),
+    }
+
+
+def orders_table(result, lang: str) -> Table:
+    """Every order line of the export with what became of it: the accountant's list."""
+    rows, found = order_rows(result, lang)
+    outcome = {b: i18n.text(f"orders.{b}.name", lang) for b in rows["bucket"].unique()}
+    return Table(
+        "sheet.orders",
+        [
+            Column("col.outcome", texts(rows["bucket"].map(outcome)), coloured=True, cap=14),
+            Column("col.order_no", texts(rows["order_no"]), cap=13),
+            Column("col.cart_no", texts(rows["cart_no"]), cap=12),
+            Column("col.status", texts(rows["status"]), cap=14),
+            Column("col.amount", numbers(rows["amount"], float), "amount", cap=10),
+            Column("col.tracking_no", texts(found["tracking_no"]), cap=16),
+            Column("col.code", texts(found["codes"]), cap=22),
+            Column("col.reason", texts(found["reasons"]), cap=44),
+            Column("col.source_row", numbers(rows["source_row"], int), "int"),
+        ],
+        looks=texts(rows["bucket"].map(OUTCOME_LOOK)),
+    )
+
+
 def masked_phone(phone: pd.Series) -> pd.Series:
     """Only the last four digits: enough to recognise a buyer, not to call a stranger."""
     return ("…" + phone.str[-4:]).where(phone.str.len().gt(0), None)
 
 
-def _joined(values: pd.Series, keys: pd.Series) -> dict:
-    """{key: its texts joined by ", ", in order}: groupby(keys).agg(", ".join) without
-    pandas' per-group Series (0.7 s for 5k orders); missing keys left out, as groupby does."""
-    joined: dict = {}
-    for key, text in zip(keys.tolist(), values.tolist(), strict=True):
-        if not pd.isna(key):
-            joined[key] = f"{joined[key]}, {text}" if key in joined else text
-    return joined
+def _arrow(values) -> pa.Array:
+    """Text as Arrow large strings (missing: null); Arrow text as it is."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        values = pa.array(values)  # pandas' Arrow strings: no copy
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if isinstance(values, pa.Array):
+        return values.cast(pa.large_string())
+    return pa.array(pd.Series(values, dtype=object), pa.large_string(), from_pandas=True)
+
+
+def joined(where: pa.Array, values, keys, sep: str = ", ") -> pa.Array:
+    """For each key of ``where``, the ``values`` of its ``keys`` joined by ``sep`` in their
+    order (null for none): Arrow's ordered group-by, no Python loop."""
+    table = pa.table({"k": _arrow(keys), "v": _arrow(values)}).filter(pc.field("k").is_valid())
+    lists = table.group_by("k", use_threads=False).aggregate([("v", "list")])
+    text = pc.binary_join(lists["v_list"], pa.scalar(sep, pa.large_string()))
+    return _arrow(pc.take(text, pc.index_in(_arrow(where), _arrow(lists["k"]))))
 
 
 def unshipped_table(
@@ -89,28 +192,33 @@ def unshipped_table(
     # The watch's own rows say which alerts each order has, in code order (most urgent first).
     alerts = ex.loc[ex["code"].isin(list(ALERT_LOOK)), ["order_no", "code"]]
     names = alerts["code"].map({c: i18n.text(f"alert.{c}", lang) for c in ALERT_LOOK})
-    listed = _joined(names, alerts["order_no"])
+    listed = joined(u["order_no"], names, alerts["order_no"])
     first = alerts.drop_duplicates("order_no").set_index("order_no")["code"].map(ALERT_LOOK)
     return Table(
         "sheet.unshipped",
         [
             Column("col.priority", list(range(1, len(u) + 1)), "int"),
-            Column("col.alerts", texts(u["order_no"].map(listed)), coloured=True),
+            Column("col.alerts", texts(listed), coloured=True, cap=16),
             Column("col.order_no", texts(u["order_no"])),
-            Column("col.cart_no", texts(u["cart_no"])),
-            Column("col.status", texts(u["status"])),
+            Column("col.cart_no", texts(u["cart_no"]), cap=9),
+            Column("col.status", texts(u["status"]), cap=10),
             Column("col.paid_at", dates(paid, with_time=True), "datetime"),
             Column("col.est_ship_date", dates(u["est_ship_date"]), "date"),
-            Column("col.business_days", numbers(business_days_between(paid, today), int), "int"),
-            Column("col.ship_by", dates(add_business_days(paid, watch.SHIP_BY_BDAYS)), "date"),
-            Column("col.amount", numbers(u["amount"], float), "amount"),
-            Column("col.recipient", texts(u["recipient_name"]), cap=20),
+            Column(
+                "col.business_days", numbers(business_days_between(paid, today), int), "int", cap=8
+            ),  # fmt: skip
+            Column(
+                "col.ship_by", dates(add_business_days(paid, watch.SHIP_BY_BDAYS)), "date", cap=10
+            ),  # fmt: skip
+            Column("col.amount", numbers(u["amount"], float), "amount", cap=8),
+            Column("col.recipient", texts(u["recipient_name"]), cap=10),
             Column("col.phone", texts(phone if personal else masked_phone(phone)), cap=16),
-            *([Column("col.address", texts(u["address"]), cap=40)] if personal else []),
-            Column("col.carrier", texts(u["carrier_expected"]), cap=20),
-            Column("col.item", texts(u["item_name"])),
-            Column("col.source_file", texts(u["source_file"]), cap=24),
-            Column("col.source_row", numbers(u["source_row"], int), "int"),
+            *([Column("col.address", texts(u["address"]), cap=24)] if personal else []),
+            Column("col.carrier", texts(u["carrier_expected"]), cap=12),
+            Column("col.item", texts(u["item_name"]), cap=20),
+            # For the screen: where the order is in the export (its number finds it too).
+            Column("col.source_file", texts(u["source_file"]), cap=24, printed=False),
+            Column("col.source_row", numbers(u["source_row"], int), "int", printed=False),
         ],
         looks=texts(u["order_no"].map(first)),
     )

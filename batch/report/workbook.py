@@ -13,9 +13,15 @@ import datetime as dt
 from pathlib import Path
 
 from batch import i18n, xlsx
-from batch.report.sheets import add_table, layout, split_notes
+from batch.report.sheets import add_table, footer, layout, split_notes
 from batch.report.summary import write_summary
-from batch.report.tables import exceptions_table, plan_tables, unshipped_table, uploaded_table
+from batch.report.tables import (
+    exceptions_table,
+    orders_table,
+    plan_tables,
+    unshipped_table,
+    uploaded_table,
+)
 
 CREATOR = "qoo10-dispatch"
 
@@ -28,6 +34,7 @@ def write(path: Path, result, *, row_limit: int = xlsx.EXCEL_ROWS - 1) -> None:
     lang = i18n.language(result.language)
     today = dt.date.fromisoformat(result.summary["today"])
     tables = [
+        orders_table(result, lang),
         exceptions_table(result.exceptions, lang),
         uploaded_table(result.uploaded),
         unshipped_table(
@@ -36,9 +43,10 @@ def write(path: Path, result, *, row_limit: int = xlsx.EXCEL_ROWS - 1) -> None:
     ]
     laid_out = layout(tables, lang, row_limit)
     book = xlsx.Book(creator=CREATOR)
-    write_summary(book, result, lang, split_notes(laid_out, lang))
+    foot = footer(result.run_id, today, lang)
+    write_summary(book, result, lang, split_notes(laid_out, lang), foot)
     for table, titles, parts in laid_out:
-        add_table(book, table, titles, parts, lang)
+        add_table(book, table, titles, parts, lang, foot)
     book.save(path)
 
 
@@ -46,6 +54,7 @@ def write_plan(path: Path, result) -> None:
     """plan.xlsx of ``result`` (a plan.PlanResult), in the export's screen language."""
     lang = i18n.language(result.language)
     book = xlsx.Book(creator=CREATOR)
+    foot = footer(result.run_id, dt.date.fromisoformat(result.summary["today"]), lang)
     for table, titles, parts in layout(plan_tables(result), lang, xlsx.EXCEL_ROWS - 1):
-        add_table(book, table, titles, parts, lang)
+        add_table(book, table, titles, parts, lang, foot)
     book.save(path)

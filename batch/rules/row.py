@@ -80,12 +80,24 @@ def carrier_untrackable(d: pd.DataFrame, today: dt.date) -> Hit:
     )
 
 
+# A row with no carrier at all: neither its sheet, nor its layout, nor --dispatch-carrier named
+# one, and the order's listing did not fit its number (batch/listing_carrier.py).
+NO_CARRIER = (
+    "no carrier: the sheet names none for this row and the number does not fit the carrier "
+    "the order was listed with; name it with --dispatch-carrier NAME (e.g. --dispatch-carrier "
+    "佐川急便) or add a carrier column to the sheet"
+)
+
+
 @RULES("CARRIER_UNKNOWN")
 def carrier_unknown(d: pd.DataFrame, today: dt.date) -> Hit:
-    """A carrier text no carrier of the registry answers to."""
+    """A carrier text no carrier of the registry answers to, or none at all."""
+    text = d["carrier"]
     return Hit(
         d["company"].eq("").to_numpy(dtype=bool),
-        lambda at: "carrier '" + d["carrier"][at] + "' is not recognised",
+        lambda at: np.where(
+            text[at].eq("").to_numpy(), NO_CARRIER, ("carrier '" + text[at] + "' is not recognised")
+        ),
     )
 
 

@@ -3,9 +3,9 @@ SpreadsheetML (ECMA-376), written directly.
 
 What it writes: sheets of inline-string, number and date cells; cell styles (font, size,
 bold, colour, solid fill, thin borders, number format, alignment, wrap, indent, quote
-prefix); column widths, row heights, frozen panes, autofilter, rows printed on every page
-and page setup (orientation, paper, fit to pages). Text is always stored as text, never a
-formula. Nothing here knows what the tables mean.
+prefix); column widths, row heights, frozen panes, autofilter, rows printed on every page,
+the print area and page setup (orientation, paper, fit to pages, margins, footer). Text is
+always stored as text, never a formula. Nothing here knows what the tables mean.
 
 Long tables stay in Arrow and numpy arrays (values.texts, numbers, dates): the XML of
 CHUNK rows at a time is one Arrow concatenation of columns built with vectorised string
@@ -21,7 +21,7 @@ of CPU, about half of it zlib; openpyxl spends 50-100 µs a cell).
     book.save(path)
 """
 
-from batch.xlsx.book import Book, Page, Sheet
+from batch.xlsx.book import EXCEL_MARGINS, NARROW_MARGINS, Book, Page, Sheet, footer_text
 from batch.xlsx.layout import (
     EXCEL_ROWS,
     LINE_HEIGHT,
@@ -37,9 +37,11 @@ from batch.xlsx.styles import Style
 from batch.xlsx.values import MAX_CHARS, dates, numbers, texts
 
 __all__ = [
+    "EXCEL_MARGINS",
     "EXCEL_ROWS",
     "LINE_HEIGHT",
     "MAX_CHARS",
+    "NARROW_MARGINS",
     "WIDTH_CAP",
     "Book",
     "Column",
@@ -50,6 +52,7 @@ __all__ = [
     "column_width",
     "dates",
     "display_width",
+    "footer_text",
     "numbers",
     "row_heights",
     "split_rows",

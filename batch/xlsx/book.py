@@ -1,6 +1,7 @@
 """A workbook package: sheets of rows, column widths, frozen panes, autofilters, print
-setup; saved as the zip of SpreadsheetML parts Excel reads (ECMA-376), with each long
-table's rows built while the one before is being deflated."""
+setup (page, margins, footer, print area and titles); saved as the zip of SpreadsheetML
+parts Excel reads (ECMA-376), with each long table's rows built while the one before is
+being deflated."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ _TYPE = "application/vnd.openxmlformats-"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
-# Excel's default margins, in inches.
-_MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+# Excel's default margins, in inches: left, right, top, bottom, header, footer.
+EXCEL_MARGINS = (0.75, 0.75, 1.0, 1.0, 0.5, 0.5)
+NARROW_MARGINS = (0.25, 0.25, 0.75, 0.75, 0.3, 0.3)  # Excel's "Narrow"
+_SIDES = ("left", "right", "top", "bottom", "header", "footer")
 # LibreOffice lays rows out as Excel does only in a file that says it is Excel's (openpyxl
 # and xlsxwriter say so too); otherwise wrapped rows come out a pixel taller, and drift.
 _APPLICATION = "Microsoft Excel Compatible / "
@@ -33,12 +36,39 @@ CELL_BYTES = 200  # a generous guess of one cell's XML, to tell when a sheet nee
 @dataclass(frozen=True)
 class Page:
     """Print setup: ``fit_width`` pages wide and ``fit_height`` high (0: as many as it
-    takes; None for both: print at 100%)."""
+    takes; None for both: print at 100%); ``footer``: its left, centre and right parts in
+    Excel's header/footer codes (&A the sheet's name, &P the page, &N the pages; literal
+    text through footer_text)."""
 
     landscape: bool = False
     paper: int | None = None  # 9: A4
     fit_width: int | None = None
     fit_height: int | None = None
+    margins: tuple[float, ...] = EXCEL_MARGINS  # inches, as _SIDES
+    footer: tuple[str, str, str] | None = None
+
+    def xml(self) -> str:
+        """Its pageMargins, pageSetup and headerFooter elements, in the schema's order."""
+        margins = "".join(f' {k}="{_width(v)}"' for k, v in zip(_SIDES, self.margins, strict=True))
+        setup = {
+            "paperSize": self.paper,
+            "orientation": "landscape" if self.landscape else None,
+            "fitToWidth": self.fit_width,
+            "fitToHeight": self.fit_height,
+        }
+        attrs = "".join(f' {k}="{v}"' for k, v in setup.items() if v is not None)
+        xml = f"<pageMargins{margins}/>" + (f"<pageSetup{attrs}/>" if attrs else "")
+        if self.footer:
+            parts = "".join(
+                f"&{at}{text}" for at, text in zip("LCR", self.footer, strict=True) if text
+            )
+            xml += f"<headerFooter><oddFooter>{_attr(parts)}</oddFooter></headerFooter>"
+        return xml
+
+
+def footer_text(text: str) -> str:
+    """``text`` as a literal in a header or footer: & starts a code there, && is one &."""
+    return text.replace("&", "&&")
 
 
 def _attr(value) -> str:
@@ -61,6 +91,7 @@ class Sheet:
         self.freeze: str | None = None  # the top left cell that scrolls: "A2" keeps row 1
         self.autofilter: str | None = None  # "A1:Q46"
         self.print_rows: tuple[int, int] | None = None  # rows repeated on every printed page
+        self.print_area: str | None = None  # "A1:O46": only these cells print
         self.page: Page | None = None
         self._styles = styles
         self._parts: list = []  # row XML, or (columns, part, first row, ids, heights)
@@ -131,16 +162,7 @@ class Sheet:
         tail = "</sheetData>"
         if self.autofilter:
             tail += f'<autoFilter ref="{self.autofilter}"/>'
-        tail += _MARGINS
-        if p := self.page:
-            setup = {
-                "paperSize": p.paper,
-                "orientation": "landscape" if p.landscape else None,
-                "fitToWidth": p.fit_width,
-                "fitToHeight": p.fit_height,
-            }
-            attrs = "".join(f' {k}="{v}"' for k, v in setup.items() if v is not None)
-            tail += f"<pageSetup{attrs}/>"
+        tail += (self.page or Page()).xml()
         return tail + "</worksheet>"
 
     def chunks(self) -> Iterator:
@@ -154,12 +176,17 @@ class Sheet:
         yield self._tail().encode()
 
     def names(self, index: int) -> str:
-        """Its definedName elements: the filter range, the rows printed on every page."""
+        """Its definedName elements: the filter range, the cells printed, the rows printed
+        on every page."""
         quoted = "'" + self.title.replace("'", "''") + "'"
         names = ""
         if self.autofilter:
             ref = _CELL.sub(r"$\1$\2", self.autofilter)
             names += f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+            names += f"{_attr(quoted)}!{ref}</definedName>"
+        if self.print_area:
+            ref = _CELL.sub(r"$\1$\2", self.print_area)
+            names += f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">'
             names += f"{_attr(quoted)}!{ref}</definedName>"
         if self.print_rows:
             a, b = self.print_rows

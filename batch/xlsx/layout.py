@@ -81,6 +81,16 @@ def lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / width)) for line in text.split("\n"))
 
 
+def _lines(text: pa.Array, width: float) -> np.ndarray:
+    """lines() of each of ``text`` (multi-line texts), at C speed: its lines' widths summed."""
+    parts = pc.split_pattern(text, "\n")
+    each = pc.list_flatten(parts)
+    shown = pc.add(pc.binary_length(each), pc.utf8_length(each)).to_numpy() // 2
+    per_line = np.maximum(1, np.ceil(shown / width))
+    at = pc.list_parent_indices(parts).to_numpy()
+    return np.bincount(at, weights=per_line, minlength=len(text))
+
+
 def row_heights(columns: Sequence, widths: Sequence[float]) -> np.ndarray:
     """Points per row of wrapped text, 0 for one-line rows; ``columns`` have ``values`` and
     ``kind`` (only text wraps)."""
@@ -97,7 +107,8 @@ def row_heights(columns: Sequence, widths: Sequence[float]) -> np.ndarray:
         if not multi.any() and shown.max(initial=0) <= usable:
             continue  # every cell fits on one line: most columns
         n = np.ceil(shown / usable)
-        n[multi] = [lines(v, usable) for v in text.filter(multi).to_pylist()]
+        if multi.any():
+            n[multi] = _lines(text.filter(multi), usable)
         np.maximum(count, n, out=count)
     return np.where(count > 1, np.minimum(count * LINE_HEIGHT + 2, MAX_HEIGHT), 0)
 

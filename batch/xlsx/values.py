@@ -47,9 +47,13 @@ def _texts_python(s: pd.Series) -> list:
 
 
 def texts(s) -> pa.Array:
-    """Cell texts: missing and "" → null; illegal characters dropped; cut to Excel's limit."""
-    s = s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)
-    a = _arrow_str(s)
+    """Cell texts: missing and "" → null; illegal characters dropped; cut to Excel's limit.
+    ``s``: a Series, a sequence, or Arrow text (taken as it is)."""
+    if isinstance(s, pa.Array) and (pa.types.is_string(s.type) or pa.types.is_large_string(s.type)):
+        a = s.cast(TEXT)
+    else:
+        s = s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)
+        a = _arrow_str(s)
     if a is None:  # not all str (numbers, bytes) or a lone surrogate: one cell at a time
         return pa.array(_texts_python(pd.Series(s, dtype=object)), TEXT)
     size = pc.binary_length(a)
