@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from batch import carriers
+from batch import carriers, tracking
 from batch.normalize import positions
 from batch.rules.match import INVALID_ORDER
 
@@ -39,7 +39,7 @@ def fill(d: pd.DataFrame, pairs: pd.DataFrame, orders: pd.DataFrame):
     texts = one["text"].reset_index(drop=True)
     found = carriers.resolve(texts)
     numbers = pd.Series(d["tracking_no"].to_numpy()[at], dtype=object)
-    passes = carriers.validate_tracking(numbers, found["number_rule"]).eq("")
+    passes = tracking.validate_tracking(numbers, found["number_rule"]).eq("")
     ok = (found["company"].ne("") & found["trackable"].astype(bool) & passes).to_numpy()
     if not ok.any():
         return d, filled
