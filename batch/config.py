@@ -215,9 +215,8 @@ def _check_sheets(path: Path, sheets: object) -> None:
     """Each key a file-name pattern, each value a carrier of the registry."""
     if not isinstance(sheets, dict) or not all(isinstance(v, str) for v in sheets.values()):
         raise ConfigError(path, "sheets", 'is a table: [sheets] "kse-*.xlsx" = "佐川急便"')
-    found = carriers.resolve(pd.Series(list(sheets.values()), dtype=object))["company"]
-    for (key, value), company in zip(sheets.items(), found, strict=True):
-        if not company:
+    for key, value in sheets.items():
+        if not carriers.company(value):  # one text each: no pandas to read a config
             raise ConfigError(
                 path, f"sheets.{key!r}", f"{value!r} is no carrier the tool knows: use a name "
                 "from schemas/carriers.toml (e.g. 佐川急便, ヤマト運輸, 日本郵便)",
