@@ -216,7 +216,7 @@ def _check_sheets(path: Path, sheets: object) -> None:
     if not isinstance(sheets, dict) or not all(isinstance(v, str) for v in sheets.values()):
         raise ConfigError(path, "sheets", 'is a table: [sheets] "kse-*.xlsx" = "佐川急便"')
     for key, value in sheets.items():
-        if not carriers.company(value):
+        if not carriers.company(value):  # one text each: no pandas to read a config
             raise ConfigError(
                 path, f"sheets.{key!r}", f"{value!r} is no carrier the tool knows: use a name "
                 "from schemas/carriers.toml (e.g. 佐川急便, ヤマト運輸, 日本郵便)",
