@@ -5,6 +5,7 @@ that takes is measured in benchmarks/, never here."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -20,20 +21,28 @@ HEAVY = ("pandas", "pandera", "openpyxl", "pyarrow", "numpy", "httpx", "holidays
 _RUN_AND_LIST = f"""
 import json, sys
 from batch.cli import main
+code = 0
 try:
     main(sys.argv[1:])
-except SystemExit:
-    pass
-print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps([code, sorted(m for m in {HEAVY!r} if m in sys.modules)]))
 """
 
 
-def _loaded(*args: str) -> list[str]:
+def _loaded(*args: str, cwd=ROOT, code: int = 0) -> list[str]:
+    """The heavy modules the command loaded; it must end with ``code``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     done = subprocess.run(
         [sys.executable, "-c", _RUN_AND_LIST, *args],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True, text=True, cwd=cwd, env=env, check=True,
     )  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    ended, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ended == code, done.stderr
+    return loaded
 
 
 def _command_paths(group: click.Group = cli, above: tuple[str, ...] = ()) -> list[tuple]:
@@ -62,8 +71,17 @@ def test_formats_lists_the_profiles_without_pandas():
     assert _loaded("formats") == []
 
 
+def test_the_seller_config_is_read_and_checked_without_pandas(tmp_path):
+    # every command reads it first, a quick one included
+    (tmp_path / "qoo10-dispatch.toml").write_text(
+        '[carriers]\n"佐川急便" = "佐川急便(飛脚宅配便)"\n[sheets]\n"kse-*.xlsx" = "佐川急便"\n',
+        encoding="utf-8",
+    )
+    assert _loaded("config", cwd=tmp_path) == []
+
+
 def test_a_usage_error_is_told_without_pandas():
-    assert _loaded("run", "--orders", "x.csv") == []
+    assert _loaded("run", "--orders", "x.csv", code=2) == []
 
 
 def test_the_listing_sees_the_commands():
