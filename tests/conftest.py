@@ -1,5 +1,5 @@
 """What every test shares: a clean environment and the same hypothesis settings.
-Paths, the sample day and the way to run the command line are in ``outcome.py``."""
+Paths, the sample day and the way to run the command line are in ``cli_outcome.py``."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_inputs"
 sys.path.insert(0, str(CORPUS))
 import make_bad_inputs  # noqa: E402
-from outcome import (  # noqa: E402
+from cli_outcome import (  # noqa: E402
     SAMPLES,
     TODAY,
     assert_complete,

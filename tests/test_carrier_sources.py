@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from outcome import invoke
+from cli_outcome import invoke
 
 from batch import formats, pipeline
 from batch.errors import UsageError

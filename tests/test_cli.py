@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from outcome import ROOT, SAMPLES, invoke
+from cli_outcome import ROOT, SAMPLES, invoke
 
 from batch import formats
 from batch.cli import cli

@@ -28,7 +28,7 @@ from pathlib import Path
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from outcome import SAMPLES, assert_complete, assert_nothing_written, assert_refused, invoke
+from cli_outcome import SAMPLES, assert_complete, assert_nothing_written, assert_refused, invoke
 
 from batch.errors import InputError
 from batch.inputs import load

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from outcome import invoke
+from cli_outcome import invoke
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected").is_dir())

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from outcome import SAMPLES, TODAY, assert_refused, invoke
+from cli_outcome import SAMPLES, TODAY, assert_refused, invoke
 
 from batch import formats, pipeline
 from batch.formats import LABEL_LAYOUTS

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from outcome import ROOT, SAMPLES, TODAY, invoke
+from cli_outcome import ROOT, SAMPLES, TODAY, invoke
 
 from batch import interrupts, ledger, outputs, staging
 from batch.report import workbook

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from outcome import SAMPLES, invoke
+from cli_outcome import SAMPLES, invoke
 
 from batch import inputs, pipeline
 

@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 import pytest
-from outcome import invoke
+from cli_outcome import invoke
 
 from batch.plan import PlanOptions, plan
 

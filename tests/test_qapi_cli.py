@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from outcome import invoke
+from cli_outcome import invoke
 from qapi_fixtures import SAMPLES, qapi  # noqa: F401
 from qapi_sim import EXPIRED_KEY, KEY, Fault
 

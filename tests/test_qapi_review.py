@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from outcome import invoke
+from cli_outcome import invoke
 from qapi_fixtures import SAMPLES, qapi  # noqa: F401
 from qapi_sim import KEY, Fault
 

@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 import pytest
-from outcome import SAMPLES, invoke
+from cli_outcome import SAMPLES, invoke
 from qapi_fixtures import qapi  # noqa: F401
 
 from batch import config

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from outcome import SAMPLES, invoke
+from cli_outcome import SAMPLES, invoke
 
 from batch import formats, inputs, seller_formats
 

@@ -11,7 +11,7 @@ import sys
 
 import click
 import pytest
-from outcome import ROOT
+from cli_outcome import ROOT
 
 from batch.cli import cli
 

@@ -61,7 +61,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from outcome import ROOT, SAMPLES, TODAY
+from cli_outcome import ROOT, SAMPLES, TODAY
 
 from batch import interrupts, matching, staging, upload
 from batch import ledger as ledger_module

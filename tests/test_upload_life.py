@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from outcome import SAMPLES, invoke
+from cli_outcome import SAMPLES, invoke
 
 from batch import upload_life
 from batch.ledger import Ledger
