@@ -3,7 +3,7 @@
 Everything else that needs a fact about codes (the severity table, the sort order, the
 unmatched count of summary.json, the workbook's looks, the samples' checks) reads it here,
 so a new code is one row below, its rule in batch/rules/, its reason and action in every
-catalogue (batch/locale/*.toml, [code.CODE]) and its tests. The order of the rows is the
+catalogue (batch/locale/*/*.toml, [code.CODE]) and its tests. The order of the rows is the
 order codes are listed in: errors, then warnings, then info, as in the contract's table.
 """
 

@@ -1,8 +1,9 @@
 """Texts a person reads, looked up in the catalogue of the run's language.
 
-The texts themselves live in ``batch/locale/<language>.toml``, one file per language with
-the same keys (tests/test_catalogue.py checks), so a translator edits one file and a new
-language is one more file. A key is the dotted path of its entry (``col.order_no``,
+The texts themselves live in ``batch/locale/<language>/<part>.toml``: a folder per
+language with the same files and keys (tests/test_catalogue.py checks), a file per kind of
+text (workbook, codes, send...), so a translator edits one folder and a new language is one
+more folder. A key is the dotted path of its entry (``col.order_no``,
 ``code.INVALID_ROW.reason``). Texts hold ``{name}`` fields, filled by
 ``text(key, lang, name=...)``; an entry with plural forms (a table of ``one`` / ``other``)
 is chosen by its ``n`` field, by the language's rule (``plural_form``). Each catalogue is
@@ -21,7 +22,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 FALLBACK = "en"  # the language of a run whose own has no catalogue
 _FILES = resources.files("batch") / "locale"
-LANGUAGES = tuple(sorted(p.name[:-5] for p in _FILES.iterdir() if p.name.endswith(".toml")))
+LANGUAGES = tuple(sorted(p.name for p in _FILES.iterdir() if p.is_dir() and len(p.name) == 2))
 
 
 # The plural forms of each language (CLDR): Japanese and Korean do not inflect for number,
@@ -52,8 +53,16 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str | dict[str, str]]:
 @functools.cache
 def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     """Every entry of ``lang``'s catalogue by key: a text, or a plural entry's forms."""
-    with (_FILES / f"{lang}.toml").open("rb") as f:
-        return _flatten(tomllib.load(f))
+    entries: dict[str, str | dict[str, str]] = {}
+    parts = sorted(p for p in (_FILES / lang).iterdir() if p.name.endswith(".toml"))
+    for part in parts:
+        with part.open("rb") as f:
+            texts = _flatten(tomllib.load(f))
+        twice = sorted(set(texts) & set(entries))
+        if twice:  # a programming error: two parts would each think the key theirs
+            raise ValueError(f"{lang}/{part.name} repeats {twice[:3]} of another part")
+        entries.update(texts)
+    return entries
 
 
 def language(lang: str) -> str:

@@ -1,4 +1,4 @@
-"""The catalogues (batch/locale/*.toml): every key in every language with the same fields
+"""The catalogues (batch/locale/*/*.toml): every key in every language with the same fields
 and plural forms, every exception code and Qoo10 code rendered, no key the code never asks
 for, and the files shipped with the package."""
 
@@ -37,8 +37,8 @@ def test_there_is_a_catalogue_per_language_and_english_is_one():
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_key_in_every_language_with_the_same_fields(lang):
     base, other = i18n.catalogue(i18n.FALLBACK), i18n.catalogue(lang)
-    assert sorted(set(base) - set(other)) == [], f"missing in {lang}.toml"
-    assert sorted(set(other) - set(base)) == [], f"in {lang}.toml only"
+    assert sorted(set(base) - set(other)) == [], f"missing in {lang}/"
+    assert sorted(set(other) - set(base)) == [], f"in {lang}/ only"
     for key, entry in base.items():
         want = _fields(_forms(entry)["other"])
         for form, text in _forms(other[key]).items():
@@ -147,6 +147,30 @@ def test_the_catalogues_are_shipped_with_the_package():
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg", encoding="utf-8")
     globs = re.split(r"[,\s]+", cfg["options.package_data"]["batch"].strip())
-    for path in (BATCH / "locale").iterdir():
+    for path in (BATCH / "locale").rglob("*.toml"):
         name = path.relative_to(BATCH).as_posix()
         assert any(fnmatch.fnmatch(name, g) for g in globs), name
+
+
+def _parts(lang):
+    return {p.name: set(i18n._flatten(i18n.tomllib.loads(p.read_text(encoding="utf-8"))))
+            for p in (BATCH / "locale" / lang).glob("*.toml")}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_each_key_is_in_the_same_part_in_every_language(lang):
+    # a translator finds a text in the file of the same name as the English one
+    assert _parts(lang) == _parts(i18n.FALLBACK)
+
+
+def test_a_key_two_parts_define_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "a.toml").write_text('[col]\norder_no = "A"\n', encoding="utf-8")
+    (tmp_path / "xx" / "b.toml").write_text('[col]\norder_no = "B"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "_FILES", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="col.order_no"):
+            i18n.catalogue("xx")
+    finally:
+        i18n.catalogue.cache_clear()

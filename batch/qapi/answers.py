@@ -1,7 +1,7 @@
 """What each of Qoo10's answers means for the seller (reference/qsm.md §3.4 and §3.5): the
 outcome of a row, and which catalogue entries give its reason and the action to take.
 
-The texts are in the catalogues (batch/locale/*.toml): ``qoo10.<code>`` for Qoo10's own
+The texts are in the catalogues (batch/locale/*/*.toml): ``qoo10.<code>`` for Qoo10's own
 codes, ``send.<key>`` for our outcomes that have no Qoo10 code. A code Qoo10 adds to its
 guide is one entry in each catalogue.
 """
