@@ -13,6 +13,8 @@ read once per process.
 from __future__ import annotations
 
 import functools
+import locale
+import os
 from importlib import resources
 
 try:
@@ -96,3 +98,32 @@ def reason(code: str, lang: str) -> str:
 def action(code: str, lang: str) -> str:
     """The action to take on an exception code."""
     return text(f"code.{code}.action", lang)
+
+
+def system_language(environ: dict[str, str] | None = None) -> str | None:
+    """The catalogue language of the machine's own locale, or None when it is none of ours.
+
+    The POSIX variables first, in the order the C library reads them (``LANGUAGE`` is a list,
+    its first entry counts); where none is set (Windows, mostly), the user's locale as
+    Python reads it, "ja_JP" or "Japanese_Japan" alike. "C" and "POSIX" name no language."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").split(":")[0]
+        if value:
+            return _catalogue_language(value)
+    if environ is None:
+        try:
+            found = locale.getlocale()[0]
+        except ValueError:  # a locale Python cannot parse names nothing we know
+            found = None
+        return _catalogue_language(found or "")
+    return None
+
+
+_WINDOWS_NAMES = {"japanese": "ja", "korean": "ko", "english": "en"}
+
+
+def _catalogue_language(name: str) -> str | None:
+    head = name.replace("-", "_").split("_")[0].split(".")[0].lower()
+    head = _WINDOWS_NAMES.get(head, head)
+    return head if head in LANGUAGES else None

@@ -153,8 +153,10 @@ def test_the_catalogues_are_shipped_with_the_package():
 
 
 def _parts(lang):
-    return {p.name: set(i18n._flatten(i18n.tomllib.loads(p.read_text(encoding="utf-8"))))
-            for p in (BATCH / "locale" / lang).glob("*.toml")}
+    return {
+        p.name: set(i18n._flatten(i18n.tomllib.loads(p.read_text(encoding="utf-8"))))
+        for p in (BATCH / "locale" / lang).glob("*.toml")
+    }
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -174,3 +176,19 @@ def test_a_key_two_parts_define_is_refused(tmp_path, monkeypatch):
             i18n.catalogue("xx")
     finally:
         i18n.catalogue.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"LANG": "ko_KR.UTF-8"}, "ko"),
+        ({"LANG": "ja_JP.eucJP"}, "ja"),
+        ({"LC_ALL": "Korean_Korea.949", "LANG": "en_US.UTF-8"}, "ko"),  # LC_ALL wins
+        ({"LANGUAGE": "ja:en", "LANG": "en_US.UTF-8"}, "ja"),
+        ({"LANG": "C.UTF-8"}, None),  # no language
+        ({"LANG": "fr_FR.UTF-8"}, None),  # not one of ours
+        ({}, None),
+    ],
+)
+def test_the_machines_language_is_read_from_its_locale(environ, lang):
+    assert i18n.system_language(environ) == lang

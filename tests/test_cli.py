@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from cli_outcome import ROOT, SAMPLES, invoke
+from click.testing import CliRunner
 
 from batch import formats
 from batch.cli import cli

@@ -26,9 +26,9 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from cli_outcome import SAMPLES, assert_complete, assert_nothing_written, assert_refused, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from cli_outcome import SAMPLES, assert_complete, assert_nothing_written, assert_refused, invoke
 
 from batch.errors import InputError
 from batch.inputs import load

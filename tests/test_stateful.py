@@ -52,6 +52,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_outcome import ROOT, SAMPLES, TODAY
 from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -61,7 +62,6 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from cli_outcome import ROOT, SAMPLES, TODAY
 
 from batch import interrupts, matching, staging, upload
 from batch import ledger as ledger_module

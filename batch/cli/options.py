@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from batch import config, formats, ledger, seller_formats
+from batch import config, formats, i18n, ledger, seller_formats
 
 _DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})")
 
@@ -133,3 +133,19 @@ def given(ctx: click.Context, name: str, value):
     the config file fills what the command line left at its default."""
     source = ctx.get_parameter_source(name)
     return None if source in (None, click.core.ParameterSource.DEFAULT) else value
+
+
+def console_language(ctx: click.Context, chosen: str | None) -> str:
+    """The language this command's console speaks, set once for the whole command (errors
+    included: ``spoken``): a language chosen (--lang, else the config file's lang), else the
+    machine's own (``auto`` or nothing chosen), else English. ``run`` and ``plan`` switch to
+    the run's language once the export's headers have told it."""
+    lang = chosen if chosen in i18n.LANGUAGES else (i18n.system_language() or i18n.FALLBACK)
+    ctx.meta["lang"] = lang  # click shares meta between a command and its group
+    return lang
+
+
+def spoken(ctx: click.Context | None = None) -> str:
+    """The console's language for this command (English before a command has set one)."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return (ctx.meta.get("lang") if ctx else None) or i18n.FALLBACK
