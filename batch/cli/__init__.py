@@ -15,7 +15,8 @@ import traceback
 
 import click
 
-from batch import interrupts
+from batch import i18n, interrupts
+from batch.cli import options
 from batch.cli.config import config_command
 from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from batch.cli.inspect import formats_command, validate
@@ -26,46 +27,44 @@ from batch.cli.run import run
 from batch.cli.send import fetch, send
 from batch.errors import DispatchError
 
-INTERRUPTED = "interrupted: nothing was written to --out and nothing recorded in the ledger."
-
 
 class DispatchGroup(click.Group):
-    """Our errors become one line on stderr and an exit code, never a traceback."""
+    """Our errors become one line on stderr and an exit code, never a traceback, in the
+    console's language (``_language``)."""
 
     def invoke(self, ctx: click.Context):
         try:
             with interrupts.command():
                 result = super().invoke(ctx)
                 if interrupts.received():
-                    click.echo(
-                        "Ctrl-C came after the outputs were written: the run was completed.",
-                        err=True,
-                    )
+                    click.echo(i18n.text("error.late_interrupt", _language(ctx)), err=True)
                 return result
         except (click.exceptions.Exit, click.ClickException):
             raise
         except (click.exceptions.Abort, KeyboardInterrupt):
-            _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+            _stop(ctx, "error.interrupted", EXIT_INTERRUPTED)
         except DispatchError as exc:
-            _stop(ctx, f"error: {exc}", EXIT_INPUT)
+            _stop(ctx, "error.said", EXIT_INPUT, message=exc.render(_language(ctx)))
         except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
-            where = exc.filename or "a file"
-            _stop(ctx, f"error: {where}: {exc.strerror or exc}. Check the path and run again.")
+            where = exc.filename or i18n.text("error.machine.a_file", _language(ctx))
+            _stop(ctx, "error.machine.problem", where=where, problem=exc.strerror or exc)
         except Exception as exc:  # a bug: say so briefly; the traceback only on request
             if interrupts.caused_by_ctrl_c(exc):
-                _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+                _stop(ctx, "error.interrupted", EXIT_INTERRUPTED)
             if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
                 traceback.print_exc()
-            _stop(
-                ctx,
-                f"internal error: {type(exc).__name__}: {exc}\n  This is a bug in "
-                "qoo10-dispatch. Set QOO10_DISPATCH_TRACEBACK=1 to see the details.",
-                EXIT_INTERNAL,
-            )
+            _stop(ctx, "error.internal", EXIT_INTERNAL, kind=type(exc).__name__, problem=exc)
 
 
-def _stop(ctx: click.Context, message: str, code: int = EXIT_INPUT) -> None:
-    click.echo(message, err=True)
+def _language(ctx: click.Context) -> str:
+    """The console's language: the command's, or where it stopped before choosing one, the
+    machine's (the rule of --lang auto)."""
+    return ctx.meta.get("lang") or options.console_language(ctx, None)
+
+
+def _stop(ctx: click.Context, key: str, code: int = EXIT_INPUT, **fields) -> None:
+    """The catalogue's text of key, in the console's language, on stderr; then exit."""
+    click.echo(i18n.text(key, _language(ctx), **fields), err=True)
     ctx.exit(code)
 
 
@@ -89,7 +88,8 @@ def main(argv=None) -> None:
         exc.show()
         raise SystemExit(EXIT_INPUT) from None
     except (click.exceptions.Abort, KeyboardInterrupt):  # while the options are parsed
-        click.echo(INTERRUPTED, err=True)
+        lang = i18n.system_language() or i18n.FALLBACK  # no command has chosen one yet
+        click.echo(i18n.text("error.interrupted", lang), err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
     if code:
         raise SystemExit(code)
