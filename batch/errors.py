@@ -30,7 +30,10 @@ class Phrase:
 
 
 def said(value: object, lang: str) -> object:
-    """value in lang when it is a Phrase; anything else as it is."""
+    """value in lang when it is a Phrase (a list of them: each, comma-separated); anything
+    else as it is."""
+    if isinstance(value, list):
+        return ", ".join(str(said(v, lang)) for v in value)
     return value.render(lang) if isinstance(value, Phrase) else value
 
 
