@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from batch import config
+from batch.errors import Phrase
 from batch.job import TOKYO, new_run_id
 from batch.ledger import Ledger, LedgerError, utc_now
 from batch.outputs import folder_lock, resolve_out
@@ -62,6 +63,7 @@ class SendResult:
     dry_run: bool = False
     book: Ledger | None = None
     ledger_error: str = ""  # the ledger refused to record what Qoo10 accepted
+    ledger_refusal: LedgerError | None = None  # the same, to say in the console's language
 
     def count(self, result: str) -> int:
         return int(self.rows["result"].eq(result).sum())
@@ -104,10 +106,8 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     if interrupted is not None:
         raise Interrupted(result) from interrupted
     if result.ledger_error:
-        raise LedgerError(
-            f"{result.ledger_error} Qoo10's answers are in {folder}/send-results.csv; send "
-            "again once the ledger is free: it records them then, sending nothing twice."
-        )
+        problem = result.ledger_refusal.said if result.ledger_refusal else result.ledger_error
+        raise LedgerError(Phrase("error.ledger.unrecorded", problem=problem, folder=folder))
     return result
 
 
@@ -296,7 +296,7 @@ def _record(result: SendResult, index: pd.Index) -> bool:
         _confirm(result.book, result.rows.loc[index], result.run_id)
     except LedgerError as exc:
         result.book.rollback()
-        result.ledger_error = str(exc)
+        result.ledger_error, result.ledger_refusal = str(exc), exc
         return False
     return True
 
