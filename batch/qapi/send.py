@@ -125,11 +125,8 @@ def _once_each(rows: pd.DataFrame, folder: Path) -> None:
     twice = rows[rows["order_no"].duplicated(keep=False)]
     if len(twice):
         first = twice.iloc[0]
-        raise OutputError(
-            f"{folder / first['file']}: holds order {first['order_no']} twice, but the run "
-            "wrote each order once; the file was changed. Nothing was sent. Run again rather "
-            "than editing it."
-        )
+        path, order = folder / first["file"], first["order_no"]
+        raise OutputError(Phrase("error.send.order_twice", path=path, order=order))
 
 
 def _open_ledger(options: SendOptions) -> Ledger | None:
@@ -142,12 +139,7 @@ def _open_ledger(options: SendOptions) -> Ledger | None:
         return Ledger(options.ledger)
     if options.dry_run:
         return None
-    raise OutputError(
-        f"{options.ledger}: the ledger of this run is not there (moved, or on another "
-        "machine?); nothing was sent. Give its place with --ledger, or send with --no-ledger "
-        "(then only this folder's send-results.csv and Qoo10's own answers keep a row from "
-        "going twice)."
-    )
+    raise OutputError(Phrase("error.send.no_ledger", ledger=options.ledger))
 
 
 def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
