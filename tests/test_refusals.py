@@ -23,7 +23,7 @@ KANA = re.compile(r"[\u3040-\u30ff]")
 
 def _run(tmp_path: Path, dispatch: Path) -> tuple[int, str, str, Path]:
     work = tmp_path / "work"
-    work.mkdir()
+    work.mkdir(parents=True)
     argv = ["run", "--orders", SAMPLES / "qsm-detail-ja.csv", "--dispatch", dispatch]
     argv += ["--out", work / "out", "--today", TODAY, "--no-ledger"]
     code, out, err = invoke(argv)
@@ -147,3 +147,26 @@ def test_an_image_is_told_by_its_bytes(name, kind):
 def test_a_sheet_that_starts_like_an_image_is_still_a_sheet(text):
     assert kinds.image_kind(text) is None
     assert kinds.not_a_sheet(Path("x.csv"), text) is None
+
+
+@pytest.mark.parametrize(
+    ("raised", "exit_code", "ko", "en"),
+    [
+        (RuntimeError("boom"), 1, "내부 오류: RuntimeError: boom", "internal error: RuntimeError"),
+        (PermissionError(13, "Permission denied", "/x/y.csv"), 2, "오류: /x/y.csv: Permission",
+         "error: /x/y.csv: Permission denied. Check the path"),
+    ],
+)  # fmt: skip
+def test_the_machines_problems_and_bugs_are_said_in_its_language(
+    tmp_path, monkeypatch, raised, exit_code, ko, en
+):
+    from batch import pipeline
+
+    def fails(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(pipeline, "run", fails)
+    for locale, expected in (("ko_KR.UTF-8", ko), ("C.UTF-8", en)):
+        monkeypatch.setenv("LANG", locale)
+        code, _, err, _ = _run(tmp_path / locale, SAMPLES / "yamato-b2.csv")
+        assert code == exit_code and err.startswith(expected), err

@@ -59,7 +59,7 @@ class DispatchGroup(click.Group):
 def _language(ctx: click.Context) -> str:
     """The console's language: the command's, or where it stopped before choosing one, the
     machine's (the rule of --lang auto)."""
-    return ctx.meta.get("lang") or options.console_language(ctx, None)
+    return options.spoken(ctx) if "lang" in ctx.meta else options.console_language(ctx, None)
 
 
 def _stop(ctx: click.Context, key: str, code: int = EXIT_INPUT, **fields) -> None:
