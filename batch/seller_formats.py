@@ -133,7 +133,9 @@ def suggest_map(header: Sequence[str], profile: Profile) -> list[str]:
     return lines
 
 
-def read_so_far(header: Sequence[str], profile: Profile) -> str:
+def read_so_far(header: Sequence[str], profile: Profile) -> str | Phrase:
     """What ``profile`` reads from ``header``: `reference = 'Order Ref', ...`."""
     found = profile.locate(header)
-    return ", ".join(f"{c} = {header[i]!r}" for c, i in found.items()) or "no column"
+    return ", ".join(f"{c} = {header[i]!r}" for c, i in found.items()) or Phrase(
+        "error.header.none"
+    )
