@@ -152,4 +152,4 @@ def _next_step(result: pipeline.RunResult, unrecorded: bool) -> None:
         speech.next_step("console.run.next_dry_run")
     else:
         files = speech.files(listed, f"{result.out}/")
-        speech.next_step("console.run.next_upload", n=len(listed), files=files, out=result.out)
+        speech.next_step("console.run.next_upload", files=files, out=result.out)
