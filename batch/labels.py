@@ -216,6 +216,24 @@ def buckets(
     return out
 
 
+def _carrier_changes(todo: pd.DataFrame, carrier: str) -> list[dict]:
+    """--all-carriers: each cart labelled for ``carrier`` though listed with another. QSM's
+    配送会社 becomes ``carrier`` when `run` uploads its tracking number (CARRIER_MISMATCH
+    says so there too)."""
+    changed = todo[other_carrier(todo, carrier).to_numpy()]
+    return [
+        {
+            "kind": "carrier_change",
+            "cart_no": cart,
+            "orders": list(rows["order_no"]),
+            "listed": rows["expected_company"].iat[0],
+            "carrier": carrier,
+            "message": f"listed with {rows['expected_company'].iat[0]}, labelled for {carrier}",
+        }
+        for cart, rows in changed.groupby("cart_no", sort=False)
+    ]
+
+
 def group(todo: pd.DataFrame, merge_same_address: bool) -> list[pd.DataFrame]:
     """The order rows of each label: one cart, or carts to one recipient and address."""
     if merge_same_address:
@@ -376,24 +394,6 @@ def decide(orders: Loaded, options: LabelOptions, sender: dict, held: pd.Index) 
                 }
             )
     return Labelled(orders, bucket, records, label_rows, warnings)
-
-
-def _carrier_changes(todo: pd.DataFrame, carrier: str) -> list[dict]:
-    """--all-carriers: each cart labelled for ``carrier`` though listed with another. QSM's
-    配送会社 becomes ``carrier`` when `run` uploads its tracking number (CARRIER_MISMATCH
-    says so there too)."""
-    changed = todo[other_carrier(todo, carrier).to_numpy()]
-    return [
-        {
-            "kind": "carrier_change",
-            "cart_no": cart,
-            "orders": list(rows["order_no"]),
-            "listed": rows["expected_company"].iat[0],
-            "carrier": carrier,
-            "message": f"listed with {rows['expected_company'].iat[0]}, labelled for {carrier}",
-        }
-        for cart, rows in changed.groupby("cart_no", sort=False)
-    ]
 
 
 def _input_warnings(o: pd.DataFrame, sender: dict) -> list[dict]:
