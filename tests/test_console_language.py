@@ -104,6 +104,7 @@ def test_many_files_are_shown_as_a_range():
     assert speech.files(many) == "qsm-upload-001.csv … qsm-upload-393.csv (393 files, 196,400 rows)"
     assert speech.files(many[:2]) == "qsm-upload-001.csv (500 rows), qsm-upload-002.csv (500 rows)"
     assert speech.files(many[:1], "out/") == "out/qsm-upload-001.csv (500 rows)"
+    assert speech.files(many, "out/").startswith("out/qsm-upload-001.csv … qsm-upload-393.csv")
     assert speech.files([]) == "none"
     assert i18n.text("console.files.range", "ko", first="a", last="b", n=393, rows="1") == (
         "a … b (파일 393개, 1행)"

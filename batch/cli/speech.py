@@ -31,13 +31,15 @@ def number(n: int | float) -> str:
 
 def files(listed: list[dict], folder: str = "") -> str:
     """The files of a run with their rows: each one, or the first … the last when many.
-    ``folder``: put before each name (the next-step line names where they are)."""
+    ``folder``: put before each name, the range's first only (the next-step line names
+    where they are)."""
     if not listed:
         return t("console.files.none")
     path = [f"{folder}{f['path']}" for f in listed]
     if len(listed) >= RANGE_FROM:
         rows = number(sum(f["rows"] for f in listed))
-        return t("console.files.range", first=path[0], last=path[-1], n=len(listed), rows=rows)
+        last = listed[-1]["path"]
+        return t("console.files.range", first=path[0], last=last, n=len(listed), rows=rows)
     return ", ".join(
         t("console.files.one", path=p, n=f["rows"]) for p, f in zip(path, listed, strict=True)
     )
