@@ -168,3 +168,33 @@ def test_progress_is_drawn_only_for_a_person_watching(tmp_path, monkeypatch):
     assert "주문 51행 (qsm-detail-ja)" in err and "발송 데이터 25행 (yamato-b2)" in err
     code, out, err = invoke(["run", *DAY, "--out", tmp_path / "c", "--no-ledger", "--quiet"])
     assert code == 0 and out == err == ""
+
+
+class _Bar:
+    """click.progressbar as the commands use it, recording what it is told."""
+
+    made: list[_Bar] = []
+
+    def __init__(self, length, label, **_):
+        self.length, self.label, self.pos = length, label, 0
+        _Bar.made.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        self.pos += n
+
+
+def test_the_bars_count_runs_stages_and_sends_rows(qapi, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(progress, "wanted", lambda quiet: not quiet)
+    monkeypatch.setattr(progress.click, "progressbar", _Bar)
+    _Bar.made.clear()
+    code, out, err = invoke(["run", *DAY, "--out", tmp_path / "o", "--lang", "ko", "--send"])
+    assert code == 0, err
+    stages, sent = _Bar.made
+    assert (stages.label, stages.pos, stages.length) == ("처리 중", 7, 7)  # 3 files + 4 stages
+    assert (sent.label, sent.pos, sent.length) == ("전송", 15, 15)  # rows answered of rows
