@@ -226,9 +226,9 @@ def _carrier_changes(todo: pd.DataFrame, carrier: str) -> list[dict]:
             "kind": "carrier_change",
             "cart_no": cart,
             "orders": list(rows["order_no"]),
-            "listed": rows["expected_company"].iat[0],
+            "listed": rows["carrier_expected"].iat[0],  # the listing's 配送会社, as QSM has it
             "carrier": carrier,
-            "message": f"listed with {rows['expected_company'].iat[0]}, labelled for {carrier}",
+            "message": f"listed with {rows['carrier_expected'].iat[0]}, labelled for {carrier}",
         }
         for cart, rows in changed.groupby("cart_no", sort=False)
     ]

@@ -198,3 +198,13 @@ def test_the_bars_count_runs_stages_and_sends_rows(qapi, tmp_path, monkeypatch):
     stages, sent = _Bar.made
     assert (stages.label, stages.pos, stages.length) == ("처리 중", 7, 7)  # 3 files + 4 stages
     assert (sent.label, sent.pos, sent.length) == ("전송", 15, 15)  # rows answered of rows
+
+
+def test_the_bar_turns_to_the_runs_language_once_the_export_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "wanted", lambda quiet: not quiet)
+    monkeypatch.setattr(progress.click, "progressbar", _Bar)
+    _Bar.made.clear()
+    args = ["--orders", SAMPLES / "qsm-detail-ko.csv", *DAY[2:], "--out", tmp_path / "o"]
+    code, _, err = invoke(["run", *args, "--no-ledger"])  # auto, on a machine in C/en
+    assert code == 0 and _Bar.made[0].label == "처리 중"
+    assert err.split()[0] == "읽기"  # its first stage line, in Korean too

@@ -32,6 +32,7 @@ class Stages:
         language = detail.get("language")
         if self._follow_run and language:
             self._ctx.meta["lang"] = language
+            self._bar.label = t("console.stage.bar")
         fields = {k: number(v) if isinstance(v, int) else v for k, v in detail.items()}
         line = t(
             "console.stage.line",
