@@ -51,6 +51,10 @@ class DispatchError(Exception):
     def __str__(self) -> str:
         return self.render(i18n.FALLBACK)
 
+    def refusal(self, lang: str) -> str:
+        """The line a command ends with: "error: " and the message, both in lang."""
+        return i18n.text("error.said", lang, message=self.render(lang))
+
 
 class InputError(DispatchError):
     """An input file cannot be used at all (exit code 2).

@@ -53,6 +53,21 @@ def test_a_refusal_is_said_in_the_machines_language(tmp_path, monkeypatch, local
     assert_nothing_written(work)
 
 
+@pytest.mark.parametrize(
+    ("lang", "script", "prefix"), [("ko", HANGUL, "오류: "), ("ja", KANA, "エラー: ")]
+)
+def test_a_refusal_is_said_in_the_language_lang_chooses(tmp_path, lang, script, prefix):
+    png = CORPUS / "screenshot.png"
+    work = tmp_path / "work"
+    work.mkdir()
+    argv = ["run", "--lang", lang, "--orders", SAMPLES / "qsm-detail-ja.csv"]
+    code, out, err = invoke([*argv, "--dispatch", png, "--out", work / "out", "--today", TODAY])
+    assert code == 2 and out == "" and err.startswith(prefix + str(png)), err
+    said = err.replace(str(png), "")
+    assert script.search(said) and "PNG" in said and not re.search(r"\b(is|the|not)\b", said)
+    assert_nothing_written(work)
+
+
 def test_english_is_the_fallback_of_a_machine_in_no_language_of_ours(tmp_path, monkeypatch):
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     code, _, err, work = _run(tmp_path, CORPUS / "screenshot.png")

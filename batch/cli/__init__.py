@@ -16,12 +16,12 @@ import traceback
 import click
 
 from batch import i18n, interrupts
-from batch.cli import options
 from batch.cli.config import config_command
 from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from batch.cli.inspect import formats_command, validate
 from batch.cli.labels import labels
 from batch.cli.ledger import ledger_group
+from batch.cli.options import console_language, spoken
 from batch.cli.plan import plan
 from batch.cli.run import run
 from batch.cli.send import fetch, send
@@ -37,34 +37,48 @@ class DispatchGroup(click.Group):
             with interrupts.command():
                 result = super().invoke(ctx)
                 if interrupts.received():
-                    click.echo(i18n.text("error.late_interrupt", _language(ctx)), err=True)
+                    click.echo(i18n.text("console.ctrl_c_late", spoken(ctx)), err=True)
                 return result
         except (click.exceptions.Exit, click.ClickException):
             raise
         except (click.exceptions.Abort, KeyboardInterrupt):
-            _stop(ctx, "error.interrupted", EXIT_INTERRUPTED)
+            _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
         except DispatchError as exc:
-            _stop(ctx, "error.said", EXIT_INPUT, message=exc.render(_language(ctx)))
+            _stop(ctx, exc.refusal(_language(ctx)), EXIT_INPUT)
         except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
-            where = exc.filename or i18n.text("error.machine.a_file", _language(ctx))
-            _stop(ctx, "error.machine.problem", where=where, problem=exc.strerror or exc)
+            where = exc.filename or _text(ctx, "error.machine.a_file")
+            _stop(
+                ctx, _text(ctx, "error.machine.problem", where=where, problem=exc.strerror or exc)
+            )
         except Exception as exc:  # a bug: say so briefly; the traceback only on request
             if interrupts.caused_by_ctrl_c(exc):
-                _stop(ctx, "error.interrupted", EXIT_INTERRUPTED)
+                _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
             if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
                 traceback.print_exc()
-            _stop(ctx, "error.internal", EXIT_INTERNAL, kind=type(exc).__name__, problem=exc)
+            bug = _text(ctx, "error.internal", kind=type(exc).__name__, problem=exc)
+            _stop(ctx, bug, EXIT_INTERNAL)
+
+
+def _interrupted(ctx: click.Context | None) -> str:
+    """Ctrl-C before the outputs were published; before a command has chosen a language
+    (while the options are parsed), in the machine's."""
+    lang = spoken(ctx) if ctx else (i18n.system_language() or i18n.FALLBACK)
+    return i18n.text("console.interrupted", lang)
 
 
 def _language(ctx: click.Context) -> str:
     """The console's language: the command's, or where it stopped before choosing one, the
     machine's (the rule of --lang auto)."""
-    return options.spoken(ctx) if "lang" in ctx.meta else options.console_language(ctx, None)
+    return spoken(ctx) if "lang" in ctx.meta else console_language(ctx, None)
 
 
-def _stop(ctx: click.Context, key: str, code: int = EXIT_INPUT, **fields) -> None:
-    """The catalogue's text of key, in the console's language, on stderr; then exit."""
-    click.echo(i18n.text(key, _language(ctx), **fields), err=True)
+def _text(ctx: click.Context, key: str, **fields) -> str:
+    """The catalogue's text of key (batch/locale/*/errors.toml) in the console's language."""
+    return i18n.text(key, _language(ctx), **fields)
+
+
+def _stop(ctx: click.Context, message: str, code: int = EXIT_INPUT) -> None:
+    click.echo(message, err=True)
     ctx.exit(code)
 
 
@@ -88,8 +102,7 @@ def main(argv=None) -> None:
         exc.show()
         raise SystemExit(EXIT_INPUT) from None
     except (click.exceptions.Abort, KeyboardInterrupt):  # while the options are parsed
-        lang = i18n.system_language() or i18n.FALLBACK  # no command has chosen one yet
-        click.echo(i18n.text("error.interrupted", lang), err=True)
+        click.echo(_interrupted(None), err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
     if code:
         raise SystemExit(code)
