@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from batch import carriers
-from batch.errors import DispatchError
+from batch.errors import DispatchError, Phrase
 
 if TYPE_CHECKING:  # pandas only where a column is renamed: every command loads the config
     import pandas as pd
@@ -56,12 +56,9 @@ rate = 2                         # requests a second; url = "..."; key = "..."
 class ConfigError(DispatchError):
     """The config file cannot be used (exit 2): the file, the key, what to write."""
 
-    def __init__(self, path: Path, key: str, problem: str) -> None:
+    def __init__(self, path: Path, key: str, problem: Phrase) -> None:
         where = f"{path}: {key}" if key else str(path)
-        super().__init__(
-            f"{where}: {problem}\n  Correct the file (an example is in the README, 'The config "
-            f"file'), or move it away; `qoo10-dispatch config` shows what is in force."
-        )
+        super().__init__(Phrase("error.config.refused", where=where, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -160,9 +157,9 @@ def _read(path: Path) -> dict:
         with path.open("rb") as f:
             data = tomllib.load(f)
     except OSError as exc:
-        raise ConfigError(path, "", f"cannot be read ({exc.strerror})") from None
+        raise ConfigError(path, "", Phrase("error.read.unreadable", problem=exc.strerror)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, "", f"is not valid TOML ({exc})") from None
+        raise ConfigError(path, "", Phrase("error.config.toml", problem=exc)) from None
     _check(path, data)
     return data
 
@@ -170,15 +167,17 @@ def _read(path: Path) -> dict:
 def _check(path: Path, data: dict) -> None:
     unknown = sorted(set(data) - set(TOP_KEYS))
     if unknown:
-        raise ConfigError(path, unknown[0], f"is not a setting; the settings are {TOP_KEYS}")
+        problem = Phrase("error.config.unknown", settings=TOP_KEYS)
+        raise ConfigError(path, unknown[0], problem)
     for key in ("ledger", "formats"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            raise ConfigError(path, key, 'write a path in quotes, e.g. "D:/shop/ledger.sqlite3"')
+            raise ConfigError(path, key, Phrase("error.config.path"))
     if "lang" in data and data["lang"] not in LANGS:
-        raise ConfigError(path, "lang", f"{data['lang']!r} is not one of {', '.join(LANGS)}")
+        problem = Phrase("error.config.lang", given=repr(data["lang"]), langs=", ".join(LANGS))
+        raise ConfigError(path, "lang", problem)
     sender = data.get("sender")
     if sender is not None and not isinstance(sender, (str, dict)):
-        raise ConfigError(path, "sender", "write a file name, or a [sender] table")
+        raise ConfigError(path, "sender", Phrase("error.config.sender"))
     _check_api(path, data.get("api", {}))
     _check_carriers(path, data.get("carriers", {}))
     _check_sheets(path, data.get("sheets", {}))
@@ -186,41 +185,36 @@ def _check(path: Path, data: dict) -> None:
 
 def _check_api(path: Path, api: object) -> None:
     if not isinstance(api, dict) or set(api) - set(API_ENV):
-        raise ConfigError(path, "api", f"is a table [api] with {', '.join(API_ENV)}")
+        raise ConfigError(path, "api", Phrase("error.config.api", keys=", ".join(API_ENV)))
     for key in ("url", "key"):
         if key in api and not (isinstance(api[key], str) and api[key].strip()):
-            raise ConfigError(path, f"api.{key}", "write it in quotes")
+            raise ConfigError(path, f"api.{key}", Phrase("error.config.quoted"))
     if "url" in api and not api["url"].startswith(("https://", "http://")):
-        raise ConfigError(path, "api.url", "an address starting with https://")
+        raise ConfigError(path, "api.url", Phrase("error.config.url"))
     rate = api.get("rate", 1)
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < math.inf:
-        raise ConfigError(path, "api.rate", "requests a second: a number above 0, e.g. 2")
+        raise ConfigError(path, "api.rate", Phrase("error.config.rate"))
 
 
 def _check_carriers(path: Path, names: object) -> None:
     """Each key a carrier of the registry, each value the non-blank name the seller's QSM has."""
     if not isinstance(names, dict):
-        raise ConfigError(path, "carriers", 'is a table: [carriers] "ヤマト宅急便" = "..."')
+        raise ConfigError(path, "carriers", Phrase("error.config.carriers"))
     for key, value in names.items():
         if not carriers.company(key):
-            raise ConfigError(
-                path, f"carriers.{key!r}", "is no carrier the tool knows: use a name from "
-                "schemas/carriers.toml (e.g. ヤマト宅急便, 佐川急便, ゆうパケット)",
-            )  # fmt: skip
+            raise ConfigError(path, f"carriers.{key!r}", Phrase("error.config.no_carrier"))
         if not (isinstance(value, str) and value.strip()):
-            raise ConfigError(path, f"carriers.{key!r}", "write the name your QSM shows, quoted")
+            raise ConfigError(path, f"carriers.{key!r}", Phrase("error.config.qsm_name"))
 
 
 def _check_sheets(path: Path, sheets: object) -> None:
     """Each key a file-name pattern, each value a carrier of the registry."""
     if not isinstance(sheets, dict) or not all(isinstance(v, str) for v in sheets.values()):
-        raise ConfigError(path, "sheets", 'is a table: [sheets] "kse-*.xlsx" = "佐川急便"')
+        raise ConfigError(path, "sheets", Phrase("error.config.sheets"))
     for key, value in sheets.items():
         if not carriers.company(value):  # one text each: no pandas to read a config
-            raise ConfigError(
-                path, f"sheets.{key!r}", f"{value!r} is no carrier the tool knows: use a name "
-                "from schemas/carriers.toml (e.g. 佐川急便, ヤマト運輸, 日本郵便)",
-            )  # fmt: skip
+            problem = Phrase("error.config.sheet_carrier", carrier=repr(value))
+            raise ConfigError(path, f"sheets.{key!r}", problem)
 
 
 def _services(resolved: pd.DataFrame) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from batch import carriers, formats, normalize, orderstate, outputs
 from batch.command import Clock, Target
-from batch.errors import UsageError
+from batch.errors import Phrase, UsageError
 from batch.formats import LABEL_LAYOUTS
 from batch.inputs import (
     UNKNOWN,
@@ -183,13 +183,16 @@ def read_sender(path: Path | None) -> dict[str, str]:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except OSError as exc:
-        raise UsageError(f"--sender-file {path}: cannot read it ({exc.strerror}).") from None
+        problem = exc.strerror
+        raise UsageError(
+            Phrase("error.usage.sender_unreadable", path=path, problem=problem)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"--sender-file {path}: not a TOML file ({exc}).") from None
+        raise UsageError(Phrase("error.usage.sender_toml", path=path, problem=exc)) from None
     data = data.get("sender", data)
     missing = [k for k in SENDER_KEYS if not str(data.get(k, "")).strip()]
     if missing:
-        raise UsageError(f"--sender-file {path}: missing {', '.join(missing)}.")
+        raise UsageError(Phrase("error.usage.sender_missing", path=path, keys=", ".join(missing)))
     return {k: str(data[k]).strip() for k in SENDER_KEYS}
 
 
@@ -333,15 +336,12 @@ def labels(
     options = options or LabelOptions()
     clock = Clock()
     if options.carrier not in LABEL_LAYOUTS:
-        raise UsageError(f"--carrier must be one of {', '.join(LABEL_LAYOUTS)}.")
+        raise UsageError(Phrase("error.usage.label_carrier", carriers=", ".join(LABEL_LAYOUTS)))
     sender = read_sender(options.sender_file)
     target = Target.prepare(out, "labels", options.ledger, options.replace, False)
     orders = load_orders(orders_path, options.orders_format, options.password)
     if "address" not in orders.table.positions:
-        raise UsageError(
-            f"{orders.path}: this orders file has no 住所 column (a brief download?); "
-            "labels needs the detail download (配送要請 → 詳細を見る)."
-        )
+        raise UsageError(Phrase("error.usage.no_address", path=orders.path))
     held = pd.Index([], dtype=object)
     if options.ledger and Path(options.ledger).is_file():
         with Ledger(Path(options.ledger)) as book:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from batch.errors import DispatchError
+from batch.errors import DispatchError, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -134,9 +134,9 @@ class Ledger:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
+                folder, problem = self.path.parent, exc.strerror
                 raise LedgerError(
-                    f"{self.path.parent}: cannot create the ledger's folder ({exc.strerror}). "
-                    "Pass a --ledger path in a folder you can write to."
+                    Phrase("error.ledger.folder", folder=folder, problem=problem)
                 ) from None
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             # Only an empty database becomes a ledger; anything else must already be one.
@@ -160,19 +160,15 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             text = str(exc)
             if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-                raise LedgerError(
-                    f"{self.path}: another qoo10-dispatch run is using this ledger. Wait for it "
-                    "to finish and run again."
-                ) from None
+                raise LedgerError(Phrase("error.ledger.busy", path=self.path)) from None
             machine = ("disk I/O", "readonly", "read-only", "unable to open", "full")
             if isinstance(exc, sqlite3.OperationalError) and any(m in text for m in machine):
+                doing = Phrase(f"error.ledger.doing.{doing}")
                 raise LedgerError(
-                    f"{self.path}: the ledger could not be {doing} ({text}). Check that its "
-                    "folder is writable and the disk is not full; nothing was recorded."
+                    Phrase("error.ledger.machine", path=self.path, doing=doing, problem=text)
                 ) from None
             raise LedgerError(
-                f"{self.path}: not a qoo10-dispatch ledger or damaged ({text}). It was left "
-                "untouched; move it away or pass another --ledger."
+                Phrase("error.ledger.damaged", path=self.path, problem=text)
             ) from None
 
     def close(self) -> None:
@@ -199,27 +195,18 @@ class Ledger:
         except sqlite3.OperationalError:
             meta = {}
         if meta.get("app") != APP:
-            raise LedgerError(
-                f"{self.path}: this SQLite file is not a qoo10-dispatch ledger. It was left "
-                "untouched; pass another --ledger path."
-            )
+            raise LedgerError(Phrase("error.ledger.foreign", path=self.path))
         try:
             version = int(meta.get("schema_version", 0))
         except ValueError:
+            version = repr(meta["schema_version"])
             raise LedgerError(
-                f"{self.path}: damaged (its schema version is {meta['schema_version']!r}). It "
-                "was left untouched; restore a backup or pass another --ledger."
+                Phrase("error.ledger.bad_version", path=self.path, version=version)
             ) from None
         if version > SCHEMA_VERSION:
-            raise LedgerError(
-                f"{self.path}: made by a newer qoo10-dispatch (ledger version {version}); "
-                "upgrade qoo10-dispatch to use it."
-            )
+            raise LedgerError(Phrase("error.ledger.newer", path=self.path, version=version))
         if version < 1:
-            raise LedgerError(
-                f"{self.path}: damaged (schema version {version}). It was left untouched; "
-                "restore a backup or pass another --ledger."
-            )
+            raise LedgerError(Phrase("error.ledger.bad_version", path=self.path, version=version))
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
@@ -245,7 +232,7 @@ class Ledger:
 
     def begin(self) -> None:
         """Take the write lock for a whole run; a second run waits, then stops clearly."""
-        with self._errors("locked for this run"):
+        with self._errors("locked"):
             self.db.execute("BEGIN IMMEDIATE")
 
     def _newest(self, table: str, columns: str, order_nos: Iterable[str]) -> pd.DataFrame:
@@ -420,12 +407,11 @@ class Ledger:
             ).fetchone()
             if row is None:
                 self.db.execute("ROLLBACK")
-                raise LedgerError(
-                    f"{self.path}: no run {run_id!r}; see `qoo10-dispatch ledger list`."
-                )
+                raise LedgerError(Phrase("error.ledger.no_run", path=self.path, run=repr(run_id)))
             if row[1] is not None:
                 self.db.execute("ROLLBACK")
-                raise LedgerError(f"{self.path}: run {run_id!r} was already undone on {row[1]}.")
+                undone = Phrase("error.ledger.undone", path=self.path, run=repr(run_id), on=row[1])
+                raise LedgerError(undone)
             self.db.execute("UPDATE runs SET undone_at = ? WHERE run_id = ?", (utc_now(), run_id))
             self.db.execute("COMMIT")
         return int(row[0])

@@ -17,6 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from batch.errors import Phrase
 from batch.inputs import Loaded
 from batch.job import RUN_ID
 from batch.staging import (  # noqa: F401 - what the commands stage with
@@ -79,11 +80,12 @@ class Earlier:
     upload_rows: int  # rows in its upload (or ship-date) files
     kind: str = "run"  # "run", "orphans" (our names, no summary.json), "foreign" summary.json
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
         if self.kind == "orphans":
-            return f"files named like qoo10-dispatch outputs ({', '.join(self.files)})"
-        preview = "a dry run of " if self.dry_run else ""
-        return f"the outputs of {preview}{self.command} {self.run_id}"
+            return Phrase("error.out.orphans", files=", ".join(self.files))
+        if self.dry_run:
+            return Phrase("error.out.dry_run_of", command=self.command, run=self.run_id)
+        return Phrase("error.out.outputs_of", command=self.command, run=self.run_id)
 
     @property
     def replaced_folder(self) -> Path:
@@ -177,9 +179,9 @@ def resolve_out(out: Path) -> Path:
     """The real folder DIR names (a symbolic link is written through, never replaced)."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file; give a folder for the outputs.")
+        raise OutputError(Phrase("error.out.a_file", out=out))
     if out.is_symlink() and not out.exists():
-        raise OutputError(f"--out {out} is a link to a folder that does not exist; fix the link.")
+        raise OutputError(Phrase("error.out.dead_link", out=out))
     return Path(os.path.realpath(out))
 
 
@@ -204,11 +206,7 @@ def publish_and_commit(
     with folder_lock(stage.folder), interrupts.finishing():
         now = earlier_outputs(stage.folder)
         if not _same_earlier(now, earlier):
-            raise OutputError(
-                f"{stage.folder}: another run wrote its outputs into this folder while this "
-                "one was working; nothing of this run was kept. Run again (with --replace to "
-                "move those aside)."
-            )
+            raise OutputError(Phrase("error.out.raced", folder=stage.folder))
         aside = stage.publish(now if replace else None)
         try:
             moved = aside is not None and now is not None and now.run_id
@@ -249,38 +247,36 @@ def _committed(book, run_id: str, record: bool) -> bool:
 def refuse_earlier(earlier: Earlier, out: Path, ledger_says: str, dry_run: bool) -> OutputError:
     """The message for a DIR that already holds an earlier run's outputs."""
     if dry_run and not earlier.dry_run:
-        way = "a dry run never moves a real run's files: give the preview another --out."
+        way = Phrase("error.out.preview_elsewhere")
     else:
-        aside = earlier.replaced_folder
-        way = f"give another --out, or add --replace to move them into {aside}/ first."
-    rows = f"its upload files hold {earlier.upload_rows} rows"
-    facts = "; ".join(x for x in (rows, ledger_says) if x)
-    return OutputError(
-        f"--out {out} already holds {earlier.describe()} ({facts}). Nothing was changed.\n  "
-        + way[0].upper()
-        + way[1:]
-    )
+        way = Phrase("error.out.replace_hint", aside=earlier.replaced_folder)
+    rows = Phrase("error.out.upload_rows", n=earlier.upload_rows)
+    facts = [x for x in (rows, ledger_says) if x]
+    what = earlier.describe()
+    return OutputError(Phrase("error.out.earlier", out=out, what=what, facts=facts, way=way))
 
 
-def _ledger_says(earlier: Earlier, ledger_path: Path | None) -> str:
+def _ledger_says(earlier: Earlier, ledger_path: Path | None) -> Phrase:
     """Whether the ledger still counts the earlier run's rows as awaiting upload."""
     from batch.ledger import Ledger
 
     if earlier.dry_run:
-        return "a dry run: the ledger counts none of its rows"
+        return Phrase("error.out.ledger.dry_run")
     if ledger_path is None or not Path(ledger_path).is_file():
-        return "no ledger records that run"
+        return Phrase("error.out.ledger.none")
     with Ledger(Path(ledger_path)) as book:
         state = book.run_state(earlier.run_id)
     if state is None:
-        return f"the ledger {ledger_path} does not record that run"
+        return Phrase("error.out.ledger.unknown", ledger=ledger_path)
     if state["undone_at"]:
-        return "the ledger no longer counts them (the run was undone)"
+        return Phrase("error.out.ledger.undone")
     if state["command"] != "run":
-        return f"the ledger records its {state['rows']} rows"
-    return (
-        f"the ledger counts {state['pending']} of them as written and awaiting upload, "
-        f"{state['confirmed']} confirmed, {state['not_confirmed']} offered again since"
+        return Phrase("error.out.ledger.rows", n=state["rows"])
+    return Phrase(
+        "error.out.ledger.counts",
+        pending=state["pending"],
+        confirmed=state["confirmed"],
+        offered=state["not_confirmed"],
     )
 
 
@@ -301,24 +297,13 @@ def prepare(
         raise machine_problem(folder, exc, "tidy") from None
     earlier = earlier_outputs(folder)
     if earlier is not None and earlier.kind == "foreign":
-        raise OutputError(
-            f"--out {out} holds a summary.json that qoo10-dispatch did not write, or that is "
-            "damaged; it was left untouched.\n  Move it away or give another --out."
-        )
+        raise OutputError(Phrase("error.out.foreign_summary", out=out))
     if earlier is not None and earlier.kind == "orphans":
-        raise OutputError(
-            f"--out {out} holds {', '.join(earlier.files)}, named like qoo10-dispatch outputs "
-            "but listed by no summary.json there; they were left untouched.\n  Move them away "
-            "or give another --out."
-        )
+        raise OutputError(Phrase("error.out.orphan_files", out=out, files=", ".join(earlier.files)))
     if earlier is not None and (not replace or (dry_run and not earlier.dry_run)):
         raise refuse_earlier(earlier, Path(out), _ledger_says(earlier, ledger_path), dry_run)
     writes = WRITES[command]
     clashes = [n for n in foreign_clashes(folder, earlier) if writes.fullmatch(n)]
     if clashes:
-        raise OutputError(
-            f"--out {out} holds {', '.join(clashes)}, named like this command's outputs but "
-            "not listed by any summary.json there; it was left untouched.\n  Move it away or "
-            "give another --out."
-        )
+        raise OutputError(Phrase("error.out.clashes", out=out, files=", ".join(clashes)))
     return folder, earlier

@@ -26,7 +26,7 @@ from batch import (
     watch,
 )
 from batch.command import Clock, Progress, Target
-from batch.errors import UsageError
+from batch.errors import Phrase, UsageError
 from batch.inputs import Loaded, load_dispatch, load_orders
 from batch.job import ledger_for_run, today_in_tokyo
 from batch.normalize import positions
@@ -106,10 +106,7 @@ def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
     """The orders, each courier sheet, and the courier rows of all sheets in one frame."""
     given = options.dispatch_carrier
     if given and not carriers.resolve(pd.Series([given], dtype=object))["company"].iat[0]:
-        raise UsageError(
-            f"--dispatch-carrier {given!r}: no carrier of the registry has that name "
-            "(e.g. 佐川急便, ヤマト運輸, 日本郵便, ゆうパケット)."
-        )
+        raise UsageError(Phrase("error.usage.dispatch_carrier", carrier=repr(given)))
     orders = load_orders(orders_path, options.orders_format, options.password)
     profile = orders.table.profile
     clock.lap(

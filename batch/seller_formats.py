@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from batch import formats
-from batch.errors import InputError, UsageError
+from batch.errors import InputError, Phrase, UsageError
 from batch.formats import Profile, header_key
 from schemas.columns import BY_KIND
 
@@ -37,15 +37,15 @@ def parse_map(specs: Sequence[str]) -> dict[str, str]:
     for spec in specs:
         canon, sep, header = (part.strip() for part in spec.partition("="))
         if not sep or not header or canon not in known:
+            example, columns = MAP_EXAMPLE, ", ".join(known)
             raise UsageError(
-                f"--map {spec!r}: write COLUMN=HEADER, e.g. {MAP_EXAMPLE}; "
-                f"COLUMN is one of {', '.join(known)}."
+                Phrase("error.map.form", spec=repr(spec), example=example, columns=columns)
             )
         if mapping.setdefault(canon, header) != header:
-            raise UsageError(f"--map names two headers for {canon}: give it once.")
+            raise UsageError(Phrase("error.map.twice", column=canon))
     headers = [header_key(h) for h in mapping.values()]
     if len(set(headers)) < len(headers):
-        raise UsageError("--map reads one header into two columns: give each header once.")
+        raise UsageError(Phrase("error.map.one_header"))
     return mapping
 
 
@@ -74,27 +74,25 @@ def load_folder(folder: Path, shipped: Sequence[Profile]) -> tuple[Profile, ...]
             profile = formats.load_one(path)
             formats.check_set([*shipped, *loaded, profile])  # with those before it
         except tomllib.TOMLDecodeError as exc:
-            raise _refused(path, f"is not valid TOML ({exc})") from None
+            raise _refused(path, Phrase("error.config.toml", problem=exc)) from None
         except ValueError as exc:
             if str(exc).startswith(f"{path}: "):
                 raise _refused(path, str(exc)) from None
-            raise _refused(  # it takes another profile's own header
-                path, f"another profile's header would be detected as this one ({exc}). Give "
-                "it a lower priority, or a signature column only its sheet has",
-            ) from None  # fmt: skip
+            # it takes another profile's own header
+            raise _refused(path, Phrase("error.profile.takes", problem=exc)) from None
         except (TypeError, KeyError, AttributeError) as exc:
             raise _refused(path, str(exc)) from None
         loaded.append(profile)
     return tuple(loaded)
 
 
-def _refused(path: Path, problem: str) -> InputError:
-    problem = problem.removeprefix(f"{path}: ")
+def _refused(path: Path, problem: str | Phrase) -> InputError:
+    if isinstance(problem, str):  # the loader's own words, in English
+        problem = problem.removeprefix(f"{path}: ")
     return InputError(
         path,
-        f"your format profile cannot be used: {problem}",
-        "Correct it as said (the keys are those of the shipped profiles, see the README, "
-        "'A 3PL's own sheet'), or move it out of the folder.",
+        Phrase("error.profile.refused", problem=problem),
+        Phrase("error.profile.refused_hint"),
     )
 
 
@@ -135,7 +133,9 @@ def suggest_map(header: Sequence[str], profile: Profile) -> list[str]:
     return lines
 
 
-def read_so_far(header: Sequence[str], profile: Profile) -> str:
+def read_so_far(header: Sequence[str], profile: Profile) -> str | Phrase:
     """What ``profile`` reads from ``header``: `reference = 'Order Ref', ...`."""
     found = profile.locate(header)
-    return ", ".join(f"{c} = {header[i]!r}" for c, i in found.items()) or "no column"
+    return ", ".join(f"{c} = {header[i]!r}" for c, i in found.items()) or Phrase(
+        "error.header.none"
+    )

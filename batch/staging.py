@@ -26,7 +26,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from batch.errors import DispatchError
+from batch import i18n
+from batch.errors import DispatchError, Phrase
 from batch.job import RUN_ID
 
 STAGING_PREFIX = ".qoo10-dispatch-"
@@ -66,16 +67,24 @@ def machine_problem(path: Path | str, exc: OSError, doing: str) -> OutputError:
     a message that names the path and the fix."""
     where = exc.filename or path
     fixes = {
-        errno.ENOSPC: "free some disk space and run again",
-        errno.EROFS: "the disk is read-only: choose an --out on a writable disk",
-        errno.EACCES: "you may not write there: choose another --out, or fix its permissions",
-        errno.EPERM: "the folder does not allow it (read-only or immutable): choose another --out",
-        errno.EBUSY: "the file is in use (open in Excel?): close it and run again",
+        errno.ENOSPC: "no_space",
+        errno.EROFS: "read_only",
+        errno.EACCES: "denied",
+        errno.EPERM: "not_allowed",
+        errno.EBUSY: "in_use",
     }
-    fix = fixes.get(exc.errno, "check the folder and run again")
+    fix = fixes.get(exc.errno, "other")
     if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
         fix = fixes[errno.EBUSY]
-    return OutputError(f"cannot {doing} {where}: {exc.strerror or exc}.\n  {fix.capitalize()}.")
+    return OutputError(
+        Phrase(
+            "error.out.machine",
+            doing=Phrase(key) if i18n.has(key := f"error.out.doing.{doing}") else doing,
+            where=where,
+            problem=exc.strerror or exc,
+            fix=Phrase(f"error.out.fix.{fix}"),
+        )
+    )
 
 
 @contextmanager
@@ -87,10 +96,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     try:
         lock.acquire(timeout=FOLDER_LOCK_SECONDS)
     except Timeout:
-        raise OutputError(
-            f"{folder}: another qoo10-dispatch run is writing into this folder. Wait for it to "
-            "finish and run again."
-        ) from None
+        raise OutputError(Phrase("error.out.busy", folder=folder)) from None
     try:
         yield
     finally:
@@ -266,13 +272,11 @@ class Staging:
                 self._place(name)
         except FileExistsError as exc:
             self.undo()
-            raise OutputError(
-                f"{exc.filename}: this file appeared in {self.folder} while the run was "
-                "writing; nothing of this run was kept. Run again."
-            ) from None
+            appeared = Phrase("error.out.appeared", file=exc.filename, folder=self.folder)
+            raise OutputError(appeared) from None
         except OSError as exc:
             self.undo()
-            raise machine_problem(self.folder, exc, "write into") from None
+            raise machine_problem(self.folder, exc, "write_into") from None
         except BaseException:
             self.undo()
             raise
@@ -375,11 +379,11 @@ def staged(folder: Path, run_id: str, ledger: Path | None, record: bool) -> Iter
             shutil.rmtree(p, ignore_errors=True)
         _remove_created(created)
         if isinstance(exc, OSError):
-            raise machine_problem(folder, exc, "write into") from None
+            raise machine_problem(folder, exc, "write_into") from None
         raise
     try:
         yield stage
     except OSError as exc:
-        raise machine_problem(path, exc, "write into") from None
+        raise machine_problem(path, exc, "write_into") from None
     finally:
         stage.close()

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.formats import Upload
 from batch.read import Sheet, Table
 
@@ -88,15 +88,14 @@ def _two_forms(table: Table, canon: str, values: pd.Series, distinct: pd.Series)
     name = sheet.header[table.positions[canon]]
     shown = distinct.index[:3]
     rows = sheet.rows[[sheet.cells.index.get_loc(i) for i in shown]]
-    seen = ", ".join(f"'{values[i]}' (row {r})" for i, r in zip(shown, rows, strict=True))
-    what = "in two or more forms" if len(distinct) > 1 else "in no known date form"
-    return InputError(
-        sheet.path,
-        f"the {name} column holds dates {what}: {seen}; the dates written back would "
-        "take one of them, and which one QSM reads is not known",
-        f"Download the export from QSM again (QSM writes one form), or correct the {name} "
-        "cells to one form (20261126 or 2026/11/26), then run again.",
-    )
+    seen = [
+        Phrase("error.dates.cell", value=values[i], row=r) for i, r in zip(shown, rows, strict=True)
+    ]
+    if len(distinct) > 1:
+        problem = Phrase("error.dates.two_forms", column=name, seen=seen)
+    else:
+        problem = Phrase("error.dates.no_form", column=name, seen=seen)
+    return InputError(sheet.path, problem, Phrase("error.dates.hint", column=name))
 
 
 def header_text(sheet: Sheet) -> str:

@@ -33,3 +33,12 @@ def _seller_config_folder(tmp_path_factory, monkeypatch):
     one of the test's: a developer's own qoo10-dispatch.toml or formats never count."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
     monkeypatch.setenv("APPDATA", str(tmp_path_factory.getbasetemp() / "appdata"))
+
+
+@pytest.fixture(autouse=True)
+def _machine_language_english(monkeypatch):
+    """A command that chooses no language speaks the machine's (``--lang auto``): a
+    developer's Japanese or Korean locale must not change the texts the tests read."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

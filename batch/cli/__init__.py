@@ -21,7 +21,7 @@ from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from batch.cli.inspect import formats_command, validate
 from batch.cli.labels import labels
 from batch.cli.ledger import ledger_group
-from batch.cli.options import spoken
+from batch.cli.options import console_language, spoken
 from batch.cli.plan import plan
 from batch.cli.run import run
 from batch.cli.send import fetch, send
@@ -29,7 +29,8 @@ from batch.errors import DispatchError
 
 
 class DispatchGroup(click.Group):
-    """Our errors become one line on stderr and an exit code, never a traceback."""
+    """Our errors become one line on stderr and an exit code, never a traceback, in the
+    console's language (``_language``)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -43,21 +44,19 @@ class DispatchGroup(click.Group):
         except (click.exceptions.Abort, KeyboardInterrupt):
             _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
         except DispatchError as exc:
-            _stop(ctx, f"error: {exc}", EXIT_INPUT)
+            _stop(ctx, exc.refusal(_language(ctx)), EXIT_INPUT)
         except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
-            where = exc.filename or "a file"
-            _stop(ctx, f"error: {where}: {exc.strerror or exc}. Check the path and run again.")
+            where = exc.filename or _text(ctx, "error.machine.a_file")
+            _stop(
+                ctx, _text(ctx, "error.machine.problem", where=where, problem=exc.strerror or exc)
+            )
         except Exception as exc:  # a bug: say so briefly; the traceback only on request
             if interrupts.caused_by_ctrl_c(exc):
                 _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
             if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
                 traceback.print_exc()
-            _stop(
-                ctx,
-                f"internal error: {type(exc).__name__}: {exc}\n  This is a bug in "
-                "qoo10-dispatch. Set QOO10_DISPATCH_TRACEBACK=1 to see the details.",
-                EXIT_INTERNAL,
-            )
+            bug = _text(ctx, "error.internal", kind=type(exc).__name__, problem=exc)
+            _stop(ctx, bug, EXIT_INTERNAL)
 
 
 def _interrupted(ctx: click.Context | None) -> str:
@@ -65,6 +64,17 @@ def _interrupted(ctx: click.Context | None) -> str:
     (while the options are parsed), in the machine's."""
     lang = spoken(ctx) if ctx else (i18n.system_language() or i18n.FALLBACK)
     return i18n.text("console.interrupted", lang)
+
+
+def _language(ctx: click.Context) -> str:
+    """The console's language: the command's, or where it stopped before choosing one, the
+    machine's (the rule of --lang auto)."""
+    return spoken(ctx) if "lang" in ctx.meta else console_language(ctx, None)
+
+
+def _text(ctx: click.Context, key: str, **fields) -> str:
+    """The catalogue's text of key (batch/locale/*/errors.toml) in the console's language."""
+    return i18n.text(key, _language(ctx), **fields)
 
 
 def _stop(ctx: click.Context, message: str, code: int = EXIT_INPUT) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from batch.errors import DispatchError
+from batch.errors import DispatchError, Phrase
 
 DEFAULT_URL = "https://api.qoo10.jp/GMKT.INC.Front.QAPIService/ebayjapan.qapi"
 KEY_ENV, URL_ENV = "QOO10_QAPI_KEY", "QOO10_QAPI_URL"
@@ -76,11 +76,11 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(text) if text.strip() else default
     except ValueError:
-        raise QapiError(f"{name}={text!r} is not a number; unset it or give one.") from None
+        raise QapiError(Phrase("error.api.not_a_number", name=name, text=repr(text))) from None
     retries = name == "QOO10_QAPI_RETRIES"
     if not math.isfinite(value) or value < 0 or (value == 0 and not retries):
-        least = "0 or more" if retries else "more than 0"
-        raise QapiError(f"{name}={text!r} cannot be used: give a number, {least}; or unset it.")
+        key = "error.api.zero_or_more" if retries else "error.api.above_zero"
+        raise QapiError(Phrase(key, name=name, text=repr(text)))
     return value
 
 
@@ -92,8 +92,7 @@ def _address(text: str) -> str:
     except (httpx.InvalidURL, TypeError, ValueError):
         usable = False
     if not usable:
-        raise QapiError(f"{URL_ENV}={text!r} is not an http(s) address; fix it, or unset it "
-                        "to use Qoo10's own.")  # fmt: skip
+        raise QapiError(Phrase("error.api.address", name=URL_ENV, text=repr(text)))
     return text.strip().rstrip("/")
 
 
@@ -113,9 +112,7 @@ class Settings:
         env = os.environ if env is None else env
         key = env.get(KEY_ENV, "").strip()
         if not (key.isascii() and key.isprintable()):  # an HTTP header holds nothing else
-            raise KeyProblem(None, f"{KEY_ENV} holds characters no key has (full-width letters, "
-                             "spaces or line breaks from copying?): paste the certification "
-                             "key from QSM again, as plain half-width text.")  # fmt: skip
+            raise KeyProblem(None, Phrase("error.api.key_characters", name=KEY_ENV))
         return cls(
             url=_address(env.get(URL_ENV) or DEFAULT_URL),
             key=Secret(key),
@@ -133,27 +130,14 @@ class Answer:
     result: object  # ResultObject
 
 
-def key_message(code: int | None, url: str) -> str:
+def key_message(code: int | None, url: str) -> Phrase:
     if code is None:
-        return (
-            f"no Qoo10 API key: set the environment variable {KEY_ENV} to the certification "
-            "key of your shop (QSM issues it; see the README, 'Send through Qoo10's API')."
-        )
+        return Phrase("error.api.no_key", name=KEY_ENV)
     if code in EXPIRED:
-        return (
-            f"Qoo10 says the API key has expired (code {code}). A key lasts one year: issue a "
-            f"new one in QSM where you got the first, put it in {KEY_ENV}, and run the same "
-            "command again; rows not sent yet will be sent then, nothing twice."
-        )
+        return Phrase("error.api.expired", code=code, name=KEY_ENV)
     if code == -90001:
-        return (
-            f"Qoo10 says this API does not exist (code {code}) at {url}: check "
-            f"{URL_ENV} (unset it to use Qoo10's own address)."
-        )
-    return (
-        f"Qoo10 refused the API key (code {code}): check that {KEY_ENV} holds the "
-        "certification key of this shop, issued in QSM, and that the shop may use the API."
-    )
+        return Phrase("error.api.no_such_api", code=code, url=url, name=URL_ENV)
+    return Phrase("error.api.key_refused", code=code, name=KEY_ENV)
 
 
 class Client:
@@ -191,7 +175,7 @@ class Client:
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the answer took too long")
                 if len(data) > MAX_ANSWER_BYTES:
-                    raise Unavailable(f"Qoo10's answer is larger than {MAX_ANSWER_BYTES} bytes")
+                    raise Unavailable(Phrase("error.api.too_large", n=MAX_ANSWER_BYTES))
             return response.status_code, bytes(data)
 
     def _post(self, method: str, params: dict[str, str]) -> bytes:
@@ -209,22 +193,22 @@ class Client:
             try:
                 status, answer = self._exchange(f"{s.url}/{method}", body, headers)
             except httpx.TimeoutException:
-                problem = f"no answer within {s.timeout:g} s"
+                problem = Phrase("error.api.timeout", seconds=f"{s.timeout:g}")
                 continue
             except httpx.TransportError as exc:
-                problem = f"cannot reach Qoo10 ({type(exc).__name__})"
+                problem = Phrase("error.api.unreachable", kind=type(exc).__name__)
                 continue
             if status >= 500:
-                problem = f"Qoo10 answered HTTP {status}"
+                problem = Phrase("error.api.http", status=status)
                 continue
             if status in (408, 429):  # busy: no use insisting now, but a later send will do
-                raise Unavailable(f"{method}: Qoo10 answered HTTP {status}")
+                raise Unavailable(Phrase("error.api.busy", method=method, status=status))
             if status != 200:  # a redirect, 404, 403...: this address will not do, ever
-                raise KeyProblem(None, f"Qoo10 answered HTTP {status} at {s.url}: check "
-                                 f"{URL_ENV} (unset it to use Qoo10's own address) and that "
-                                 "the key is this shop's.")  # fmt: skip
+                wrong = Phrase("error.api.wrong_address", status=status, url=s.url, name=URL_ENV)
+                raise KeyProblem(None, wrong)
             return answer
-        raise Unavailable(f"{method}: {problem}, {s.retries + 1} tries")
+        tries = s.retries + 1
+        raise Unavailable(Phrase("error.api.gave_up", method=method, problem=problem, n=tries))
 
     def call(self, method: str, params: dict[str, str]) -> Answer:
         """``Class.Method`` with ``params``; Qoo10's answer, or KeyProblem / Unavailable."""
@@ -232,15 +216,15 @@ class Client:
         try:
             data = json.loads(answer)
         except (ValueError, UnicodeDecodeError):
-            raise Unavailable(f"{method}: Qoo10's answer is not readable JSON") from None
+            raise Unavailable(Phrase("error.api.not_json", method=method)) from None
         if not isinstance(data, dict):
-            raise Unavailable(f"{method}: Qoo10's answer is not a JSON object")
+            raise Unavailable(Phrase("error.api.not_object", method=method))
         code = data.get("ResultCode", data.get("ErrorCode"))
         message = data.get("ResultMsg", data.get("ErrorMsg")) or ""
         try:
             code = int(code)
         except (TypeError, ValueError):
-            raise Unavailable(f"{method}: Qoo10's answer has no ResultCode") from None
+            raise Unavailable(Phrase("error.api.no_code", method=method)) from None
         if code in KEY_CODES:
             raise KeyProblem(code, key_message(code, self.settings.url))
         return Answer(code, str(message), data.get("ResultObject"))

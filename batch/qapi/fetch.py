@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from batch.errors import UsageError
+from batch.errors import Phrase, UsageError
 from batch.qapi.client import Client, QapiError, Settings
 
 METHOD = "ShippingBasic.GetShippingInfo_v3"
@@ -134,11 +134,11 @@ def fetch_orders(client: Client, statuses: list[str], since: dt.date, today: dt.
                 "SearchEndDate": end.strftime("%Y%m%d"), "SearchCondition": "2",
             })  # fmt: skip
             if answer.code != 0:  # not "no orders": the file would silently lack them
-                raise QapiError(
-                    f"{METHOD}: Qoo10 refused the request for status {number}, {start} to "
-                    f"{end} (code {answer.code}: {answer.message}); nothing was written. "
-                    "Try again later."
-                )
+                refused = Phrase(
+                    "error.fetch.refused", method=METHOD, status=number, start=start, end=end,
+                    code=answer.code, message=answer.message,
+                )  # fmt: skip
+                raise QapiError(refused)
             for order in answer.result if isinstance(answer.result, list) else []:
                 if isinstance(order, dict) and order.get("OrderNo"):
                     found[str(order["OrderNo"])] = {**order, "ShippingStatus": number}
@@ -189,12 +189,12 @@ def fetch(out: Path, statuses: list[str], since: dt.date | None, lang: str, toda
     ``warn(text)`` hears of what the seller should know about the file."""
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown or not statuses:
-        raise UsageError(f"--status: {', '.join(unknown) or 'none'}; use new, ready, delayed.")
+        raise UsageError(Phrase("error.fetch.status", given=", ".join(unknown) or "-"))
     if lang not in ("ja", "ko"):
-        raise UsageError("--lang: ja or ko (the screen whose download the file copies).")
+        raise UsageError(Phrase("error.fetch.lang"))
     out = Path(out)
     if out.exists():
-        raise UsageError(f"{out} exists; give a new file name (nothing was overwritten).")
+        raise UsageError(Phrase("error.fetch.exists", out=out))
     since = since or today - dt.timedelta(days=WINDOW_DAYS - 1)
     with Client(settings or Settings.from_env()) as client:
         orders = fetch_orders(client, statuses, since, today)
@@ -212,7 +212,7 @@ def fetch(out: Path, statuses: list[str], since: dt.date | None, lang: str, toda
     try:
         os.link(tmp, out)  # fails rather than replace a file that appeared meanwhile
     except FileExistsError:
-        raise UsageError(f"{out} exists; give a new file name (nothing was overwritten).") from None
+        raise UsageError(Phrase("error.fetch.exists", out=out)) from None
     finally:
         os.unlink(tmp)
     return len(orders)

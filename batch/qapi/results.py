@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from batch import i18n
+from batch.errors import Phrase
 from batch.job import RUN_ID
 from batch.read import read_table
 from batch.staging import SUMMARY, OutputError
@@ -50,30 +51,26 @@ def read_run(folder: Path, command: str, listing: str, preview: bool = False) ->
     try:
         summary = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise OutputError(f"{folder}: no summary.json; give the --out folder of a run.") from None
+        raise OutputError(Phrase("error.send.no_summary", folder=folder)) from None
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{path}: cannot be read ({exc}).") from None
+        raise OutputError(Phrase("error.send.unreadable", path=path, problem=exc)) from None
     ours = isinstance(summary, dict) and summary.get("version") == 1
     if not ours or not RUN_ID.fullmatch(str(summary.get("run_id", ""))):
-        raise OutputError(f"{path}: not written by qoo10-dispatch; nothing was sent.")
+        raise OutputError(Phrase("error.send.not_ours", path=path))
     if (summary.get("command") or "run") != command:
         what = summary.get("command")
-        raise OutputError(f"{folder}: holds the outputs of {what}, not of {command}.")
-    if summary.get("dry_run") and not preview:
         raise OutputError(
-            f"{folder}: holds a preview (--dry-run); nothing was sent. Run without --dry-run, "
-            "then send that folder."
+            Phrase("error.send.other_command", folder=folder, what=what, command=command)
         )
+    if summary.get("dry_run") and not preview:
+        raise OutputError(Phrase("error.send.preview", folder=folder))
     ledger = summary.get("ledger") or {}
     if ledger.get("path") and not ledger.get("recorded") and not preview:
-        raise OutputError(
-            f"{folder}: that run recorded nothing in its ledger (--strict found problems); "
-            "nothing was sent. Fix the inputs and run again."
-        )
+        raise OutputError(Phrase("error.send.strict", folder=folder))
     files = [(e["path"], int(e.get("rows", 0))) for e in summary.get(listing) or []]
     for name, _ in files:
         if not (folder / name).is_file():
-            raise OutputError(f"{folder / name}: listed by summary.json but missing; run again.")
+            raise OutputError(Phrase("error.send.missing", path=folder / name))
     language = summary.get("language") or _language_of(summary)
     return RunFiles(folder, summary, language, files)
 
@@ -94,10 +91,10 @@ def read_rows(run: RunFiles, columns: list[str]) -> pd.DataFrame:
         frame = table.frame.reindex(columns=columns, fill_value="")
         frame = frame.apply(lambda s: s.astype(str).str.strip().str.lstrip("'"))
         if len(frame) != rows:
-            raise OutputError(
-                f"{run.folder / name}: holds {len(frame)} rows, but the run wrote {rows}; "
-                "it was changed since. Run again rather than editing it."
+            changed = Phrase(
+                "error.send.rows_changed", path=run.folder / name, n=len(frame), rows=rows
             )
+            raise OutputError(changed)
         frames.append(frame.assign(file=name))
     if not frames:
         return pd.DataFrame(columns=[*columns, "file"], dtype=object)
@@ -128,9 +125,7 @@ def earlier(run: RunFiles, columns=COLUMNS) -> pd.DataFrame:
         proven = False
     if not proven:
         raise OutputError(
-            f"{run.folder}: holds {RESULTS} or {SEND_SUMMARY} that this run's send did not "
-            "write (or that were changed); they were left untouched. Move them away and send "
-            "again."
+            Phrase("error.send.foreign", folder=run.folder, results=RESULTS, summary=SEND_SUMMARY)
         )
     frame = pd.read_csv(results, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if len(frame.columns) != len(columns):

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from batch import config
+from batch.errors import Phrase
 from batch.job import TOKYO, new_run_id
 from batch.ledger import Ledger, LedgerError, utc_now
 from batch.outputs import folder_lock, resolve_out
@@ -62,6 +63,7 @@ class SendResult:
     dry_run: bool = False
     book: Ledger | None = None
     ledger_error: str = ""  # the ledger refused to record what Qoo10 accepted
+    ledger_refusal: LedgerError | None = None  # the same, to say in the console's language
 
     def count(self, result: str) -> int:
         return int(self.rows["result"].eq(result).sum())
@@ -104,10 +106,8 @@ def send(out_dir: str | Path, options: SendOptions | None = None) -> SendResult:
     if interrupted is not None:
         raise Interrupted(result) from interrupted
     if result.ledger_error:
-        raise LedgerError(
-            f"{result.ledger_error} Qoo10's answers are in {folder}/send-results.csv; send "
-            "again once the ledger is free: it records them then, sending nothing twice."
-        )
+        problem = result.ledger_refusal.said if result.ledger_refusal else result.ledger_error
+        raise LedgerError(Phrase("error.ledger.unrecorded", problem=problem, folder=folder))
     return result
 
 
@@ -125,11 +125,8 @@ def _once_each(rows: pd.DataFrame, folder: Path) -> None:
     twice = rows[rows["order_no"].duplicated(keep=False)]
     if len(twice):
         first = twice.iloc[0]
-        raise OutputError(
-            f"{folder / first['file']}: holds order {first['order_no']} twice, but the run "
-            "wrote each order once; the file was changed. Nothing was sent. Run again rather "
-            "than editing it."
-        )
+        path, order = folder / first["file"], first["order_no"]
+        raise OutputError(Phrase("error.send.order_twice", path=path, order=order))
 
 
 def _open_ledger(options: SendOptions) -> Ledger | None:
@@ -142,12 +139,7 @@ def _open_ledger(options: SendOptions) -> Ledger | None:
         return Ledger(options.ledger)
     if options.dry_run:
         return None
-    raise OutputError(
-        f"{options.ledger}: the ledger of this run is not there (moved, or on another "
-        "machine?); nothing was sent. Give its place with --ledger, or send with --no-ledger "
-        "(then only this folder's send-results.csv and Qoo10's own answers keep a row from "
-        "going twice)."
-    )
+    raise OutputError(Phrase("error.send.no_ledger", ledger=options.ledger))
 
 
 def empty_outcome(rows: pd.DataFrame) -> pd.DataFrame:
@@ -296,7 +288,7 @@ def _record(result: SendResult, index: pd.Index) -> bool:
         _confirm(result.book, result.rows.loc[index], result.run_id)
     except LedgerError as exc:
         result.book.rollback()
-        result.ledger_error = str(exc)
+        result.ledger_error, result.ledger_refusal = str(exc), exc
         return False
     return True
 

@@ -17,8 +17,9 @@ import os
 from pathlib import Path
 
 from batch import formats
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.formats import Profile
+from batch.read import kinds
 from batch.read.csv import read_csv
 from batch.read.decode import decode
 from batch.read.header import KIND_NAMES, canonical
@@ -33,16 +34,20 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 
 def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
-        raise InputError(path, "is a directory, not a file", "Pass the file inside it.")
+        if path.suffix.lower() == ".numbers":  # a Numbers document saved as a package
+            raise kinds.numbers_file(path)
+        raise InputError(path, Phrase("error.read.folder"), Phrase("error.read.folder_hint"))
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(
-            path, "does not exist", "Check the path (and the file's name and extension)."
+            path, Phrase("error.read.missing"), Phrase("error.read.missing_hint")
         ) from None
     except OSError as exc:
         raise InputError(
-            path, f"cannot be read ({exc.strerror})", "Check that the file is not open elsewhere."
+            path,
+            Phrase("error.read.unreadable", problem=exc.strerror),
+            Phrase("error.read.unreadable_hint"),
         ) from None
 
 
@@ -52,23 +57,28 @@ def _markup_error(path: Path, data: bytes) -> InputError | None:
     if not head.startswith(b"<"):
         return None
     if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
-        what = "an Excel 2003 XML spreadsheet, not a real .xlsx or .xls"
-    else:
-        what = "a web page (HTML) saved with a spreadsheet name, not a real Excel file"
-    return InputError(path, f"is {what}", SAVE_AS_HINT)
+        return InputError(path, Phrase("error.read.xml_spreadsheet"), SAVE_AS_HINT)
+    return InputError(path, Phrase("error.read.html"), SAVE_AS_HINT)
 
 
 def _forced_profile(path: Path, kind: str | None, format: str) -> Profile:
     """The profile named by --format / --dispatch-format, if it is one for this kind of file."""
     try:
         profile = formats.get(format)
-    except KeyError as exc:
-        raise InputError(path, exc.args[0]) from None
+    except KeyError:
+        known = ", ".join(p.name for p in formats.profiles())
+        problem = Phrase("error.read.unknown_format", format=repr(format), known=known)
+        raise InputError(path, problem) from None
     if kind is not None and profile.kind != kind:
         raise InputError(
             path,
-            f"format {format!r} is for {KIND_NAMES[profile.kind]}, not {KIND_NAMES[kind]}",
-            "See `qoo10-dispatch formats`.",
+            Phrase(
+                "error.read.format_kind",
+                format=repr(format),
+                kind=KIND_NAMES[profile.kind],
+                wanted=KIND_NAMES[kind],
+            ),
+            Phrase("error.hint.see_formats"),
         )
     return profile
 
@@ -84,7 +94,10 @@ def read_sheet(
     profile = _forced_profile(path, kind, format) if format else None
     data = _read_bytes(path)
     if not data or data.isspace():  # as not data.strip(), without copying the file
-        raise InputError(path, "is empty", EXPORT_AGAIN)
+        raise InputError(path, Phrase("error.read.empty"), EXPORT_AGAIN)
+    refused = kinds.not_a_sheet(path, data)
+    if refused is not None:
+        raise refused
     suffix = path.suffix.lower()
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)):
         return read_xlsx(path, data, kind, profile, password)
@@ -96,9 +109,7 @@ def read_sheet(
         try:
             decode(data, path)
         except InputError:
-            raise InputError(
-                path, "is damaged or not really an Excel file (it is not a workbook)", SAVE_AS_HINT
-            ) from None
+            raise InputError(path, Phrase("error.read.not_a_workbook"), SAVE_AS_HINT) from None
     return read_csv(path, data, kind, profile)
 
 

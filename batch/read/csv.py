@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.formats import Profile
 from batch.read.decode import decode
 from batch.read.header import (
@@ -82,7 +82,7 @@ def _record_line(text: str, delimiter: str, index: int) -> int:
     return reader.line_num + 1 if index else 1
 
 
-_OTHER_SEPARATORS = {";": "semicolons (;)", "|": "vertical bars (|)"}
+_OTHER_SEPARATORS = {";": Phrase("error.csv.semicolons"), "|": Phrase("error.csv.bars")}
 
 
 def _separator_error(path: Path, text: str, kind, profile) -> InputError | None:
@@ -91,9 +91,7 @@ def _separator_error(path: Path, text: str, kind, profile) -> InputError | None:
         records, _ = _head_records(text, delimiter)
         if find_header(records, kind, profile)[1] is not None:
             return InputError(
-                path,
-                f"its columns are separated by {name}, not by commas or tabs",
-                "Open it in Excel and save it as 'CSV UTF-8 (comma delimited)', then run again.",
+                path, Phrase("error.csv.separator", name=name), Phrase("error.csv.separator_hint")
             )
     return None
 
@@ -222,18 +220,16 @@ def _pandas_csv(path: Path, body, delimiter: str, width: int, first_line: int):
                 record = _record_line(data.decode("utf-8"), delimiter, int(eof.group(1)))
                 raise InputError(
                     path,
-                    f'has an unclosed quote (") on line {first_line + record - 1}: the rest '
-                    "of the file would be read as one cell",
-                    "Close or remove that quote (or save the file again from Excel), then run "
-                    "again.",
+                    Phrase("error.csv.unclosed_quote", line=first_line + record - 1),
+                    Phrase("error.csv.unclosed_quote_hint"),
                 ) from None
             raise InputError(
                 path,
-                f"cannot be parsed as CSV ({text.removeprefix('Error tokenizing data. ')})",
-                "Save the file again from Excel as CSV, then run again.",
+                Phrase("error.csv.unparsed", problem=text.removeprefix("Error tokenizing data. ")),
+                Phrase("error.csv.save_again"),
             ) from None
     raise InputError(
-        path, f"has rows with more than {MAX_COLUMNS} cells", "Save the file again from Excel."
+        path, Phrase("error.csv.too_wide", n=MAX_COLUMNS), Phrase("error.csv.save_again")
     )
 
 
@@ -307,7 +303,7 @@ def _quotes_all(header_line: str, delimiter: str) -> bool:
 def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
     text, encoding, bom = decode(data, path)
     if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
-        raise InputError(path, "is empty", EXPORT_AGAIN)
+        raise InputError(path, Phrase("error.read.empty"), EXPORT_AGAIN)
     delimiter, records, ends, index, fit = _find_header_record(path, text, encoding, kind, profile)
     if index < 0:  # no header row: the columns are the profile's, by position
         header, header_line, offset, newline = fit.positional_header(), "", 0, _newline(text)

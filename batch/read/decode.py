@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.read.sheet import EXPORT_AGAIN, SAVE_AS_HINT
 
 # A line made only of ASCII and well-formed UTF-8 sequences, with at least one of the latter.
@@ -106,13 +106,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return encoding if "\x00" not in text else None
 
 
-def _encoding_error(path: Path, problem: str) -> InputError:
-    return InputError(
-        path,
-        problem,
-        "Save the file again from Excel as 'CSV UTF-8' (or 'CSV' for Shift_JIS), "
-        "or in a text editor in one encoding, then run again.",
-    )
+def _encoding_error(path: Path, problem: Phrase) -> InputError:
+    return InputError(path, problem, Phrase("error.text.encoding_hint"))
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
@@ -139,17 +134,14 @@ def _decode_utf8_bom(data: bytes, path: Path) -> str:
         return data[3:].decode("utf-8")
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start + 3)
-        raise _encoding_error(
-            path,
-            f"starts as UTF-8 but line {line} is not UTF-8 (the file mixes two text encodings)",
-        ) from None
+        raise _encoding_error(path, Phrase("error.text.utf8_then_not", line=line)) from None
 
 
 def _decode_utf16_bom(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-16")
     except UnicodeDecodeError:
-        raise InputError(path, "is damaged: it is not valid UTF-16 text", EXPORT_AGAIN) from None
+        raise InputError(path, Phrase("error.text.bad_utf16"), EXPORT_AGAIN) from None
     if "\x00" in text:
         raise _binary_error(path, text.index("\x00"), text)
     return text
@@ -161,9 +153,7 @@ def _decode_cp932(data: bytes, path: Path, not_utf8: int) -> str:
     utf8 = _utf8_line(data)
     if utf8 is not None:
         raise _encoding_error(
-            path,
-            f"mixes two text encodings: line {utf8} is UTF-8 but line {not_utf8} is not "
-            "(Shift_JIS / CP932?)",
+            path, Phrase("error.text.two_encodings", utf8=utf8, not_utf8=not_utf8)
         )
     try:
         return data.decode("cp932")
@@ -172,19 +162,15 @@ def _decode_cp932(data: bytes, path: Path, not_utf8: int) -> str:
         if b"\n" not in data[:4096] and not data[:4096].isascii():
             raise InputError(
                 path,
-                "is not a text (CSV) file and not a known spreadsheet",
-                f"Check that this is the right file. {SAVE_AS_HINT}",
+                Phrase("error.text.not_text"),
+                Phrase("error.text.right_file", save_as=SAVE_AS_HINT),
             ) from None
-        raise _encoding_error(
-            path, f"line {line} is neither UTF-8 nor Shift_JIS (CP932) text"
-        ) from None
+        raise _encoding_error(path, Phrase("error.text.neither", line=line)) from None
 
 
 def _binary_error(path: Path, position: int, data: bytes | str) -> InputError:
     return InputError(
         path,
-        "is not a text (CSV) file: it holds binary data "
-        f"(NUL bytes, the first on line {_line_of(data, position)})",
-        "If it is a spreadsheet, open it in Excel and save it as .xlsx or CSV; if it is a "
-        "CSV, it is damaged: download or export it again.",
+        Phrase("error.text.binary", line=_line_of(data, position)),
+        Phrase("error.text.binary_hint"),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from batch import formats, seller_formats
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.formats import Profile
 from batch.read.sheet import Sheet, Table, column_name
 
@@ -59,31 +59,25 @@ def find_by_position(
     return formats.by_position(records[0], among, forced=profile is not None)
 
 
-KIND_NAMES = {"orders": "a QSM order export", "dispatch": "a courier dispatch sheet"}
+KIND_NAMES = {"orders": Phrase("error.kind.orders"), "dispatch": Phrase("error.kind.dispatch")}
 
 
-def _shown(header: Sequence[str]) -> str:
+def _shown(header: Sequence[str]) -> str | Phrase:
     named = [h for h in header if h]
     if not named:
-        return "(no header cells)"
+        return Phrase("error.header.no_cells")
     shown = ", ".join(named[:SHOWN_COLUMNS])
-    return shown if len(named) <= SHOWN_COLUMNS else f"{shown}, … ({len(named)} columns)"
+    if len(named) <= SHOWN_COLUMNS:
+        return shown
+    return Phrase("error.header.more_columns", shown=shown, n=len(named))
 
 
-def _map_hint(header: list[str], profile: Profile) -> str:
+def _map_hint(header: list[str], profile: Profile) -> Phrase:
     """The --map line that makes ``profile`` read the sheet, when mapping can."""
     lines = seller_formats.suggest_map(header, profile)
     if not lines:
-        return (
-            "Check that this is the right file, or name its format with --format / "
-            "--dispatch-format (see `qoo10-dispatch formats`)."
-        )
-    return (
-        f"To read it, add {' '.join(lines)} to the command (check that the header named holds "
-        "that data); a profile in your formats folder does the same every day (README, "
-        "'A 3PL's own sheet'). Or check that this is the right file (see `qoo10-dispatch "
-        "formats`)."
-    )
+        return Phrase("error.header.name_format")
+    return Phrase("error.header.map_hint", lines=" ".join(lines))
 
 
 def no_profile_error(
@@ -99,7 +93,7 @@ def no_profile_error(
         profile, missing = forced, forced.missing(header)
     else:
         profile, missing = formats.closest(header, kind)
-    what = KIND_NAMES.get(kind or "", "a known input file")
+    what = KIND_NAMES.get(kind or "", Phrase("error.kind.any"))
     hint = _map_hint(header, profile)
     reads = seller_formats.read_so_far(header, profile)
     named = {profile.columns[c][0]: c for c in profile.required}
@@ -109,17 +103,18 @@ def no_profile_error(
         # A courier sheet given as the orders file: say so (it may also be a damaged export).
         _, fit = find_header(records, "dispatch", None)
         if fit is not None:
-            looks = f": it looks like a courier dispatch sheet ({fit.name})"
-            hint = (
-                "If it is a courier's sheet, pass it with --dispatch; --orders takes the QSM "
-                "配送要請 download."
-            )
-    return InputError(
-        path,
-        f"not recognised as {what}{looks}. Columns found: {_shown(header)}. "
-        f"Closest format {profile.name!r} reads {reads} and is missing: {', '.join(missing)}",
-        hint,
+            looks = Phrase("error.header.looks_like_dispatch", format=fit.name)
+            hint = Phrase("error.header.pass_with_dispatch")
+    problem = Phrase(
+        "error.header.not_recognised",
+        what=what,
+        looks=looks,
+        columns=_shown(header),
+        closest=repr(profile.name),
+        reads=reads,
+        missing=", ".join(missing),
     )
+    return InputError(path, problem, hint)
 
 
 def refuse_order_export(path: Path, records, kind: str | None, profile: Profile | None) -> None:
@@ -131,9 +126,8 @@ def refuse_order_export(path: Path, records, kind: str | None, profile: Profile 
     if fit is not None:
         raise InputError(
             path,
-            f"is a QSM order export ({fit.name}), not a courier dispatch sheet",
-            "Pass it with --orders; --dispatch takes the courier's sheet "
-            "(see `qoo10-dispatch formats`).",
+            Phrase("error.header.order_export", format=fit.name),
+            Phrase("error.header.pass_with_orders"),
         )
 
 
@@ -150,10 +144,15 @@ def _duplicates(sheet: Sheet, positions: dict[str, int]) -> None:
             a, b = sorted((p, q))
             raise InputError(
                 sheet.path,
-                f"the column {sheet.header[p]!r} appears twice (columns {a + 1} and {b + 1}, "
-                f"{column_name(a + 1)} and {column_name(b + 1)}) with different values: "
-                "it is not clear which one to use",
-                "Delete or rename one of the two columns, then run again.",
+                Phrase(
+                    "error.header.twice",
+                    column=repr(sheet.header[p]),
+                    a=a + 1,
+                    b=b + 1,
+                    a_name=column_name(a + 1),
+                    b_name=column_name(b + 1),
+                ),
+                Phrase("error.header.twice_hint"),
             )
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from batch.errors import Phrase
 from batch.formats import Profile
 
-SAVE_AS_HINT = "Open it in Excel and save it as .xlsx or as CSV, then run again."
-EXPORT_AGAIN = "Download or export the file again."
+SAVE_AS_HINT = Phrase("error.hint.save_as")
+EXPORT_AGAIN = Phrase("error.hint.export_again")
 
 
 @dataclass

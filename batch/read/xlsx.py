@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from batch import formats
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
 from batch.formats import Profile
 from batch.read.header import (
     HEADER_SEARCH_ROWS,
@@ -45,19 +45,14 @@ def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
     if not encrypted:
         return data  # an old .xls (BIFF): calamine reads those directly
     if not password:
-        raise InputError(
-            path,
-            "is password-protected",
-            "Pass the password with --password PASSWORD "
-            "(or set the QOO10_DISPATCH_PASSWORD environment variable).",
-        )
+        raise InputError(path, Phrase("error.xlsx.protected"), Phrase("error.xlsx.protected_hint"))
     out = io.BytesIO()
     try:
         office.load_key(password=password)
         office.decrypt(out)
     except Exception:
         raise InputError(
-            path, "could not be opened with the password given", "Check the password."
+            path, Phrase("error.xlsx.wrong_password"), Phrase("error.xlsx.wrong_password_hint")
         ) from None
     return out.getvalue()
 
@@ -147,7 +142,7 @@ def _fill_merged(path: Path, body: pd.DataFrame, merged, first_row: int) -> None
     if not len(top):
         return
     if span.sum() > body.size:
-        raise InputError(path, "is damaged: its merged cells overlap", SAVE_AS_HINT)
+        raise InputError(path, Phrase("error.xlsx.merged_overlap"), SAVE_AS_HINT)
     source = np.repeat(top, span)
     column = np.repeat(col, span)
     target = source + 1 + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
@@ -178,9 +173,15 @@ def _reraise_interrupts(exc: BaseException) -> None:
         raise exc
 
 
-def _workbook_error(path: Path, exc: BaseException) -> InputError:
+def _workbook_error(path: Path, data: bytes, exc: BaseException) -> InputError:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return InputError(path, f"cannot be read as an Excel workbook ({reason[:200]})", SAVE_AS_HINT)
+    if data.startswith(OLE_MAGIC):  # not encrypted (see _decrypt): an old .xls, or a .doc
+        return InputError(
+            path,
+            Phrase("error.xlsx.old_office", problem=reason[:200]),
+            Phrase("error.xlsx.xls_hint"),
+        )
+    return InputError(path, Phrase("error.xlsx.unreadable", problem=reason[:200]), SAVE_AS_HINT)
 
 
 def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
@@ -202,7 +203,7 @@ def _open_workbook(path: Path, data: bytes):
         return book, book.sheet_names
     except _PARSER_ERRORS as exc:
         _reraise_interrupts(exc)
-        raise _workbook_error(path, exc) from None
+        raise _workbook_error(path, data, exc) from None
 
 
 def _read_candidate(path: Path, book, name: str, kind, profile) -> _Candidate | None:
@@ -217,7 +218,9 @@ def _read_candidate(path: Path, book, name: str, kind, profile) -> _Candidate | 
         if "not a worksheet" in message.lower() or "expecting a worksheet" in message.lower():
             return None  # a chart sheet
         raise InputError(
-            path, f"sheet {name!r} cannot be read ({message[:200]})", SAVE_AS_HINT
+            path,
+            Phrase("error.xlsx.sheet_unreadable", sheet=repr(name), problem=message[:200]),
+            SAVE_AS_HINT,
         ) from None
     head = [[_cell_text(v).strip() for v in row] for row in values[:HEADER_SEARCH_ROWS]]
     index, fit = find_header(head, kind, profile)
@@ -235,9 +238,8 @@ def _choose_sheet(path: Path, found: list[_Candidate], kind, profile) -> tuple[S
         listed = ", ".join(repr(c.name) for c, _ in with_rows)
         raise InputError(
             path,
-            f"has {len(with_rows)} sheets of data ({listed}); only one sheet a file is read",
-            "Save each sheet as its own file (or delete the sheet not to use) and pass them "
-            "one by one, then run again.",
+            Phrase("error.xlsx.sheets", n=len(with_rows), sheets=listed),
+            Phrase("error.xlsx.sheets_hint"),
         )
     chosen, sheet = (with_rows or sheets)[0]
     refuse_order_export(path, chosen.head[chosen.index : chosen.index + 1], kind, profile)

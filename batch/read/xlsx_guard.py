@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from batch.errors import InputError
+from batch.errors import InputError, Phrase
+from batch.read import kinds
 from batch.read.sheet import SAVE_AS_HINT, column_name
 
 # Refuse .xlsx whose unpacked size is absurd (zip bombs, huge shared-strings tables). A
@@ -31,11 +32,14 @@ RATIO_CHECK_FROM = 8 << 20  # bytes unpacked: small members may pack as tightly 
 # The area a sheet spans (rows x columns from A1): the parser allocates it whole, even
 # when it is nearly empty. Excel's full 1,048,576 rows x 128 columns.
 MAX_SHEET_CELLS = 1_048_576 * 128
-_TOO_BIG_HINT = "This is not a normal dispatch sheet; export it again as CSV."
-_OUTSIDE_HINT = (
-    "In Excel, delete the rows and columns outside the table (or export the sheet as CSV), "
-    "then run again."
-)
+_TOO_BIG_HINT = Phrase("error.zip.too_big_hint")
+_OUTSIDE_HINT = Phrase("error.zip.outside_hint")
+_AGAIN_HINT = Phrase("error.zip.copy_again", save_as=SAVE_AS_HINT)
+# Zip containers that are documents, not workbooks: a member only they hold, and what they are
+_DOCUMENTS = {
+    "word/document.xml": "Word (.docx)",
+    "ppt/presentation.xml": "PowerPoint (.pptx)",
+}
 _BINARY_MEMBERS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
 _CHUNK = 1 << 22
 _OVERLAP = 64  # bytes carried from one chunk to the next; longer than any pattern we look for
@@ -212,11 +216,7 @@ def inspect_zip(path: Path, data: bytes) -> None:
     except InputError:
         raise
     except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
-        raise InputError(
-            path,
-            f"is damaged ({exc})",
-            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
-        ) from None
+        raise InputError(path, Phrase("error.zip.damaged", problem=exc), _AGAIN_HINT) from None
 
 
 def _open_zip(path: Path, data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
@@ -231,49 +231,51 @@ def _open_zip(path: Path, data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.Zi
         OSError,
         EOFError,
     ):
-        raise InputError(
-            path,
-            "is damaged or incomplete: it is not a valid zip (.xlsx) file",
-            f"If it was copied or downloaded, do that again. {SAVE_AS_HINT}",
-        ) from None
+        raise InputError(path, Phrase("error.zip.not_a_zip"), _AGAIN_HINT) from None
 
 
 def _refuse_other_archives(path: Path, names: set[str]) -> None:
-    """A zip that is not an .xlsx: an .xlsb, an .ods, or an archive of other files."""
+    """A zip that is not an .xlsx: an .xlsb, an .ods, a Numbers or Office document, or an
+    archive of other files (CSVs zipped and named .xlsx)."""
     if "xl/workbook.bin" in names:
-        raise InputError(path, "is an Excel binary workbook (.xlsb)", SAVE_AS_HINT)
+        raise InputError(path, Phrase("error.zip.xlsb"), SAVE_AS_HINT)
+    if "xl/workbook.xml" in names:
+        return
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
+        raise kinds.numbers_file(path)
     if "mimetype" in names and "content.xml" in names:
-        raise InputError(path, "is an OpenDocument spreadsheet (.ods)", SAVE_AS_HINT)
-    if "xl/workbook.xml" not in names:
-        inside = ", ".join(sorted(n for n in names if not n.endswith("/"))[:5]) or "nothing"
-        raise InputError(
-            path,
-            f"is a zip archive (holding {inside}), not an Excel workbook",
-            "Unzip it and pass the file inside, then run again.",
-        )
+        raise InputError(path, Phrase("error.zip.ods"), SAVE_AS_HINT)
+    for member, what in _DOCUMENTS.items():
+        if member in names:
+            raise InputError(path, Phrase("error.zip.document", kind=what), SAVE_AS_HINT)
+    files = sorted(n for n in names if not n.endswith("/"))
+    if not files:
+        raise InputError(path, Phrase("error.zip.empty"), Phrase("error.hint.export_again"))
+    raise InputError(
+        path,
+        Phrase("error.zip.archive", inside=", ".join(files[:5])),
+        Phrase("error.zip.unzip_hint"),
+    )
 
 
 def _refuse_bombs(path: Path, members: list[zipfile.ZipInfo]) -> None:
     """Too much to unpack in all, or one member packed far tighter than sheet XML packs."""
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_XLSX_UNPACKED:
-        raise InputError(
-            path,
-            f"unpacks to {unpacked / (1 << 30):,.1f} GB, more than the "
-            f"{MAX_XLSX_UNPACKED / (1 << 30):,.1f} GB limit",
-            _TOO_BIG_HINT,
-        )
+        size, limit = (f"{n / (1 << 30):,.1f}" for n in (unpacked, MAX_XLSX_UNPACKED))
+        raise InputError(path, Phrase("error.zip.too_big", gb=size, limit=limit), _TOO_BIG_HINT)
     for m in members:
         if m.file_size > RATIO_CHECK_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(
             m.compress_size, 1
         ):
-            raise InputError(
-                path,
-                f"is compressed {m.file_size // max(m.compress_size, 1):,} times over "
-                f"({m.filename}: {m.file_size >> 20:,} MB from {m.compress_size >> 10:,} kB): "
-                "a zip bomb, not a spreadsheet",
-                _TOO_BIG_HINT,
+            bomb = Phrase(
+                "error.zip.bomb",
+                ratio=f"{m.file_size // max(m.compress_size, 1):,}",
+                member=m.filename,
+                mb=f"{m.file_size >> 20:,}",
+                kb=f"{m.compress_size >> 10:,}",
             )
+            raise InputError(path, bomb, _TOO_BIG_HINT)
 
 
 def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
@@ -286,24 +288,20 @@ def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo
             if declared > held + 1024:
                 raise InputError(
                     path,
-                    f"is damaged: its shared strings table declares {declared:,} strings "
-                    f"but holds {held:,}",
+                    Phrase("error.zip.strings", declared=f"{declared:,}", held=f"{held:,}"),
                     SAVE_AS_HINT,
                 )
             continue
         rows, columns, uncached = _scan_member(z, m)
         if rows * columns > MAX_SHEET_CELLS:
             corner = f"{column_name(min(columns, 1 << 20))}{rows}"
-            raise InputError(
-                path,
-                f"has cells as far as {corner} ({rows:,} rows x {columns:,} columns): more "
-                f"than the {MAX_SHEET_CELLS:,} cells this program reads from one sheet",
-                _OUTSIDE_HINT,
+            far = Phrase(
+                "error.zip.far_cells",
+                corner=corner,
+                rows=f"{rows:,}",
+                columns=f"{columns:,}",
+                most=f"{MAX_SHEET_CELLS:,}",
             )
+            raise InputError(path, far, _OUTSIDE_HINT)
         if uncached:
-            raise InputError(
-                path,
-                "has formulas whose values were never calculated (it was written by a "
-                "program, not saved by Excel)",
-                "Open it in Excel and save it, so the values are calculated, then run again.",
-            )
+            raise InputError(path, Phrase("error.zip.uncached"), Phrase("error.zip.uncached_hint"))

@@ -25,6 +25,7 @@ import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -396,6 +397,115 @@ def workbook_files() -> dict[str, bytes]:
     return files
 
 
+# --- files that are not sheets: named by their bytes, whatever their name -------------------
+
+
+def tiny_pdf() -> bytes:
+    """A real one-page PDF (what a courier portal's "print" gives), its xref offsets right."""
+    page = b"BT /F1 12 Tf 72 720 Td (439628114015 104622334) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(page), page),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def tiny_png() -> bytes:
+    """A real 2x2 RGB PNG (a screenshot of a sheet, in miniature)."""
+    rows = b"".join(b"\x00" + b"\xff\xff\xff\x00\x00\x00" for _ in range(2))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + _png_chunk(b"IDAT", zlib.compress(rows, 9))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def tiny_bmp() -> bytes:
+    """A real 1x1 24-bit BMP: its header holds the file's size."""
+    pixels = b"\xff\xff\xff\x00"  # one pixel, the row padded to 4 bytes
+    size = 14 + 40 + len(pixels)
+    return (
+        b"BM"
+        + struct.pack("<IHHI", size, 0, 0, 54)
+        + struct.pack("<IiiHHIIiiII", 40, 1, 1, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+        + pixels
+    )
+
+
+def tiny_gif() -> bytes:
+    """A real 1x1 GIF89a."""
+    return (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00"
+        b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(_member(name), data)
+    return out.getvalue()
+
+
+def not_sheet_files() -> dict[str, bytes]:
+    """A PDF, photos and screenshots, documents and archives under sheet names."""
+    return {
+        "delivery-slip.pdf": tiny_pdf(),
+        "pdf-named.csv": tiny_pdf(),
+        "screenshot.png": tiny_png(),
+        "png-named.xlsx": tiny_png(),
+        # JPEG (camera): SOI, a JFIF APP0 segment, EOI; the TIFF, WebP and HEIC headers as
+        # a phone or a scanner writes them
+        "photo.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\xff\xd9",
+        "scan.tif": b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+        "photo.webp": b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07"
+        + b"\x10\x11\x11\x88\x88\xfe\x07\x00",
+        "photo.heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(16),
+        "picture.gif": tiny_gif(),
+        "picture.bmp": tiny_bmp(),
+        "dispatch.numbers": zip_of(
+            {
+                "Index/Document.iwa": b"\x00\x1d\x00\x00",
+                "Metadata/Properties.plist": b"bplist00",
+                "preview.jpg": b"\xff\xd8\xff\xd9",
+            }
+        ),
+        "dispatch.docx": zip_of(
+            {
+                "[Content_Types].xml": _CT.encode(),
+                "word/document.xml": b"<w:document/>",
+            }
+        ),
+        "csv-files.zip": zip_of(
+            {"yamato.csv": GOOD_CSV.encode("cp932"), "sagawa.csv": GOOD_CSV.encode("cp932")}
+        ),
+    }
+
+
 def biff_xls(folder: Path) -> bytes | None:
     """A real Excel 97-2003 workbook, converted by LibreOffice (None when not installed)."""
     soffice = shutil.which("soffice")
@@ -419,7 +529,7 @@ def biff_xls(folder: Path) -> bytes | None:
 
 
 def main() -> None:
-    files = {**text_files(), **workbook_files()}
+    files = {**text_files(), **workbook_files(), **not_sheet_files()}
     xls = biff_xls(HERE)
     if xls is None:
         print("soffice not found: old-biff.xls and truncated.xls left as they are")
