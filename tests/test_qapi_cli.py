@@ -62,6 +62,17 @@ def test_an_expired_key_stops_with_exit_2_and_how_to_renew(qapi, tmp_path, monke
     _no_key_anywhere(tmp_path, stdout, stderr, key=EXPIRED_KEY)
 
 
+def test_an_expired_key_is_said_in_the_sellers_language(qapi, tmp_path, monkeypatch):  # noqa: F811
+    out = tmp_path / "out"
+    assert invoke(["run", *DAY, "--out", out])[0] == 0
+    monkeypatch.setenv("QOO10_QAPI_KEY", EXPIRED_KEY)
+    code, _, stderr = invoke(["send", out, "--lang", "ko"])
+    line = stderr.strip().splitlines()[-2:]
+    assert code == 2 and "QOO10_QAPI_KEY" in stderr, stderr
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in "".join(line)), stderr  # Hangul
+    assert "one year" not in stderr and not stderr.startswith("error:"), stderr
+
+
 def test_dry_run_shows_the_carrier_names_and_sends_nothing(qapi, tmp_path):  # noqa: F811
     out = tmp_path / "out"
     code, stdout, _ = invoke(["run", *DAY, "--out", out, "--send", "--dry-run", "--lang", "en"])

@@ -100,7 +100,7 @@ def _report(ctx, what: str, result, quiet: bool) -> None:
     if not quiet:
         _print_counts(what, result, result.summary)
     if result.stopped:
-        click.echo(f"error: {result.stopped}", err=True)
+        click.echo(result.refusal.refusal(options.spoken(ctx)), err=True)
         ctx.exit(2)
     if result.count("not_sent"):
         ctx.exit(EXIT_NOT_SENT)

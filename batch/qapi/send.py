@@ -59,7 +59,8 @@ class SendResult:
     language: str
     rows: pd.DataFrame  # results.COLUMNS, plus `now` (sent in this send)
     summary: dict = field(default_factory=dict)
-    stopped: str | None = None  # why sending stopped (the key), for the console
+    stopped: str | None = None  # why sending stopped (the key), in English
+    refusal: KeyProblem | None = None  # the same, for the console to say in its language
     dry_run: bool = False
     book: Ledger | None = None
     ledger_error: str = ""  # the ledger refused to record what Qoo10 accepted
@@ -229,7 +230,8 @@ def _send_all(result: SendResult, options: SendOptions) -> None:
             if not result.ledger_error:
                 _look_up(rows, client, result, lang)
     except KeyProblem as exc:
-        result.stopped = why = str(exc)
+        why = str(exc)
+        result.stopped, result.refusal = why, exc
     finally:
         left = rows["result"].isin(["", _USED])
         set_outcome(rows, left, NOT_SENT, answers.ours("no_answer", lang, why=why or "interrupted"))

@@ -35,7 +35,8 @@ class DatesResult:
     language: str
     rows: pd.DataFrame
     summary: dict = field(default_factory=dict)
-    stopped: str | None = None
+    stopped: str | None = None  # why sending stopped (the key), in English
+    refusal: KeyProblem | None = None  # the same, for the console to say in its language
 
     def count(self, result: str) -> int:
         return int(self.rows["result"].eq(result).sum())
@@ -89,7 +90,8 @@ def _send(result: DatesResult, plan: dict, settings: Settings) -> None:
                     break
                 apply_answer(rows, chunk.index, answer, lang, frozenset({answers.DATE_ALREADY_SET}))
     except KeyProblem as exc:
-        result.stopped = why = str(exc)
+        why = str(exc)
+        result.stopped, result.refusal = why, exc
     finally:
         left = rows["result"].eq("")
         set_outcome(rows, left, NOT_SENT, answers.ours("no_answer", lang, why=why or "interrupted"))
