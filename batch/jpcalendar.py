@@ -1,8 +1,9 @@
 """Japanese business days (営業日): Monday–Friday minus Japanese national holidays.
 
 Holidays come from the maintained ``holidays`` package, so substitute holidays (振替休日)
-and the "sandwiched" national holidays (国民の休日) are included. Company closures such as
-Jan 2–3 are *not* holidays here.
+and the "sandwiched" national holidays (国民の休日) are included; the years it holds are
+read from batch.jpholidays, a table of that package's dates (loading the package is slow).
+Company closures such as Jan 2–3 are *not* holidays here.
 
 One counting convention is used everywhere, the one of Qoo10's late-dispatch penalty table
 (入金日, +1, +2, ... counting business days only): **the start date is day 0, and each business
@@ -28,16 +29,21 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays
 import numpy as np
 import pandas as pd
+
+from batch import jpholidays
 
 
 @lru_cache(maxsize=16)
 def _calendar(first_year: int, last_year: int) -> np.busdaycalendar:
     """Mon–Fri minus Japanese holidays of first_year..last_year (built once per range)."""
-    jp = holidays.country_holidays("JP", years=range(first_year, last_year + 1))
-    return np.busdaycalendar(weekmask="1111100", holidays=sorted(jp))
+    days = jpholidays.holidays(first_year, last_year)
+    if days is None:  # years the table does not hold
+        import holidays
+
+        days = sorted(holidays.country_holidays("JP", years=range(first_year, last_year + 1)))
+    return np.busdaycalendar(weekmask="1111100", holidays=days)
 
 
 def _year(d: np.datetime64) -> int:

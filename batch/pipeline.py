@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -195,7 +194,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
             recorded=record,
         )
         outputs.write_json(staging / "summary.json", summary)
-        _write_jsonl(staging / "exceptions.jsonl", x.found)
+        exceptions.write_jsonl(staging / "exceptions.jsonl", x.found)
         workbook.write(staging / "exceptions.xlsx", result)
         clock.lap("workbook", "exceptions", rows=len(x.found))
         if record:
@@ -321,18 +320,3 @@ def _summary(run_id, options: Options, x: Decided, uploaded, book, record: bool)
 def _unshipped_table(waiting: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     key = watch.urgency(waiting, today)
     return waiting.assign(urgency=key).sort_values("urgency", kind="stable")
-
-
-def _jsonable(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _write_jsonl(path: Path, found: pd.DataFrame) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        for rec in found.loc[:, list(exceptions.JSONL_FIELDS)].itertuples(index=False):
-            row = {k: _jsonable(v) for k, v in zip(exceptions.JSONL_FIELDS, rec, strict=True)}
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from cli_outcome import ROOT
 
+from batch import jpholidays
 from batch.jpcalendar import (
     add_business_days,
     business_days_between,
@@ -123,3 +127,35 @@ def test_end_before_start_is_negative():
 def test_negative_n_rejected():
     with pytest.raises(ValueError):
         add_business_days(_series("2026-06-01"), -1)
+
+
+def test_the_holiday_table_is_the_holidays_packages():
+    # A moved holiday (a new law, then a holidays release) fails here until TABLE is
+    # replaced by the text printed.
+    fresh = jpholidays.from_package(jpholidays.FIRST_YEAR, jpholidays.LAST_YEAR) + "\n"
+    assert fresh == jpholidays.TABLE, fresh
+
+
+@pytest.mark.parametrize("years", [(2026, 2026), (2025, 2027), (1949, 1949), (2029, 2030)])
+def test_table_years_give_the_packages_dates(years):
+    import holidays
+
+    jp = holidays.country_holidays("JP", years=range(years[0], years[1] + 1))
+    assert jpholidays.holidays(*years).tolist() == sorted(jp)
+
+
+def test_years_past_the_table_are_asked_of_the_package():
+    assert jpholidays.holidays(2030, 2031) is None and jpholidays.holidays(1948, 1950) is None
+    # Tue 2031-12-30 paid; 12-31 +1, 2032-01-01 (New Year's Day) skipped, Fri 01-02 +2.
+    assert add_business_days(_series("2031-12-30"), 2).tolist() == [pd.Timestamp("2032-01-02")]
+    assert business_days_between(_series("1948-12-31"), date(1949, 1, 3)).tolist() == [1]
+
+
+def test_the_tables_years_do_not_load_the_package():
+    # Loading holidays and its Japanese calendar was ~0.3 s of CPU in every run.
+    code = (
+        "import sys, datetime; from batch.jpcalendar import next_business_day;"
+        "assert next_business_day(datetime.date(2026, 5, 1)) == datetime.date(2026, 5, 7);"
+        "assert 'holidays' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
