@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +55,25 @@ def assert_complete(work: Path, out: Path) -> dict:
     assert {p.name for p in out.iterdir()} == OUTPUTS | uploads, "a complete output set"
     assert summary["reconciled"] is True
     return summary
+
+
+# What is not a sentence of the tool's: values quoted from the input ('…', "…"), paths and
+# file names, codes (TRACKING_INVALID, --dispatch-carrier) and URLs.
+_NOT_PROSE = [
+    re.compile(r"'[^'\n]*'|\"[^\"\n]*\""),
+    re.compile(r"https?://\S+"),
+    re.compile(r"\S*[/\\]\S*"),
+    re.compile(r"\b[\w.-]+\.(?:csv|tsv|txt|xlsx|xls|jsonl|json|toml|sqlite3|pdf|zip)\b", re.I),
+    re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|--[\w-]+"),
+]
+# Three or more ASCII words of two letters or more in a row, spaces between them.
+_ENGLISH = re.compile(r"(?<!\w)[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,}){2,}(?!\w)")
+
+
+def english_sentences(text: str) -> list[str]:
+    """The English sentences (or pieces of one) in ``text``: runs of three or more ASCII
+    words of 2+ letters, once quoted input values, paths, file names and codes are taken
+    out (each replaced by a break, so the words either side do not join)."""
+    for pattern in _NOT_PROSE:
+        text = pattern.sub(" | ", text)
+    return _ENGLISH.findall(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from batch import config, formats, seller_formats
+from batch import config, formats, i18n, row_messages, seller_formats
 from batch.cli import options
 from batch.cli.exits import EXIT_INPUT
 from batch.errors import DispatchError
@@ -17,16 +17,28 @@ from schemas.columns import BY_KIND
 @options.column_map
 @options.password
 @click.option("--limit", default=20, show_default=True, help="Invalid rows shown per file.")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", *i18n.LANGUAGES]),
+    default="auto",
+    show_default=True,
+    help="Language of the console text (auto: the config file's, else the machine's).",
+)
 @click.pass_context
-def validate(ctx, files, format_, maps, password, limit):
+def validate(ctx, files, format_, maps, password, limit, lang):
     """Check input files: detected format, encoding, rows and invalid rows."""
-    with options.seller_formats_in(config.load(), maps):
-        unusable = _validate(files, format_, password, limit)
+    seller = config.load()
+    chosen = seller.get("lang", options.given(ctx, "lang", lang)).value
+    spoken = options.console_language(ctx, chosen)
+    with options.seller_formats_in(seller, maps):
+        unusable = _validate(files, format_, password, limit, row_messages.column(spoken))
     if unusable:
         ctx.exit(EXIT_INPUT)
 
 
-def _validate(files, format_, password, limit) -> int:
+def _validate(files, format_, password, limit, message: str) -> int:
+    """Each file's reading; its invalid rows with their ``message`` column's text (the
+    console's language)."""
     from batch.inputs import load
 
     unusable = 0
@@ -46,8 +58,9 @@ def _validate(files, format_, password, limit) -> int:
             f"{path}: {profile.name} ({profile.title}), {sheet.encoding or 'xlsx'}{where}, "
             f"{header}, {loaded.rows} rows, {loaded.invalid_rows} invalid"
         )
-        for rec in loaded.invalid.head(limit).itertuples(index=False):
-            click.echo(f"  row {rec.source_row}: {rec.message}")
+        shown = loaded.invalid.head(limit)
+        for row, text in zip(shown["source_row"], shown[message], strict=True):
+            click.echo(f"  row {row}: {text}")
         if len(loaded.invalid) > limit:
             click.echo(f"  … and {len(loaded.invalid) - limit} more")
     return unusable
