@@ -59,9 +59,10 @@ def tracking_invalid(d: pd.DataFrame, today: dt.date) -> Hit:
     why = tracking.reasons(d["tracking_no"], d["number_rule"])
 
     def says(at: np.ndarray):
-        number, raw = d["tracking_no"][at], d["tracking_raw"][at]
-        # Characters a reader cannot see, named: the cell looks right on screen.
-        unseen = code_points(raw)
+        number = d["tracking_no"][at]
+        # Characters nobody sees in the cell, named: it looks right on screen. The canonical
+        # number's: what reading removes (spaces, NBSP, hyphens) did no harm.
+        unseen = code_points(number)
         return say(
             np.where(unseen.eq("").to_numpy(), "row.tracking.invalid", "row.tracking.unseen"),
             number=number, carrier=d["carrier"][at], chars=unseen,
