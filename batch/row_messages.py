@@ -113,6 +113,26 @@ def english(texts) -> Said:
     return {REASON_KEY: None, **{column(lang): texts for lang in i18n.LANGUAGES}}
 
 
+# The warnings of plan and labels (summary.json's "warnings", one per status or cart, not per
+# row): the key of each kind, per command.
+_WARNINGS = {
+    ("plan", "unknown_status"): "row.warning.plan_unknown_status",
+    ("labels", "unknown_status"): "row.warning.labels_unknown_status",
+    ("labels", "no_sender"): "row.warning.no_sender",
+    ("labels", "no_address"): "row.warning.no_address",
+    ("labels", "merged"): "row.warning.merged",
+    ("labels", "replaced"): "row.warning.replaced",
+    ("labels", "cut"): "row.warning.cut",
+}
+
+
+def warning_text(command: str, warning: dict, lang: str) -> str:
+    """A warning of ``command`` (plan, labels) in ``lang``, from its kind and fields (a list
+    field is shown joined): summary.json keeps the English one as its ``message``."""
+    fields = {k: ", ".join(v) if isinstance(v, list) else v for k, v in warning.items()}
+    return i18n.text(_WARNINGS[(command, warning["kind"])], lang, **fields)
+
+
 def code_points(texts: pd.Series) -> pd.Series:
     """The invisible characters of each text named, ``U+200B (ZERO WIDTH SPACE)``, joined by
     ", " in order of first appearance; "" for a text with none.

@@ -179,3 +179,14 @@ def test_validate_lists_invalid_rows_in_the_console_language(lang):
 
 def test_row_message_columns_are_those_of_every_language():
     assert row_messages.COLUMNS == ("reason_key", "message", "message_ja", "message_ko")
+
+
+@pytest.mark.parametrize(("command", "kind"), sorted(row_messages._WARNINGS))
+def test_every_plan_and_labels_warning_is_worded_in_every_language(command, kind):
+    warning = {"kind": kind, "status": "謎", "orders": ["1", "2"], "cart_no": "78", "field": "品名",
+               "carts": ["78", "79"], "original": "髙島屋", "replacement": "高島屋"}  # fmt: skip
+    texts = {lang: row_messages.warning_text(command, warning, lang) for lang in i18n.LANGUAGES}
+    assert all(t.strip() and "{" not in t for t in texts.values()), texts
+    assert len(set(texts.values())) == len(texts)  # each its own language
+    for lang in ("ja", "ko"):
+        assert english_sentences(texts[lang]) == [], texts[lang]
