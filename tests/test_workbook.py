@@ -520,6 +520,19 @@ def test_print_settings_of_the_sample_day(sample_day):
     assert i18n.text("col.order_no", lang) in shown and i18n.text("col.reason", lang) in shown
 
 
+def test_no_table_of_the_summary_is_cut_across_two_printed_pages(sample_day):
+    lang, _, wb = sample_day
+    ws = wb[i18n.text("sheet.summary", lang)]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks, "the sample day's Summary is longer than a page"
+    for row in breaks:
+        after = row + 1
+        while ws.cell(after, 1).value is None:
+            after += 1
+        heading = ws.cell(after, 1)  # the next page begins with a table's heading
+        assert heading.font.b and heading.font.sz == 12, (lang, row, heading.value)
+
+
 def test_sample_day_lists_the_held_and_the_not_eligible_orders(sample_day):
     lang, result, wb = sample_day
     ws = wb[i18n.text("sheet.orders", lang)]

@@ -247,3 +247,21 @@ def test_text_is_cleaned_and_never_a_formula(tmp_path):
     assert e.value is True
     assert [r[0].value for r in ws.iter_rows(min_row=2)] == ["-1", "+81", "ok"]
     assert [r[0].quotePrefix for r in ws.iter_rows(min_row=2)] == [True, True, False]
+
+
+def test_a_page_ends_before_a_block_that_would_cross_it():
+    page = xlsx.Page(landscape=True, paper=9, fit_width=1, fit_height=0,
+                     margins=xlsx.NARROW_MARGINS)  # fmt: skip
+    widths = [20, 20, 20]  # narrower than the page: printed at 100%
+    # A4 landscape inside narrow margins holds 487 points: 32 one-line rows of 15 points.
+    # Four blocks of 10 rows: three fit a page, the fourth starts the next page.
+    assert xlsx.page_breaks([0] * 40, [1, 11, 21, 31], page, widths) == [30]
+    # a block of tall rows that would cross the foot of the first page moves to the next
+    heights = [0] * 10 + [60] * 8
+    assert xlsx.page_breaks(heights, [1, 11], page, widths) == [10]
+    # what fits is not broken, and a block taller than a page starts a page of its own
+    assert xlsx.page_breaks([0] * 12, [1, 7], page, widths) == []
+    assert xlsx.page_breaks([0] * 5 + [300] * 3, [1, 6], page, widths) == [5]
+    # wider columns scale the page down: more rows fit it
+    assert xlsx.page_breaks([0] * 40, [1, 21], page, [100] * 3) == []
+    assert xlsx.page_breaks([0] * 40, [1, 21], page, widths) == [20]

@@ -193,14 +193,23 @@ def write_summary(book: xlsx.Book, result, lang: str, notes: list[str], foot) ->
             widths[j] = max(widths[j], xlsx.value_width(text, kind_j))
     sheet.widths = [min(w, _WIDEST) + 3 for w in widths]
     sheet.page = page(foot)
+    heights: list[float] = []  # per sheet row, for the page breaks
+    blocks: list[int] = []  # the first row of each table, its heading's
     previous = None
     for kind, values in rows:
         if kind == "section" or previous == "title":
             sheet.skip()  # a blank line between blocks
+            heights.append(0)
         shown = [_shown(kind, v, lang) for v in values]
         styles = [_style(kind, j, v, lang) for j, v in enumerate(values)]
-        sheet.append(shown, *_wrapped(kind, shown, styles, sheet.widths))
+        styles, height = _wrapped(kind, shown, styles, sheet.widths)
+        heights.append(height or 0)
+        row = sheet.append(shown, styles, height)
+        if kind == "section":
+            blocks.append(row)
         previous = kind
+    # Printed, no table begins at the foot of a page and ends on the next.
+    sheet.page_breaks = xlsx.page_breaks(heights, blocks, sheet.page, sheet.widths)
 
 
 def _wrapped(kind: str, shown: list, styles: list, widths: list) -> tuple[list, float | None]:

@@ -93,6 +93,7 @@ class Sheet:
         self.print_rows: tuple[int, int] | None = None  # rows repeated on every printed page
         self.print_area: str | None = None  # "A1:O46": only these cells print
         self.page: Page | None = None
+        self.page_breaks: list[int] = []  # a printed page ends after each of these rows
         self._styles = styles
         self._parts: list = []  # row XML, or (columns, part, first row, ids, heights)
         self._cells = 0  # in long tables
@@ -163,6 +164,10 @@ class Sheet:
         if self.autofilter:
             tail += f'<autoFilter ref="{self.autofilter}"/>'
         tail += (self.page or Page()).xml()
+        if self.page_breaks:
+            n = len(self.page_breaks)
+            brks = "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in self.page_breaks)
+            tail += f'<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>'
         return tail + "</worksheet>"
 
     def chunks(self) -> Iterator:

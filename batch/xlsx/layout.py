@@ -22,6 +22,9 @@ HEADER_CAP = 16  # a longer header wraps rather than widening a column of short 
 WIDTH_SAMPLE = 2_000  # rows measured per column
 LINE_HEIGHT = 16  # points per wrapped line (CJK fallback fonts are taller than Calibri's 15)
 MAX_HEIGHT = 409  # Excel's tallest row, in points
+ROW_HEIGHT = 15  # points of a row of one line (the sheets' defaultRowHeight)
+UNIT_POINTS = 5.25  # a character unit of column width: 7 pixels of Calibri 11 at 96 dpi
+A4_INCHES = (8.27, 11.69)
 
 
 def display_width(text: str) -> int:
@@ -111,6 +114,29 @@ def row_heights(columns: Sequence, widths: Sequence[float]) -> np.ndarray:
             n[multi] = _lines(text.filter(multi), usable)
         np.maximum(count, n, out=count)
     return np.where(count > 1, np.minimum(count * LINE_HEIGHT + 2, MAX_HEIGHT), 0)
+
+
+def page_breaks(heights: Sequence[float], blocks: Sequence[int], page, widths) -> list[int]:
+    """The rows after which a printed page must end so that no block (a table and its
+    heading: ``blocks`` are their first rows, 1-based) starts on one page and ends on the
+    next; a block taller than a page starts on a page of its own. ``heights`` in points per
+    row, 0 for a one-line row. The page's height is that of A4 inside the margins, scaled as
+    fitting ``widths`` to the page's width does; rows are counted at least ROW_HEIGHT, as
+    Excel shows them (LibreOffice's are lower: a page there ends early, never late)."""
+    wide, high = A4_INCHES[::-1] if page.landscape else A4_INCHES
+    left, right, top, bottom = page.margins[:4]
+    scale = min(1.0, (wide - left - right) * 72 / (sum(widths) * UNIT_POINTS))
+    room = (high - top - bottom) * 72 / scale
+    tall = np.maximum(np.asarray(heights, dtype=float), ROW_HEIGHT)
+    ends = [*blocks[1:], len(tall) + 1]
+    breaks, used = [], tall[: blocks[0] - 1].sum() if blocks else 0.0
+    for start, end in zip(blocks, ends, strict=True):
+        block = tall[start - 1 : end - 1].sum()
+        if used + block > room and used > 0:
+            breaks.append(start - 1)
+            used = 0.0
+        used = (used + block) % room if block > room else used + block
+    return breaks
 
 
 def split_rows(rows: int, limit: int = EXCEL_ROWS - 1) -> list[range]:
