@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from batch import config, formats, i18n, row_messages, seller_formats
+from batch import config, formats, i18n, seller_formats
 from batch.cli import options
 from batch.cli.exits import EXIT_INPUT
 from batch.errors import DispatchError
@@ -31,15 +31,18 @@ def validate(ctx, files, format_, maps, password, limit, lang):
     chosen = seller.get("lang", options.given(ctx, "lang", lang)).value
     spoken = options.console_language(ctx, chosen)
     with options.seller_formats_in(seller, maps):
-        unusable = _validate(files, format_, password, limit, row_messages.column(spoken))
+        unusable = _validate(files, format_, password, limit, spoken)
     if unusable:
         ctx.exit(EXIT_INPUT)
 
 
-def _validate(files, format_, password, limit, message: str) -> int:
-    """Each file's reading; its invalid rows with their ``message`` column's text (the
-    console's language)."""
+def _validate(files, format_, password, limit, lang: str) -> int:
+    """Each file's reading; its invalid rows with their messages in ``lang`` (the
+    console's)."""
     from batch.inputs import load
+    from batch.row_messages import column
+
+    message = column(lang)
 
     unusable = 0
     for path in files:
