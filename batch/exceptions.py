@@ -7,7 +7,7 @@ import pandas as pd
 # Severities and codes come from the one table of codes.
 from batch.codes import ERROR, INFO, NAMES, SEVERITY_RANK, TABLE, WARNING  # noqa: E402, F401
 from batch.row_messages import COLUMNS as MESSAGE_COLUMNS
-from batch.row_messages import REASON_KEY, english
+from batch.row_messages import REASON_KEY
 
 SEVERITY = {c.name: c.severity for c in TABLE}
 CODES = NAMES
@@ -55,8 +55,8 @@ def make(code: str, rows: pd.DataFrame, message, **columns) -> pd.DataFrame:
         data[col] = value
     if isinstance(message, pd.DataFrame):
         message = {c: message[c] for c in MESSAGE_COLUMNS}
-    elif not isinstance(message, dict):
-        message = english(message)
+    elif not isinstance(message, dict):  # a programming error: it would have no key
+        raise TypeError(f"a {code} message is said with row_messages.say, not given as text")
     data.update(code=code, severity=SEVERITY[code])
     data.update({c: _values(v) for c, v in message.items()})
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)

@@ -108,11 +108,6 @@ def pick(said: Said, at) -> Said:
     return {k: v if np.ndim(v) == 0 else np.asarray(v, dtype=object)[at] for k, v in said.items()}
 
 
-def english(texts) -> Said:
-    """A message not (yet) in the catalogue: its English text in every language's column."""
-    return {REASON_KEY: None, **{column(lang): texts for lang in i18n.LANGUAGES}}
-
-
 # The warnings of plan and labels (summary.json's "warnings", one per status or cart, not per
 # row): the key of each kind, per command.
 _WARNINGS = {
