@@ -15,8 +15,10 @@ from batch import outputs
 from batch.job import new_run_id
 from batch.staging import Staging
 
-# Called as progress(stage, seconds, detail) when a stage ends; the CLI draws it.
-Progress = Callable[[str, float, str], None]
+# Called as progress(stage, seconds, detail) when a stage ends; the CLI draws it. ``detail``
+# holds what the stage counted, ``what`` naming the console's text for it (its catalogue
+# key console.stage.<what>), so the core says no sentence in any language.
+Progress = Callable[[str, float, dict], None]
 
 
 @dataclass
@@ -68,12 +70,12 @@ class Clock:
         self.started = self._last = time.perf_counter()
         self._progress = progress
 
-    def lap(self, stage: str, detail: str = "") -> None:
+    def lap(self, stage: str, what: str = "", **counts) -> None:
         now = time.perf_counter()
         seconds, self._last = now - self._last, now
         self.times[stage] = self.times.get(stage, 0.0) + seconds
         if self._progress is not None:
-            self._progress(stage, seconds, detail)
+            self._progress(stage, seconds, {"what": what, **counts})
 
     @property
     def seconds(self) -> float:

@@ -35,6 +35,13 @@ def _end(code: object) -> NoReturn:
     _stop(code)
 
 
+def _interrupted_loading() -> str:
+    """In the machine's language: no command has read its --lang yet."""
+    from batch import i18n  # loaded with batch.cli already
+
+    return i18n.text("console.interrupted_loading", i18n.system_language() or i18n.FALLBACK)
+
+
 def entry() -> None:
     # A KeyboardInterrupt raised inside an import comes out as anything (a RuntimeError from
     # class creation, Cython's ImportError): while loading, Ctrl-C is only noted.
@@ -45,7 +52,7 @@ def entry() -> None:
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:
-        print("interrupted: nothing was written and nothing recorded.", file=sys.stderr)
+        print(_interrupted_loading(), file=sys.stderr)
         _stop()
     from batch import interrupts
 

@@ -78,6 +78,9 @@ class LabelOptions:
     ship_date: dt.date = field(default_factory=today_in_tokyo)
     sender_file: Path | None = None
     merge_same_address: bool = False
+    # A seller who ships everything with one courier: orders listed with another carrier are
+    # labelled too, each noted as a carrier change (a warning), not left as other_carrier.
+    all_carriers: bool = False
     orders_format: str | None = None
     password: str | None = None
     ledger: Path | None = None  # read only: orders it holds are already dispatched
@@ -195,15 +198,41 @@ def _postal(digits: str) -> str:
     return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else digits
 
 
-def buckets(o: pd.DataFrame, company: str, ledger_tracking: pd.Index) -> pd.Series:
-    """What labels does with each valid order row."""
+def other_carrier(o: pd.DataFrame, company: str) -> pd.Series:
+    """The order rows listed with a carrier other than ``company``."""
     listed = o["expected_company"]
+    return listed.ne("") & listed.ne(company)
+
+
+def buckets(
+    o: pd.DataFrame, company: str, ledger_tracking: pd.Index, all_carriers: bool = False
+) -> pd.Series:
+    """What labels does with each valid order row."""
     out = pd.Series(LABELLED, index=o.index, dtype=object)
-    out[(listed.ne("") & listed.ne(company)).to_numpy()] = OTHER_CARRIER
+    if not all_carriers:
+        out[other_carrier(o, company).to_numpy()] = OTHER_CARRIER
     out[orderstate.not_eligible(o).to_numpy()] = NOT_ELIGIBLE
     out[orderstate.dispatched(o, ledger_tracking).to_numpy()] = ALREADY_DISPATCHED
     out[o["state"].eq(UNKNOWN).to_numpy()] = NOT_ELIGIBLE  # no label, even if shipped
     return out
+
+
+def _carrier_changes(todo: pd.DataFrame, carrier: str) -> list[dict]:
+    """--all-carriers: each cart labelled for ``carrier`` though listed with another. QSM's
+    配送会社 becomes ``carrier`` when `run` uploads its tracking number (CARRIER_MISMATCH
+    says so there too)."""
+    changed = todo[other_carrier(todo, carrier).to_numpy()]
+    return [
+        {
+            "kind": "carrier_change",
+            "cart_no": cart,
+            "orders": list(rows["order_no"]),
+            "listed": rows["carrier_expected"].iat[0],  # the listing's 配送会社, as QSM has it
+            "carrier": carrier,
+            "message": f"listed with {rows['carrier_expected'].iat[0]}, labelled for {carrier}",
+        }
+        for cart, rows in changed.groupby("cart_no", sort=False)
+    ]
 
 
 def group(todo: pd.DataFrame, merge_same_address: bool) -> list[pd.DataFrame]:
@@ -337,12 +366,12 @@ class Labelled:
 def decide(orders: Loaded, options: LabelOptions, sender: dict, held: pd.Index) -> Labelled:
     writer = formats.get(LABEL_LAYOUTS[options.carrier]).writer
     o = orders.frame
-    bucket = buckets(o, options.carrier, held)
+    bucket = buckets(o, options.carrier, held, options.all_carriers)
     todo = o[bucket.eq(LABELLED).to_numpy()]
     ship_date = options.ship_date.strftime(writer.get("date_format", "%Y/%m/%d"))
     codes = writer.get("services", {})
     default = writer.get("default_service", "")
-    warnings = _input_warnings(o, sender)
+    warnings = _input_warnings(o, sender) + _carrier_changes(todo, options.carrier)
     records, label_rows = [], []
     for rows in group(todo, options.merge_same_address):
         carts = list(dict.fromkeys(rows["cart_no"]))

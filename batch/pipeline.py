@@ -111,14 +111,17 @@ def load_inputs(orders_path, dispatch_paths, options: Options, clock: Clock):
             "(e.g. 佐川急便, ヤマト運輸, 日本郵便, ゆうパケット)."
         )
     orders = load_orders(orders_path, options.orders_format, options.password)
-    clock.lap("read", f"{orders.rows:,} order rows ({orders.table.profile.name})")
+    profile = orders.table.profile
+    clock.lap(
+        "read", "read_orders", rows=orders.rows, format=profile.name, language=profile.language
+    )
     sheets = []
     for path in dispatch_paths:
         carrier = given or config.sheet_carrier(options.sheet_carriers, Path(path).name)
         sheets.append(load_dispatch(path, options.dispatch_format, options.password, carrier))
         table = sheets[-1].table
-        how = ", no header row: read by position" if table.sheet.by_position else ""
-        clock.lap("read", f"{sheets[-1].rows:,} dispatch rows ({table.profile.name}{how})")
+        how = "read_by_position" if table.sheet.by_position else "read_dispatch"
+        clock.lap("read", how, rows=sheets[-1].rows, format=table.profile.name)
     d = _combine(sheets)
     for sheet in sheets:
         sheet.release()  # d has their rows; at 1M the B2 cells alone are ~0.6 GB
@@ -146,7 +149,7 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     when = upload_life.exported_at(orders.path)
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
-    clock.lap("match", f"{matches.pairs['dispatch_id'].nunique():,} rows matched")
+    clock.lap("match", "matched", rows=matches.pairs["dispatch_id"].nunique())
     d, from_listing = listing_carrier.fill(d, matches.pairs, o)
     if from_listing.any():  # each sheet's valid rows, in the order _combine put them
         sheet_of = np.repeat(np.arange(len(sheets)), [s.rows - s.invalid_rows for s in sheets])
@@ -156,7 +159,7 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
     waiting = o[decision.bucket.to_numpy() == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)
-    clock.lap("rules", f"{len(decision.upload):,} orders to upload")
+    clock.lap("rules", "to_upload", rows=len(decision.upload))
     invalid = [orders.invalid, *(s.invalid for s in sheets)]
     found = _sorted(exceptions.concat([*invalid, matches.unmatched, decision.exceptions, watched]))
     language = options.lang
@@ -178,7 +181,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
     with target.staged(record) as (run_id, stage):
         staging = stage.path
         uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language, dates)
-        clock.lap("upload", f"{len(uploaded):,} rows in upload files")
+        clock.lap("upload", "uploaded", rows=len(uploaded))
         summary = _summary(run_id, options, x, uploaded, book, record)
         result = RunResult(
             run_id=run_id,
@@ -197,7 +200,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
         outputs.write_json(staging / "summary.json", summary)
         _write_jsonl(staging / "exceptions.jsonl", x.found)
         workbook.write(staging / "exceptions.xlsx", result)
-        clock.lap("workbook", f"{len(x.found):,} exceptions")
+        clock.lap("workbook", "exceptions", rows=len(x.found))
         if record:
             _record(book, run_id, options, x, target.folder, uploaded)
         result.replaced = target.publish(stage, book, record)

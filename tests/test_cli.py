@@ -59,7 +59,7 @@ def test_validate_unusable_file_exits_2_but_checks_the_others(tmp_path):
 
 
 def test_run_writes_outputs_and_prints_a_summary(tmp_path):
-    code, out, _ = invoke(run_args(tmp_path / "out", "--no-ledger"))
+    code, out, _ = invoke(run_args(tmp_path / "out", "--no-ledger", "--lang", "en"))
     assert code == 0
     assert {p.name for p in (tmp_path / "out").iterdir()} == OUTPUTS
     assert "uploaded 13" in out or "uploaded" in out
@@ -173,7 +173,9 @@ def test_undo_of_an_unknown_run_exits_2(tmp_path):
 
 def test_dry_run_records_nothing(tmp_path):
     ledger = tmp_path / "ledger.sqlite3"
-    code, out, _ = invoke(run_args(tmp_path / "a", "--ledger", str(ledger), "--dry-run"))
+    code, out, _ = invoke(
+        run_args(tmp_path / "a", "--ledger", str(ledger), "--dry-run", "--lang", "en")
+    )
     assert code == 0 and "dry run" in out
     assert not ledger.exists()
     invoke(run_args(tmp_path / "b", "--ledger", str(ledger), "--quiet"))

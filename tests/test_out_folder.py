@@ -185,7 +185,9 @@ def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path):
     seller_folder(work)
     book = tmp_path / "ledger.sqlite3"
     with ctrl_c_during(ledger.Ledger, "commit"):
-        code, out, err = invoke(run_args(work / "orders.csv", work, "--ledger", str(book)))
+        code, out, err = invoke(
+            run_args(work / "orders.csv", work, "--ledger", str(book), "--lang", "en")
+        )
     assert code == 0, err
     assert "the run was completed" in err
     assert set(snapshot(work)) >= RUN_OUTPUTS

@@ -21,8 +21,14 @@ def test_progress_reports_every_stage_with_its_rows(tmp_path):
     result = pipeline.run(GOLDEN / "orders.csv", [GOLDEN / "dispatch.csv"], tmp_path / "o", options)
     stages = [stage for stage, _ in events]
     assert stages == ["read", "read", "match", "rules", "upload", "workbook"]
-    assert events[0][1] == "5 order rows (qsm-detail-ja)"
-    assert events[1][1] == "4 dispatch rows (yamato-b2)"
+    # counts, not sentences: the console says them in its language (console.stage.<what>)
+    assert events[0][1] == {
+        "what": "read_orders", "rows": 5, "format": "qsm-detail-ja", "language": "ja"
+    }  # fmt: skip
+    assert events[1][1] == {"what": "read_dispatch", "rows": 4, "format": "yamato-b2"}
+    assert [detail["what"] for _, detail in events[2:]] == [
+        "matched", "to_upload", "uploaded", "exceptions"
+    ]  # fmt: skip
     assert set(result.timings) == set(stages)
     assert all(seconds >= 0 for seconds in result.timings.values())
 

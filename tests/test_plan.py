@@ -174,7 +174,8 @@ def test_file_round_trips_the_export_apart_from_the_filled_cells(tmp_path, encod
 def test_the_ledger_remembers_dated_orders(tmp_path):
     path = export(tmp_path, [row("104700001", "78400001", "2026/11/25 09:00:00")])
     ledger = tmp_path / "ledger.sqlite3"
-    args = ["plan", "--orders", str(path), "--today", "2026-11-26", "--ledger", str(ledger)]
+    args = ["plan", "--orders", str(path), "--today", "2026-11-26", "--ledger", str(ledger),
+            "--lang", "en"]  # fmt: skip
 
     def plan(out):
         code, printed, err = invoke([*args, "--out", str(tmp_path / out)])
@@ -183,7 +184,7 @@ def test_the_ledger_remembers_dated_orders(tmp_path):
 
     first, printed = plan("a")
     assert first["orders"]["dated"] == 1
-    assert "2026-11-27 (Fri): 1 orders" in printed and "cannot be changed" in printed
+    assert "2026-11-27 (Fri): 1 order" in printed and "cannot be changed" in printed
     second, _ = plan("b")
     assert second["orders"]["dated"] == 0 and second["orders"]["already_dated"] == 1
     assert second["shipdate_files"] == []

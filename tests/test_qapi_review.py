@@ -60,7 +60,7 @@ def test_a_key_pasted_with_full_width_characters_is_refused_clearly(qapi, tmp_pa
     out, _ = _run(tmp_path)
     key = "ｓim-key-0123456789abcdef"
     monkeypatch.setenv("QOO10_QAPI_KEY", key)
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2, stderr
     assert "QOO10_QAPI_KEY" in stderr and "internal error" not in stderr
     assert not any(ch in stdout + stderr for ch in "ｓ") and key not in stdout + stderr
@@ -75,12 +75,16 @@ def test_a_send_whose_ledger_is_gone_stops_before_sending(qapi, tmp_path):  # no
     assert invoke(["run", *DAY, "--out", out])[0] == 0
     book = tmp_path / "qoo10-dispatch-ledger.sqlite3"
     book.rename(tmp_path / "elsewhere.sqlite3")
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2 and str(book) in stderr and "--no-ledger" in stderr, stdout + stderr
-    code, stdout, stderr = invoke(["send", out, "--ledger", tmp_path / "typo.sqlite3"])
+    code, stdout, stderr = invoke(
+        ["send", out, "--lang", "en", "--ledger", tmp_path / "typo.sqlite3"]
+    )
     assert code == 2 and "typo.sqlite3" in stderr, stdout + stderr
     assert qapi.sim.requests == [] and not (out / "send-results.csv").exists()
-    code, stdout, _ = invoke(["send", out, "--ledger", tmp_path / "elsewhere.sqlite3"])
+    code, stdout, _ = invoke(
+        ["send", out, "--lang", "en", "--ledger", tmp_path / "elsewhere.sqlite3"]
+    )
     assert code == 0 and "sent 15" in stdout
 
 
@@ -92,7 +96,8 @@ def test_ctrl_c_during_a_send_says_what_was_written(qapi, tmp_path):  # noqa: F8
     assert invoke(["run", *DAY, "--out", out])[0] == 0
     qapi.sim.faults.append(Fault("apply_then_hang", BULK, seconds=20))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "batch", "send", str(out)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "batch", "send", str(out), "--lang", "en"],
+                            env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert qapi.sim.applied.wait(30), "the send never reached Qoo10"
@@ -103,7 +108,7 @@ def test_ctrl_c_during_a_send_says_what_was_written(qapi, tmp_path):  # noqa: F8
     assert proc.returncode == 4, stderr
     assert "nothing was written" not in stderr and "send-results.csv" in stderr, stderr
     assert "not_sent 15" in stdout, stdout
-    code, stdout, _ = invoke(["send", out])
+    code, stdout, _ = invoke(["send", out, "--lang", "en"])
     assert code == 0 and "already_registered 15" in stdout
 
 
@@ -166,11 +171,11 @@ def test_rows_an_earlier_send_got_accepted_are_confirmed_in_the_ledger(qapi, tmp
     so the next run treats those orders as dispatched."""
     out = tmp_path / "out"
     assert invoke(["run", *DAY, "--out", out])[0] == 0
-    assert invoke(["send", out, "--no-ledger"])[0] == 0
-    code, stdout, _ = invoke(["send", out])
+    assert invoke(["send", out, "--lang", "en", "--no-ledger"])[0] == 0
+    code, stdout, _ = invoke(["send", out, "--lang", "en"])
     assert code == 0 and "sent 15" in stdout
     assert len([r for r in qapi.sim.requests if r["method"] == BULK]) == 1
-    code, later, _ = invoke(["run", *DAY, "--out", tmp_path / "next"])
+    code, later, _ = invoke(["run", *DAY, "--out", tmp_path / "next", "--lang", "en"])
     assert code == 0 and "already dispatched 16" in later, later
 
 
@@ -195,7 +200,7 @@ def test_a_malformed_api_address_is_a_clear_exit_2(qapi, tmp_path, monkeypatch, 
     """Not 'no answer, run send again later' (exit 4, forever) nor an internal error."""
     out, _ = _run(tmp_path)
     monkeypatch.setenv("QOO10_QAPI_URL", url)
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2 and "QOO10_QAPI_URL" in stderr, stdout + stderr
     assert not (out / "send-results.csv").exists()
 
@@ -239,7 +244,7 @@ def test_an_address_not_served_stops_rather_than_exit_4(qapi, tmp_path, monkeypa
     again later') would repeat every morning. Stop with exit 2 naming the address."""
     out, _ = _run(tmp_path)
     monkeypatch.setenv("QOO10_QAPI_URL", qapi.url.replace("/GMKT.INC.Front.QAPIService", "/x"))
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2 and "QOO10_QAPI_URL" in stderr and "404" in stderr, stdout + stderr
     assert len(qapi.sim.requests) == 1, "no retry of an answer"
 
@@ -278,10 +283,10 @@ def test_a_request_refused_as_a_whole_is_sent_again_later(qapi, tmp_path):  # no
     out = tmp_path / "out"
     assert invoke(["run", *DAY, "--out", out])[0] == 0
     qapi.sim.faults.append(Fault("error_code", BULK, code=-99999))
-    code, stdout, _ = invoke(["send", out])
+    code, stdout, _ = invoke(["send", out, "--lang", "en"])
     assert code == 4 and "not_sent 15" in stdout, stdout
     assert "-99999" in (out / "send-results.csv").read_text("utf-8-sig")
-    code, stdout, _ = invoke(["send", out])
+    code, stdout, _ = invoke(["send", out, "--lang", "en"])
     assert code == 0 and "sent 15" in stdout, stdout
 
 
@@ -291,7 +296,7 @@ def test_pace_settings_that_cannot_work_are_refused(qapi, tmp_path, monkeypatch,
     """-1 retries made no try at all (exit 4 for ever); nan or inf are no pace."""
     out, _ = _run(tmp_path)
     monkeypatch.setenv(name, value)
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2 and name in stderr, stdout + stderr
     assert qapi.sim.requests == []
 
@@ -306,7 +311,7 @@ def test_an_upload_file_edited_to_hold_an_order_twice_is_refused(qapi, tmp_path)
     lines = path.read_bytes().split(b"\r\n")
     lines[-2] = lines[1]  # the last row replaced by a copy of the first
     path.write_bytes(b"\r\n".join(lines))
-    code, stdout, stderr = invoke(["send", out])
+    code, stdout, stderr = invoke(["send", out, "--lang", "en"])
     assert code == 2 and "qsm-upload-001.csv" in stderr and "twice" in stderr, stdout + stderr
     assert qapi.sim.requests == []
 

@@ -169,11 +169,11 @@ def test_the_english_workbook_would_fail_the_check(tmp_path):
 @pytest.mark.parametrize("lang", ["ko", "ja"])
 def test_validate_lists_invalid_rows_in_the_console_language(lang):
     code, out, _ = invoke(["validate", SAMPLES / f"qsm-detail-{lang}.csv", "--lang", lang])
-    rows = [line for line in out.splitlines() if line.startswith("  row ")]
+    rows = [line for line in out.splitlines() if line.startswith("  ")]
     assert len(rows) == 2, out
+    assert rows[0].startswith("  43行目：" if lang == "ja" else "  43행: "), rows
     for line in rows:
-        message = line.split(": ", 1)[1]
-        assert english_sentences(message) == [], line
+        assert english_sentences(line) == [], line
     assert ("숫자만" if lang == "ko" else "数字のみ") in out
 
 

@@ -77,14 +77,14 @@ def test_config_shows_each_value_with_its_source_and_never_the_key(folders, monk
     code, out, err = invoke(["config", "--ledger", "x.sqlite3"])
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == f"config file: {path}"
+    assert lines[0] == f"設定ファイル：{path}"  # the file's lang: config speaks it too
     assert "  ledger     x.sqlite3  [option]" in lines
     assert f"  lang       ja  [{path}]" in lines
     assert "  api.url    https://env.test/qapi  [environment QOO10_QAPI_URL]" in lines
     assert f"  api.rate   5  [{path}]" in lines
-    assert f"  api.key    set (not shown)  [{path}]" in lines
+    assert f"  api.key    設定済み（非表示）  [{path}]" in lines
     assert f"  carrier    佐川急便 -> 佐川急便(飛脚宅配便)  [{path}]" in lines
-    assert "  sender     none: labels leave the ご依頼主 columns blank  [default]" in lines
+    assert "  sender     なし：ラベルのご依頼主の欄は空欄  [default]" in lines
     assert SECRET not in out + err
 
 
@@ -155,7 +155,7 @@ def test_the_api_key_and_rate_may_come_from_the_file(qapi, folders, tmp_path, mo
     monkeypatch.delenv("QOO10_QAPI_RATE")
     write(work, f'[api]\nkey = "{KEY}"\nrate = 200\n')
     out = tmp_path / "out"
-    code, stdout, err = invoke(["run", *DAY, "--out", out, "--send"])
+    code, stdout, err = invoke(["run", *DAY, "--out", out, "--send", "--lang", "en"])
     assert code == 0, err
     assert "sent 15" in stdout and KEY not in stdout + err
 

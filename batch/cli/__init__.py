@@ -15,18 +15,17 @@ import traceback
 
 import click
 
-from batch import interrupts
+from batch import i18n, interrupts
 from batch.cli.config import config_command
 from batch.cli.exits import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from batch.cli.inspect import formats_command, validate
 from batch.cli.labels import labels
 from batch.cli.ledger import ledger_group
+from batch.cli.options import spoken
 from batch.cli.plan import plan
 from batch.cli.run import run
 from batch.cli.send import fetch, send
 from batch.errors import DispatchError
-
-INTERRUPTED = "interrupted: nothing was written to --out and nothing recorded in the ledger."
 
 
 class DispatchGroup(click.Group):
@@ -37,15 +36,12 @@ class DispatchGroup(click.Group):
             with interrupts.command():
                 result = super().invoke(ctx)
                 if interrupts.received():
-                    click.echo(
-                        "Ctrl-C came after the outputs were written: the run was completed.",
-                        err=True,
-                    )
+                    click.echo(i18n.text("console.ctrl_c_late", spoken(ctx)), err=True)
                 return result
         except (click.exceptions.Exit, click.ClickException):
             raise
         except (click.exceptions.Abort, KeyboardInterrupt):
-            _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+            _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
         except DispatchError as exc:
             _stop(ctx, f"error: {exc}", EXIT_INPUT)
         except OSError as exc:  # the machine around the run: permissions, a full disk, a busy file
@@ -53,7 +49,7 @@ class DispatchGroup(click.Group):
             _stop(ctx, f"error: {where}: {exc.strerror or exc}. Check the path and run again.")
         except Exception as exc:  # a bug: say so briefly; the traceback only on request
             if interrupts.caused_by_ctrl_c(exc):
-                _stop(ctx, INTERRUPTED, EXIT_INTERRUPTED)
+                _stop(ctx, _interrupted(ctx), EXIT_INTERRUPTED)
             if os.environ.get("QOO10_DISPATCH_TRACEBACK"):
                 traceback.print_exc()
             _stop(
@@ -62,6 +58,13 @@ class DispatchGroup(click.Group):
                 "qoo10-dispatch. Set QOO10_DISPATCH_TRACEBACK=1 to see the details.",
                 EXIT_INTERNAL,
             )
+
+
+def _interrupted(ctx: click.Context | None) -> str:
+    """Ctrl-C before the outputs were published; before a command has chosen a language
+    (while the options are parsed), in the machine's."""
+    lang = spoken(ctx) if ctx else (i18n.system_language() or i18n.FALLBACK)
+    return i18n.text("console.interrupted", lang)
 
 
 def _stop(ctx: click.Context, message: str, code: int = EXIT_INPUT) -> None:
@@ -89,7 +92,7 @@ def main(argv=None) -> None:
         exc.show()
         raise SystemExit(EXIT_INPUT) from None
     except (click.exceptions.Abort, KeyboardInterrupt):  # while the options are parsed
-        click.echo(INTERRUPTED, err=True)
+        click.echo(_interrupted(None), err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
     if code:
         raise SystemExit(code)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from batch import config, formats, job
-from batch.cli import options
+from batch.cli import options, speech
+from batch.cli.speech import say, t
 
 
 @click.command()
@@ -36,15 +37,24 @@ from batch.cli import options
 @click.option(
     "--merge-same-address", is_flag=True, help="One label for carts to the same recipient."
 )
+@click.option(
+    "--all-carriers",
+    is_flag=True,
+    help="Label the orders listed with another carrier too (you ship everything with "
+    "--carrier); each is noted as a carrier change.",
+)
 @options.column_map
 @options.password
 @options.replace
 @options.quiet
-def labels(orders, carrier, out, sender_file, ship_date, quiet, maps, **rest):
+@options.lang
+@click.pass_context
+def labels(ctx, orders, carrier, out, sender_file, ship_date, quiet, maps, lang, **rest):
     """Write the courier's label import file, with the カート番号 as reference."""
     from batch import labels as labels_module
 
     seller = config.load()
+    options.chosen_language(ctx, seller, lang)
     sender = seller.sender(sender_file).value
     label_options = labels_module.LabelOptions(
         carrier=carrier,
@@ -55,17 +65,36 @@ def labels(orders, carrier, out, sender_file, ship_date, quiet, maps, **rest):
     )
     with options.seller_formats_in(seller, maps):
         result = labels_module.labels(orders, out, label_options)
-    if quiet:
-        return
+    if not quiet:
+        _print_summary(result, carrier)
+
+
+def _print_summary(result, carrier: str) -> None:
     s = result.summary
-    o = s["orders"]
-    click.echo(f"qoo10-dispatch labels {s['run_id']} ({carrier}, ship date {s['ship_date']})")
-    click.echo(
-        f"  orders {o['total']:>6}: labelled {o['labelled']}, not eligible {o['not_eligible']}, "
-        f"already dispatched {o['already_dispatched']}, other carrier {o['other_carrier']}, "
-        f"invalid {o['invalid']}"
-    )
-    click.echo(f"  {s['labels']['rows']} labels in {result.out}/{s['labels']['path']}")
-    options.echo_replaced(result.replaced)
-    if s["warnings"]:
-        click.secho(f"  {len(s['warnings'])} warnings: see summary.json", fg="yellow")
+    say("console.labels.head", run_id=s["run_id"], carrier=carrier, ship_date=s["ship_date"])
+    say("console.labels.orders", **s["orders"])
+    path = Path(result.out) / s["labels"]["path"]
+    say("console.labels.written", n=s["labels"]["rows"], path=path)
+    speech.replaced(result.replaced)
+    _print_warnings(s["warnings"])
+    if s["orders"]["other_carrier"]:
+        say("console.labels.other_carrier_hint", n=s["orders"]["other_carrier"])
+    if s["labels"]["rows"]:
+        software = t(f"console.labels.software.{carrier}")
+        speech.next_step("console.labels.next", path=path, software=software)
+    else:
+        speech.next_step("console.labels.next_nothing")
+
+
+SHOWN_WARNINGS = 20  # the rest are in summary.json
+
+
+def _print_warnings(warnings: list[dict]) -> None:
+    if not warnings:
+        return
+    say("console.labels.warnings", n=len(warnings), fg="yellow")
+    for w in warnings[:SHOWN_WARNINGS]:
+        fields = {k: ", ".join(v) if isinstance(v, list) else v for k, v in w.items()}
+        say(f"console.labels.warning.{w['kind']}", **fields)
+    if len(warnings) > SHOWN_WARNINGS:
+        say("console.labels.more", n=len(warnings) - SHOWN_WARNINGS)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from batch import ledger
+from batch import config, ledger
+from batch.cli import options
+from batch.cli.speech import say, t
 
 ledger_option = click.option(
     "--ledger",
@@ -31,12 +33,15 @@ def ledger_group():
 
 @ledger_group.command("list")
 @ledger_option
-def ledger_list(ledger_path):
+@options.lang
+@click.pass_context
+def ledger_list(ctx, ledger_path, lang):
     """Show the runs recorded in the ledger, newest first, and what became of their rows."""
+    options.chosen_language(ctx, config.load(), lang)
     with _open_ledger(ledger_path) as book:
         runs = book.runs()
     if runs.empty:
-        click.echo("no runs recorded")
+        say("console.ledger.none")
         return
     click.echo(_runs_table(runs))
 
@@ -48,8 +53,7 @@ def _runs_table(runs) -> str:
     def count(r, col):
         return str(r[col]) if r["command"] == "run" else "-"
 
-    header = ("#", "RUN", "COMMAND", "RECORDED (JST)", "TODAY", "WRITTEN", "CONFIRMED",
-              "PENDING", "OFFERED AGAIN", "UNDONE (JST)", "OUT")  # fmt: skip
+    header = tuple(t("console.ledger.header").split(" | "))
     lines = [header]
     for r in runs.to_dict("records"):
         lines.append(
@@ -79,8 +83,11 @@ def _runs_table(runs) -> str:
 @ledger_group.command("undo")
 @click.argument("run_id")
 @ledger_option
-def ledger_undo(run_id, ledger_path):
+@options.lang
+@click.pass_context
+def ledger_undo(ctx, run_id, ledger_path, lang):
     """Forget a run (its QSM upload failed); a rerun produces those rows again."""
+    options.chosen_language(ctx, config.load(), lang)
     with _open_ledger(ledger_path) as book:
         rows = book.undo(run_id)
-    click.echo(f"run {run_id} undone: its {rows} rows will be uploaded again by the next run")
+    say("console.ledger.undone", run_id=run_id, n=rows)

@@ -100,16 +100,6 @@ def ledger_for(
     return Path(chosen or ledger.default_path(Path(out)))
 
 
-def echo_replaced(replaced: Path | None) -> None:
-    if replaced is not None:
-        click.echo(f"  the earlier outputs were moved into {replaced}/")
-
-
-def echo_files(title: str, files: list[dict]) -> None:
-    listed = ", ".join(f"{f['path']} ({f['rows']} rows)" for f in files) or "none"
-    click.echo(f"  {title}: {listed}")
-
-
 column_map = click.option(
     "--map",
     "maps",
@@ -133,6 +123,27 @@ def given(ctx: click.Context, name: str, value):
     the config file fills what the command line left at its default."""
     source = ctx.get_parameter_source(name)
     return None if source in (None, click.core.ParameterSource.DEFAULT) else value
+
+
+LANG_CHOICES = ("auto", "ja", "ko", "en")
+
+lang = click.option(
+    "--lang",
+    type=click.Choice(LANG_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Language of the console text [auto: the config file's lang, else the run's or the "
+    "machine's].",
+)
+
+
+def chosen_language(ctx: click.Context, seller: config.Config, lang: str | None) -> str:
+    """--lang as typed, else the config file's lang, else auto; the console speaks it from
+    here on (``console_language``). Returns it, so a command that learns its run's language
+    can tell whether the seller chose one."""
+    chosen = seller.get("lang", given(ctx, "lang", lang)).value or "auto"
+    console_language(ctx, chosen)
+    return chosen
 
 
 def console_language(ctx: click.Context, chosen: str | None) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from batch import config, formats, job
-from batch.cli import options
+from batch.cli import options, speech
 from batch.cli.send import check_key, send_flag, send_plan
+from batch.cli.speech import say, t
 
 if TYPE_CHECKING:
     from batch import plan as plan_module
@@ -50,13 +52,15 @@ if TYPE_CHECKING:
 @options.dry_run
 @options.replace
 @options.quiet
+@options.lang
 @send_flag
 @click.pass_context
-def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest):
+def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, lang, **rest):
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
     from batch import plan as plan_module
 
     seller = config.load()
+    chosen = options.chosen_language(ctx, seller, lang)
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     if rest["delay_memo"] and not rest["delay_type"]:
@@ -64,43 +68,37 @@ def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, **rest
     rest["today"] = rest["today"] or job.today_in_tokyo()
     with options.seller_formats_in(seller, maps):
         result = plan_module.plan(orders, out, plan_module.PlanOptions(ledger=book, **rest))
+    if chosen == "auto":
+        ctx.meta["lang"] = result.language  # the run's own, as plan.xlsx speaks
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, then_send=and_send)
     if and_send and result.summary["shipdate_files"]:
         send_plan(ctx, out, rest["dry_run"], quiet)
 
 
-def _print_summary(result: plan_module.PlanResult) -> None:
+def _print_summary(result: plan_module.PlanResult, then_send: bool) -> None:
     s = result.summary
-    o = s["orders"]
-    click.echo(f"qoo10-dispatch plan {s['run_id']} (today {s['today']})")
-    click.echo(
-        f"  orders {o['total']:>6}: to date {o['dated']}, already dated {o['already_dated']}, "
-        f"already dispatched {o['already_dispatched']}, not eligible {o['not_eligible']}, "
-        f"invalid {o['invalid']}"
-    )
+    say("console.plan.head", run_id=s["run_id"], today=s["today"])
+    say("console.plan.orders", **s["orders"])
+    weekdays = t("console.plan.weekdays").split()
     for day, count in s["dates"].items():
-        click.echo(f"  {day} ({dt.date.fromisoformat(day):%a}): {count} orders")
+        weekday = weekdays[dt.date.fromisoformat(day).weekday()]
+        say("console.plan.date", day=day, weekday=weekday, n=count)
     if s["urgent"]:
-        click.secho(
-            f"  {s['urgent']} orders are past the penalty line: dated the earliest "
-            "possible day, ship them first",
-            fg="yellow",
-        )
+        say("console.plan.urgent", n=s["urgent"], fg="yellow")
     if s.get("proposed_again"):
-        click.secho(
-            f"  {s['proposed_again']} orders were in an earlier ship-date file, but this export "
-            "(downloaded after it) still shows no 発送予定日: proposed again",
-            fg="yellow",
-        )
-    options.echo_files("ship-date files", s["shipdate_files"])
-    click.echo(f"  written to {result.out}/ (plan.xlsx, summary.json)")
-    options.echo_replaced(result.replaced)
+        say("console.plan.proposed_again", n=s["proposed_again"], fg="yellow")
+    speech.file_list("console.files.shipdate", s["shipdate_files"])
+    say("console.written", out=result.out, files="plan.xlsx, summary.json")
+    speech.replaced(result.replaced)
     if s["shipdate_files"]:
-        click.secho(
-            "  A ship date cannot be changed once uploaded, and QSM mails it to the "
-            "buyer: check plan.xlsx first.",
-            fg="yellow",
-        )
-    if result.dry_run:
-        click.echo("  dry run: nothing recorded in the ledger")
+        say("console.plan.final", fg="yellow")
+    speech.dry_run(result.dry_run)
+    if then_send and s["shipdate_files"]:
+        return  # send's own lines follow
+    workbook = Path(result.out) / "plan.xlsx"
+    if s["shipdate_files"]:
+        files = speech.files(s["shipdate_files"], f"{result.out}/")
+        speech.next_step("console.plan.next_upload", workbook=workbook, files=files)
+    else:
+        speech.next_step("console.plan.next_nothing", workbook=workbook)

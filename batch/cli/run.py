@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from batch import config, job
-from batch.cli import options
+from batch.cli import options, progress, speech
 from batch.cli.exits import EXIT_STRICT
 from batch.cli.send import check_key, send_flag, send_run
+from batch.cli.speech import say
 
 if TYPE_CHECKING:
     from batch import pipeline
@@ -79,22 +81,23 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     from batch import pipeline
 
     seller = config.load()
+    rest["lang"] = options.chosen_language(ctx, seller, rest["lang"])
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
-    rest["lang"] = seller.get("lang", options.given(ctx, "lang", rest["lang"])).value or "auto"
     rest["today"] = rest["today"] or job.today_in_tokyo()
-    progress = _show_progress if not quiet and sys.stderr.isatty() else None
-    with options.seller_formats_in(seller, maps):
+    steps = 1 + len(dispatch) + 4  # read each file, match, rules, upload, workbook
+    with options.seller_formats_in(seller, maps), _progress(ctx, quiet, steps, rest) as shown:
         result = pipeline.run(
             orders,
             dispatch,
             out,
             pipeline.Options(
-                progress=progress, ledger=book, sheet_carriers=seller.sheet_carriers(), **rest
+                progress=shown, ledger=book, sheet_carriers=seller.sheet_carriers(), **rest
             ),
         )
+    ctx.meta["lang"] = result.language  # the run's own, as its workbook speaks
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, then_send=and_send)
     if show_profile:
         click.echo(json.dumps({"profile": result.timings, "seconds": result.seconds}), err=True)
     serious = result.exceptions["severity"].isin(["error", "warning"]).any()
@@ -104,40 +107,49 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
         send_run(ctx, out, book, rest["dry_run"], rest["strict"], quiet)
 
 
-def _show_progress(stage: str, seconds: float, detail: str) -> None:
-    """One line per finished stage on stderr, for runs long enough to wonder about."""
-    click.secho(f"  {stage:<9}{seconds:7.1f} s  {detail}", err=True, dim=True)
+@contextmanager
+def _progress(ctx, quiet: bool, steps: int, rest: dict):
+    if not progress.wanted(quiet):
+        yield None
+        return
+    with progress.stages(ctx, steps, follow_run=rest["lang"] == "auto") as shown:
+        yield shown
 
 
-def _print_summary(result: pipeline.RunResult) -> None:
+def _print_summary(result: pipeline.RunResult, then_send: bool) -> None:
     s = result.summary
     o, d = s["orders"], s["dispatch"]
-    click.echo(f"qoo10-dispatch run {s['run_id']} (today {s['today']})")
-    click.echo(
-        f"  orders   {o['total']:>6}: uploaded {o['uploaded']}, held {o['held']}, "
-        f"unshipped {o['unshipped']}, pending {o['pending']}, not eligible {o['not_eligible']}, "
-        f"already dispatched {o['already_dispatched']}, invalid {o['invalid']}"
-    )
-    click.echo(
-        f"  dispatch {d['total']:>6}: matched {d['matched']}, unmatched {d['unmatched']}, "
-        f"invalid {d['invalid']}, duplicate {d['duplicate']}"
-    )
+    say("console.run.head", run_id=s["run_id"], today=s["today"])
+    say("console.run.orders", **o)
+    say("console.run.dispatch", **d)
     if s["exceptions"]:
         codes = ", ".join(f"{c} {n}" for c, n in s["exceptions"].items())
-        click.echo(f"  exceptions: {codes}")
-    options.echo_files("upload files", s["upload_files"])
-    click.echo(f"  written to {result.out}/ (exceptions.xlsx, summary.json)")
-    options.echo_replaced(result.replaced)
-    if result.dry_run:
-        click.echo("  dry run: nothing recorded in the ledger")
-    elif not result.recorded and s["ledger"]["path"]:
-        click.secho(
-            "  --strict: errors or warnings exist, so nothing was recorded in the ledger; "
-            "fix them and run again (with --replace, or another --out)",
-            fg="yellow",
-        )
+        say("console.run.exceptions", codes=codes)
+    speech.file_list("console.files.upload", s["upload_files"])
+    say("console.written", out=result.out, files="exceptions.xlsx, summary.json")
+    speech.replaced(result.replaced)
+    speech.dry_run(result.dry_run)
+    unrecorded = not result.dry_run and not result.recorded and s["ledger"]["path"]
+    if unrecorded:
+        say("console.run.strict", fg="yellow")
     if not s["reconciled"]:
-        click.secho("  WARNING: the buckets do not add up to the input rows", fg="red")
+        say("console.run.unreconciled", fg="red")
     rows = o["total"] + d["total"]
     rate = rows / result.seconds if result.seconds else 0
-    click.echo(f"  {result.seconds:.1f} s, {rate:,.0f} rows/s")
+    say("console.run.speed", seconds=f"{result.seconds:.1f}", rate=f"{rate:,.0f}")
+    if not then_send or not s["upload_files"]:
+        _next_step(result, bool(unrecorded))
+
+
+def _next_step(result: pipeline.RunResult, unrecorded: bool) -> None:
+    listed = result.summary["upload_files"]
+    workbook = Path(result.out) / "exceptions.xlsx"
+    if unrecorded:
+        speech.next_step("console.run.next_review", workbook=workbook)
+    elif not listed:
+        speech.next_step("console.run.next_nothing", workbook=workbook)
+    elif result.dry_run:
+        speech.next_step("console.run.next_dry_run")
+    else:
+        files = speech.files(listed, f"{result.out}/")
+        speech.next_step("console.run.next_upload", files=files, out=result.out)

@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from batch import config, job, ledger
-from batch.cli import options
+from batch.cli import options, progress
 from batch.cli.exits import EXIT_NOT_SENT, EXIT_STRICT
+from batch.cli.speech import say, t
 from batch.qapi.answers import RESULTS
 
 send_flag = click.option(
@@ -39,9 +40,8 @@ def _ledger(out: str, ledger_path: str | None, no_ledger: bool) -> Path | None:
     if ledger_path or no_ledger:
         return options.ledger_for(ledger_path, no_ledger, out)
     try:
-        said = json.loads((Path(out) / "summary.json").read_text("utf-8"))
-        recorded = (said.get("ledger") or {}).get("path")
-    except (OSError, ValueError, AttributeError):
+        recorded = (_summary(out).get("ledger") or {}).get("path")
+    except AttributeError:
         recorded = None
     if recorded:
         return Path(recorded)
@@ -58,22 +58,27 @@ def send_run(ctx, out, book: Path | None, dry_run: bool, strict: bool, quiet: bo
     seller = config.load()
     settings = None if dry_run else Settings.from_env(seller.api_env())
     names = seller.carrier_names()
-    send_options = SendOptions(book, dry_run, settings, carrier_names=names)
     try:
-        result = send_rows(out, send_options)
+        with progress.rows_sent(progress.wanted(quiet) and not dry_run) as answered:
+            send_options = SendOptions(
+                book, dry_run, settings, carrier_names=names, progress=answered
+            )
+            result = send_rows(out, send_options)
     except Interrupted as stop:  # its files are written: say so, not "nothing written"
         if not quiet:
             _print_counts("send", stop.result, stop.result.summary)
-        click.echo(
-            f"interrupted: the rows Qoo10 answered are in {stop.result.folder}/send-results.csv "
-            "and the ledger; the others are not_sent: run `send` again (nothing is sent twice).",
-            err=True,
-        )
+        say("console.send.interrupted", folder=stop.result.folder, err=True)
         ctx.exit(EXIT_NOT_SENT)  # 130 would say nothing was written (contract)
     if dry_run:
         _print_dry(result.rows)
         return
     _report(ctx, "send", result, quiet)
+    if not quiet:
+        refused = result.count("rejected")
+        if refused:
+            say("console.send.next_rejected", n=refused, fg="cyan")
+        elif not result.count("not_sent"):
+            say("console.send.next_done", fg="cyan")
     if strict and result.count("rejected"):
         ctx.exit(EXIT_STRICT)
 
@@ -103,30 +108,29 @@ def _report(ctx, what: str, result, quiet: bool) -> None:
 
 def _print_dry(rows) -> None:
     todo = rows[rows["result"].eq("")]
-    click.echo(f"dry run: would send {len(todo)} rows ({len(rows) - len(todo)} already done)")
+    say("console.send.dry", todo=len(todo), done=len(rows) - len(todo))
     for r in todo.itertuples(index=False):
         click.echo(f"  {r.order_no}  {r.tracking_no}  {r.carrier}")
 
 
 def _print_counts(what: str, result, summary: dict) -> None:
-    counts = ", ".join(f"{r} {result.count(r)}" for r in RESULTS)
-    click.echo(f"qoo10-dispatch {what} {summary['run_id']}: {counts}")
+    counts = ", ".join(f"{t(f'console.result.{r}')} {result.count(r)}" for r in RESULTS)
+    say("console.send.counts", what=what, run_id=summary["run_id"], counts=counts)
     asked = int(result.rows["now"].sum()) if "now" in result.rows else len(result.rows)
     if asked < len(result.rows):  # the counts are the folder's, earlier sends included
         earlier = len(result.rows) - asked
         if asked == 0:
-            click.echo(f"  nothing sent now: all {earlier} rows were answered by an earlier send")
+            say("console.send.nothing_now", n=earlier)
         else:
-            click.echo(f"  {asked} rows sent now; {earlier} were answered by an earlier send")
+            say("console.send.some_now", asked=asked, n=earlier)
     refused = result.rows[result.rows["result"].eq("rejected")]
     for r in refused.head(20).itertuples(index=False):
         click.echo(f"  {r.order_no}: {r.code} {r.reason}: {r.action}")
     if len(refused) > 20:
-        click.echo(f"  ... and {len(refused) - 20} more")
-    click.echo(f"  written to {result.folder}/ (send-results.csv, send-summary.json)")
+        say("console.send.more", n=len(refused) - 20)
+    say("console.send.written", folder=result.folder)
     if result.count("not_sent"):
-        click.secho("  some rows got no answer: run `send` again later (nothing is sent twice)",
-                    fg="yellow")  # fmt: skip
+        say("console.send.again", fg="yellow")
 
 
 @click.command()
@@ -137,14 +141,27 @@ def _print_counts(what: str, result, summary: dict) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @click.option("--strict", is_flag=True, help="Exit 3 when Qoo10 refused any row.")
 @options.quiet
+@options.lang
 @click.pass_context
-def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet):
+def send(ctx, out_dir, ledger_path, no_ledger, dry_run, strict, quiet, lang):
     """Register the upload rows of the run in OUT_DIR with Qoo10 (SetSendingInfoBulk)."""
+    if options.chosen_language(ctx, config.load(), lang) == "auto":
+        ctx.meta["lang"] = _summary(out_dir).get("language") or options.spoken(ctx)
     send_run(ctx, out_dir, _ledger(out_dir, ledger_path, no_ledger), dry_run, strict, quiet)
 
 
+def _summary(out: str) -> dict:
+    """The summary.json of the run in ``out``; {} when there is none to read (send itself
+    then says what is wrong with the folder)."""
+    try:
+        said = json.loads((Path(out) / "summary.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return said if isinstance(said, dict) else {}
+
+
 def _warn(text: str) -> None:
-    click.secho(f"warning: {text}", err=True, fg="yellow")
+    say("console.send.warning", text=text, err=True, fg="yellow")
 
 
 @click.command()
@@ -154,16 +171,19 @@ def _warn(text: str) -> None:
 @click.option("--since", callback=options.date_value, help="Paid from (default: 89 days ago).")
 @click.option("--lang", type=click.Choice(["ja", "ko"]), default="ja", show_default=True,
               help="The screen whose download layout the file copies.")  # fmt: skip
-def fetch(out, status, since, lang):
+@click.pass_context
+def fetch(ctx, out, status, since, lang):
     """Write the orders awaiting dispatch, read from Qoo10's API, as a QSM detail download."""
+    seller = config.load()
+    options.console_language(ctx, seller.get("lang").value)  # --lang here is the layout's
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     today = job.today_in_tokyo()
     from batch.qapi import fetch as fetch_module
     from batch.qapi.client import Settings
 
-    settings = Settings.from_env(config.load().api_env())
+    settings = Settings.from_env(seller.api_env())
     n = fetch_module.fetch(Path(out), statuses, since, lang, today, settings, warn=_warn)
-    click.echo(f"qoo10-dispatch fetch: {n} orders written to {out} (today {today:%Y-%m-%d})")
+    say("console.send.fetched", n=n, out=out, today=f"{today:%Y-%m-%d}")
 
 
 __all__ = ["check_key", "fetch", "send", "send_flag", "send_plan", "send_run"]
