@@ -11,6 +11,8 @@ import pyarrow.compute as pc
 
 # Severities and codes come from the one table of codes.
 from batch.codes import ERROR, INFO, NAMES, SEVERITY_RANK, TABLE, WARNING  # noqa: E402, F401
+from batch.row_messages import COLUMNS as MESSAGE_COLUMNS
+from batch.row_messages import REASON_KEY
 
 SEVERITY = {c.name: c.severity for c in TABLE}
 CODES = NAMES
@@ -32,19 +34,23 @@ COLUMNS = (
     "customer_message",
     "days",
     "deadline",
+    # The message's catalogue key and its text in each language but English (``message``).
+    *(c for c in MESSAGE_COLUMNS if c != "message"),
 )
 # The contract's exceptions.jsonl fields, in order.
 JSONL_FIELDS = (
     "code", "severity", "order_no", "cart_no", "tracking_no", "carrier", "source_file",
-    "source_row", "message",
+    "source_row", "message", REASON_KEY,
 )  # fmt: skip
 
 
-def make(code: str, rows: pd.DataFrame, message: str | pd.Series, **columns) -> pd.DataFrame:
+def make(code: str, rows: pd.DataFrame, message, **columns) -> pd.DataFrame:
     """Exception rows for code ``code``, one per row of ``rows``.
 
-    Columns of ``rows`` named like exception columns are taken as they are; keyword
-    arguments (a Series aligned with ``rows`` or a scalar) override them.
+    ``message``: the message's columns (batch/row_messages.py ``say``), or a frame holding
+    them (one row per row of ``rows``). Columns of ``rows`` named like exception columns are
+    taken as they are; keyword arguments (a Series aligned with ``rows`` or a scalar)
+    override them.
     """
     data = {}
     for col in COLUMNS:
@@ -52,7 +58,12 @@ def make(code: str, rows: pd.DataFrame, message: str | pd.Series, **columns) -> 
         if isinstance(value, pd.Series):
             value = value.to_numpy()
         data[col] = value
-    data.update(code=code, severity=SEVERITY[code], message=_values(message))
+    if isinstance(message, pd.DataFrame):
+        message = {c: message[c] for c in MESSAGE_COLUMNS}
+    elif not isinstance(message, dict):  # a programming error: it would have no key
+        raise TypeError(f"a {code} message is said with row_messages.say, not given as text")
+    data.update(code=code, severity=SEVERITY[code])
+    data.update({c: _values(v) for c, v in message.items()})
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)
 
 

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from batch import carriers, exceptions, formats, normalize
+from batch import carriers, exceptions, formats, i18n, normalize
 from batch.read import Table, read_table
+from batch.row_messages import say
 from schemas import dispatch as dispatch_schema
 from schemas import orders as orders_schema
 
@@ -113,16 +114,11 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
     shown = pd.Series([str(v) for v in cases["failure_case"]], index=value.index).str.slice(0, 80)
     # A dispatch row says which order it was for by its reference.
     reference = table.frame.loc[index].get("reference", pd.Series("", index=value.index))
-    where = ("reference '" + reference + "', ").where(reference.ne(""), "")
-    message = (
-        where.to_numpy()
-        + pd.Series(column, index=value.index)
-        + ": "
-        + cases["check"].to_numpy()
-        + " (value: '"
-        + shown
-        + "')"
-    )
+    check = cases["check"].to_numpy(dtype=object)
+    # A check of pandera's own (not one of the schemas') is named as pandera words it.
+    known = np.isin(check, list(i18n.catalogue(i18n.FALLBACK)))
+    why = say(np.where(known, check, "row.check.other"), check=check)
+    message = _invalid(reference, column, why, shown)
     rows = table.frame.loc[index]
     # Order and cart numbers as the rest of the run reads them (full-width digits, "'"), so a
     # courier row naming an invalid order can be linked to it.
@@ -130,7 +126,7 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
     invalid = exceptions.make(
         "INVALID_ROW",
         rows,
-        message.to_numpy(),
+        message,
         order_no=ids.get("order_no", rows.get("order_no")),
         cart_no=ids.get("cart_no", rows.get("cart_no")),
         tracking_no=rows.get("tracking_no"),
@@ -207,6 +203,13 @@ def dispatch_carrier(raw: pd.DataFrame, table: Table, given: str = "") -> pd.Ser
     return own.where(own.ne(""), table.profile.carrier or given)
 
 
+def _invalid(reference: pd.Series, column, why, value: pd.Series):
+    """An INVALID_ROW message: the row's reference (a dispatch row's), the column as the
+    file heads it, why (a message) and the value found."""
+    key = np.where(reference.eq("").to_numpy(), "row.invalid", "row.invalid_reference")
+    return say(key, reference=reference, column=column, why=why, value=value)
+
+
 def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.DataFrame):
     """A line the sheet marks cancelled is no dispatch, and a mark that is neither a yes nor a
     no of the profile's [cancelled] is not guessed: both are INVALID_ROW, the order stays
@@ -221,16 +224,12 @@ def _cancelled(raw: pd.DataFrame, table: Table, valid: pd.Series, invalid: pd.Da
     if not bad.any():
         return valid, invalid
     yes, no = (", ".join(table.profile.cancelled[a]) for a in ("yes", "no"))
-    why = np.where(
-        answer[bad] == 1,
-        "cancelled in the sheet: not a dispatch, the order stays unshipped",
-        f"neither a yes ({yes}) nor a no ({no}): held, correct the sheet",
+    why = say(
+        np.where(answer[bad] == 1, "row.cancelled.yes", "row.cancelled.neither"), yes=yes, no=no
     )
     rows = table.frame[bad]
-    reference = rows["reference"]
     column = table.sheet.header[table.positions["cancelled"]]
-    message = ("reference '" + reference + "', ").where(reference.ne(""), "") + column + ": "
-    message = message + why + " (value: '" + text[bad] + "')"
+    message = _invalid(rows["reference"], column, why, text[bad])
     found = exceptions.make(
         "INVALID_ROW", rows, message, tracking_no=rows["tracking_no"],
         recipient=rows.get("recipient_name"),

@@ -32,6 +32,7 @@ from batch.inputs import (
 )
 from batch.job import today_in_tokyo
 from batch.ledger import Ledger
+from batch.row_messages import warning_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -376,42 +377,26 @@ def decide(orders: Loaded, options: LabelOptions, sender: dict, held: pd.Index) 
         carts = list(dict.fromkeys(rows["cart_no"]))
         values = _values(rows, sender, ship_date, codes, default)
         if not values["address"] or not values["postal"]:
-            warnings.append(
-                {"kind": "no_address", "cart_no": carts[0], "message": "no address or postal code"}
-            )
+            warnings.append(_worded({"kind": "no_address", "cart_no": carts[0]}))
         records.append(build_row(writer, values, carts[0], warnings))
         label_rows.append({"reference": carts[0], "carts": carts, "orders": list(rows["order_no"])})
         if len(carts) > 1:
-            warnings.append(
-                {
-                    "kind": "merged",
-                    "cart_no": carts[0],
-                    "message": "one label for carts "
-                    + ", ".join(carts)
-                    + ": only "
-                    + carts[0]
-                    + " comes back as reference; `run` leaves the others unshipped",
-                }
-            )
+            warnings.append(_worded({"kind": "merged", "cart_no": carts[0], "carts": carts}))
     return Labelled(orders, bucket, records, label_rows, warnings)
 
 
 def _input_warnings(o: pd.DataFrame, sender: dict) -> list[dict]:
     warnings = []
     if not any(sender.values()):
-        warnings.append(
-            {"kind": "no_sender", "message": "no --sender-file: ご依頼主 columns left blank"}
-        )
+        warnings.append(_worded({"kind": "no_sender"}))
     for status, order_nos in unknown_statuses(o).items():
-        warnings.append(
-            {
-                "kind": "unknown_status",
-                "status": status,
-                "orders": order_nos,
-                "message": f"配送状態 '{status}' is not a status the tool knows: no label",
-            }
-        )
+        warnings.append(_worded({"kind": "unknown_status", "status": status, "orders": order_nos}))
     return warnings
+
+
+def _worded(warning: dict) -> dict:
+    """A warning with its English ``message`` (warning_text words it in any language)."""
+    return {**warning, "message": warning_text("labels", warning, "en")}
 
 
 def _write(target: Target, x: Labelled, options: LabelOptions) -> LabelResult:

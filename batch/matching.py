@@ -114,9 +114,7 @@ def match(
     invalid_order = exceptions.empty()
     if len(linked):
         rows = linked.merge(rest, on="dispatch_id")  # the dispatch row's file, row, number
-        invalid_order = exceptions.make(
-            "INVALID_ROW", rows, rows["message"], recipient=rows["recipient_name"]
-        )
+        invalid_order = exceptions.make("INVALID_ROW", rows, rows, recipient=rows["recipient_name"])
         rest = rest[~rest["dispatch_id"].isin(linked["dispatch_id"])]
 
     cand = _fallback(rest, orders)

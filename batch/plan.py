@@ -27,6 +27,7 @@ from batch.inputs import (
 )
 from batch.job import ledger_for_run, today_in_tokyo
 from batch.report import workbook
+from batch.row_messages import warning_text
 from batch.watch import NOTICE_BDAYS
 
 DATED, ALREADY_DATED, ALREADY_DISPATCHED, NOT_ELIGIBLE, INVALID = (
@@ -211,6 +212,11 @@ def _write(target: Target, x: Planned, book, options: PlanOptions) -> PlanResult
     return result
 
 
+def _worded(warning: dict) -> dict:
+    """A warning with its English ``message`` (warning_text words it in any language)."""
+    return {**warning, "message": warning_text("plan", warning, "en")}
+
+
 def _summary(run_id, options: PlanOptions, orders: Loaded, bucket, dated, files) -> dict:
     counts = bucket.value_counts()
     order_counts = {b: int(counts.get(b, 0)) for b in BUCKETS}
@@ -235,12 +241,7 @@ def _summary(run_id, options: PlanOptions, orders: Loaded, bucket, dated, files)
         "urgent": int(dated["urgent"].sum()),
         "shipdate_files": [{"path": p.name, "rows": len(i)} for p, i in files],
         "warnings": [
-            {
-                "kind": "unknown_status",
-                "status": status,
-                "orders": order_nos,
-                "message": f"配送状態 '{status}' is not a status the tool knows: not dated",
-            }
+            _worded({"kind": "unknown_status", "status": status, "orders": order_nos})
             for status, order_nos in unknown_statuses(orders.frame).items()
         ],
         "reconciled": total == sum(order_counts.values()),

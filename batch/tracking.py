@@ -1,5 +1,8 @@
 """Tracking-number validation: each service's `number_rule` (the registry's, see
-batch/carriers.py) checked on a whole column of canonical numbers at once."""
+batch/carriers.py) checked on a whole column of canonical numbers at once.
+
+A failing number gets the catalogue key of its reason (batch/locale/*/rows.toml,
+``row.tracking.why.*``); ``why`` words the reasons of the rows reported, in every language."""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from batch import normalize
+from batch import normalize, row_messages
 
 MAX_LENGTH = 50  # QSM's TrackingNo limit (qsm.md §2.3)
 
-# Each takes canonical numbers (normalize.tracking) and returns a reason, "" when valid.
+# Each takes canonical numbers (normalize.tracking) and returns a reason's key, "" when valid.
+# The digits a rule of _digits wants, for the reason's fields.
+DIGITS = {"mod7_12": (12, 12), "digits10": (10, 10), "digits10_14": (10, 14)}
 
 
 def _reasons(s: pd.Series, *checks: tuple[pd.Series, str | pd.Series]) -> pd.Series:
@@ -24,14 +29,17 @@ def _reasons(s: pd.Series, *checks: tuple[pd.Series, str | pd.Series]) -> pd.Ser
 
 
 def _digits(s: pd.Series, lo: int, hi: int) -> pd.Series:
-    expected = f"{lo} digits" if lo == hi else f"{lo}–{hi} digits"
     length = s.str.len()
+    one = lo == hi
     return _reasons(
         s,
-        (~s.str.fullmatch("[0-9]+"), f"not numeric: {expected} expected"),
+        (
+            ~s.str.fullmatch("[0-9]+"),
+            "row.tracking.why.not_numeric" if one else "row.tracking.why.not_numeric_range",
+        ),
         (
             (length < lo) | (length > hi),
-            f"wrong length: {expected} expected, got " + length.astype(str),
+            "row.tracking.why.wrong_length" if one else "row.tracking.why.wrong_length_range",
         ),
     )
 
@@ -48,7 +56,7 @@ def _mod7(s: pd.Series) -> pd.Series:
     twelve = s.str.fullmatch("[0-9]{12}")
     n = s[twelve].astype("int64").to_numpy()  # 12 digits < 2**63: exact
     bad = _spread(twelve, n // 10 % 7 != n % 10)
-    return _digits(s, 12, 12).mask(bad, "check digit (mod 7) fails")
+    return _digits(s, 12, 12).mask(bad, "row.tracking.why.mod7")
 
 
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -76,9 +84,9 @@ def _s10(s: pd.Series) -> pd.Series:
     unknown = shaped & ~country.isin(_s10_countries())
     return _reasons(
         s,
-        (~shaped, "not a UPU S10 number (2 letters, 9 digits, 2 letters)"),
-        (unknown, "country code " + country + " is not an ISO 3166-1 country"),
-        (bad, "UPU S10 check digit fails"),
+        (~shaped, "row.tracking.why.not_s10"),
+        (unknown, "row.tracking.why.s10_country"),
+        (bad, "row.tracking.why.s10_check"),
     )
 
 
@@ -89,7 +97,7 @@ def _mod7_or_s10(s: pd.Series) -> pd.Series:
 def _alnum(s: pd.Series) -> pd.Series:
     # Qxpress: no number format found in any source (couriers.md §4.3); the API example is
     # "A1234567890". This only keeps out obvious garbage.
-    return _reasons(s, (~s.str.fullmatch("[A-Z0-9]{8,20}"), "8–20 letters or digits expected"))
+    return _reasons(s, (~s.str.fullmatch("[A-Z0-9]{8,20}"), "row.tracking.why.alnum"))
 
 
 def _anything(s: pd.Series) -> pd.Series:
@@ -108,7 +116,36 @@ _RULES = {
 
 
 def validate_tracking(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Series:
-    """Reason each canonical tracking number is invalid for its rule; "" = valid.
+    """Reason each canonical tracking number is invalid for its rule, in English; "" = valid."""
+    keys = reasons(numbers, number_rule)
+    bad = keys.ne("").to_numpy()
+    out = keys.copy()
+    if bad.any():
+        english = why(numbers[bad], _rules(numbers, number_rule)[bad], keys[bad])["message"]
+        out[bad] = english
+    return out
+
+
+def why(numbers: pd.Series, rules: pd.Series, keys: pd.Series) -> row_messages.Said:
+    """The reasons ``keys`` (of ``reasons``) of these numbers and their rules, worded."""
+    s = normalize.as_text(numbers)
+    lo = rules.map({r: d[0] for r, d in DIGITS.items()}).fillna(0).astype(int)
+    hi = rules.map({r: d[1] for r, d in DIGITS.items()}).fillna(0).astype(int)
+    return row_messages.say(
+        keys.to_numpy(dtype=object), got=s.str.len(), lo=lo, hi=hi, country=s.str[-2:],
+        max=MAX_LENGTH,
+    )  # fmt: skip
+
+
+def _rules(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Series:
+    if isinstance(number_rule, str):
+        return pd.Series(number_rule, index=numbers.index, dtype="str")
+    return normalize.as_text(number_rule.reindex(numbers.index))
+
+
+def reasons(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Series:
+    """The key of the reason each canonical tracking number is invalid for its rule; "" =
+    valid.
 
     `numbers` should come from `normalize.tracking`. `number_rule` is a Series aligned
     with `numbers` (e.g. `resolve(...)["number_rule"]`) or one rule for all rows.
@@ -116,20 +153,17 @@ def validate_tracking(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Se
     question about the number.
     """
     s = normalize.as_text(numbers)
-    if isinstance(number_rule, str):
-        rules = pd.Series(number_rule, index=s.index, dtype="str")
-    else:
-        rules = normalize.as_text(number_rule.reindex(s.index))
+    rules = _rules(s, number_rule)
     common = _reasons(
         s,
-        (s == "", "empty"),
-        (s.str.match("UMN[0-9]"), "placeholder (B2 UMN… number: label not issued yet)"),
-        (s.str.fullmatch("0+"), "placeholder (all zeros)"),
+        (s == "", "row.tracking.why.empty"),
+        (s.str.match("UMN[0-9]"), "row.tracking.why.umn"),
+        (s.str.fullmatch("0+"), "row.tracking.why.zeros"),
         (
             s.str.fullmatch(normalize.SCIENTIFIC),
-            "mangled by a spreadsheet (scientific notation): use the original file",
+            "row.tracking.why.scientific",
         ),
-        (s.str.len() > MAX_LENGTH, f"too long: at most {MAX_LENGTH} characters"),
+        (s.str.len() > MAX_LENGTH, "row.tracking.why.too_long"),
     )
     first = common.to_numpy(dtype=object)
     reason = first.copy()

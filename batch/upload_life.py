@@ -27,6 +27,7 @@ import pandas as pd
 from batch import exceptions
 from batch.inputs import DELAYED, PAID, SHIPPED
 from batch.job import TOKYO
+from batch.row_messages import say
 
 PENDING = "pending"
 # States in which an order offered again is uploaded; in any other it is not eligible now.
@@ -34,6 +35,12 @@ _OFFERABLE = (PAID, DELAYED)
 _QSM_FILE_NAME = re.compile(r"DeliveryManagement_(?:detail|brief)_(\d{8})_(\d{4})")
 FROM_NAME, FROM_MTIME = "file name", "file modified time"
 FROM_MTIME_NOT_NAME = "file modified time (the time in its name is later than now)"
+# The same, as the messages word it in each language.
+_TOLD_BY = {
+    FROM_NAME: "row.downloaded.name",
+    FROM_MTIME: "row.downloaded.mtime",
+    FROM_MTIME_NOT_NAME: "row.downloaded.mtime_not_name",
+}
 # A name's time may run ahead of this machine's clock by this much (clocks drift).
 _CLOCK_SLACK = dt.timedelta(minutes=10)
 
@@ -96,7 +103,9 @@ def assess(
     them, and the assessment of the ledger's earlier rows. ``book`` may be None;
     ``moving``: run_id -> the folder this run's --replace moves that run's files into."""
     source = pd.Series("export", index=o.index).where(o["existing_tracking"].ne(""), "")
-    o = o.assign(existing_source=source)
+    # Where the number comes from: "export", or "ledger" (run ``existing_run``) and whether
+    # an export confirmed it; the messages word it (row.source.* in batch/locale).
+    o = o.assign(existing_source=source, existing_run="")
     found = Assessment(*when)
     if book is None:
         return o, found
@@ -125,11 +134,12 @@ def assess(
     from_ledger = waiting & (confirmed_before | pending | not_confirmed)
     run_ids = rec["run_id"].fillna("").astype(str)
     label = np.where(
-        confirmed_before, ", confirmed", np.where(not_confirmed, ", never confirmed", "")
+        confirmed_before, "ledger_confirmed", np.where(not_confirmed, "ledger_never", "ledger")
     )
     o = o.assign(
         existing_tracking=o["existing_tracking"].where(~from_ledger, rec["tracking_no"]),
-        existing_source=source.where(~from_ledger, "ledger (run " + run_ids + label + ")"),
+        existing_source=source.where(~from_ledger, label),
+        existing_run=o["existing_run"].where(~from_ledger, run_ids),
     )
     keep = ["order_no", "run_id"]
     found.confirmed = pd.DataFrame(
@@ -194,9 +204,9 @@ def _file_of(rec: pd.DataFrame) -> pd.Series:
     ].astype(str)
 
 
-def _exceptions(code: str, rows: pd.DataFrame, ledger_rows: pd.DataFrame, say) -> pd.DataFrame:
-    """One ``code`` exception per order of ``rows``, about its ledger row; ``say(rec)``
-    writes the messages from the ledger rows (aligned with ``rows``)."""
+def _exceptions(code: str, rows: pd.DataFrame, ledger_rows: pd.DataFrame, words):
+    """One ``code`` exception per order of ``rows``, about its ledger row; ``words(rec)``
+    says the messages from the ledger rows (aligned with ``rows``)."""
     if rows.empty:
         return exceptions.empty()
     rec = ledger_rows.loc[rows["order_no"].to_numpy()]
@@ -204,7 +214,7 @@ def _exceptions(code: str, rows: pd.DataFrame, ledger_rows: pd.DataFrame, say) -
     return exceptions.make(
         code,
         rows,
-        say(rec),
+        words(rec),
         tracking_no=rec["tracking_no"],
         carrier=rec["carrier"],
         order_no=rows["order_no"],
@@ -218,20 +228,17 @@ def _exceptions(code: str, rows: pd.DataFrame, ledger_rows: pd.DataFrame, say) -
 
 
 def _pending_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
-    downloaded = f"{jst(found.exported_at)}, from its {found.exported_from}"
-    return _exceptions("UPLOAD_PENDING", rows, found.pending, lambda rec: (
-        "in " + _file_of(rec) + " of run " + rec["run_id"] + " (written "
-        + rec["written_at"].map(jst) + "); this export was downloaded " + downloaded
-        + ", before that file: upload it in QSM if not done yet"
+    told = say(_TOLD_BY[found.exported_from])
+    return _exceptions("UPLOAD_PENDING", rows, found.pending, lambda rec: say(
+        "row.upload.pending", file=_file_of(rec), run=rec["run_id"],
+        written=rec["written_at"].map(jst), downloaded=jst(found.exported_at), told=told,
     ))  # fmt: skip
 
 
 def _again_exceptions(rows: pd.DataFrame, found: Assessment) -> pd.DataFrame:
-    return _exceptions("UPLOAD_NOT_CONFIRMED", rows, found.not_confirmed, lambda rec: (
-        "run " + rec["run_id"] + " put it in " + _file_of(rec) + " (written "
-        + rec["written_at"].map(jst) + "), but this export, downloaded "
-        + jst(found.exported_at) + ", still shows it without a tracking number: that file was "
-        "not uploaded or QSM refused it. It is in this run's upload again"
+    return _exceptions("UPLOAD_NOT_CONFIRMED", rows, found.not_confirmed, lambda rec: say(
+        "row.upload.again", file=_file_of(rec), run=rec["run_id"],
+        written=rec["written_at"].map(jst), downloaded=jst(found.exported_at),
     ))  # fmt: skip
 
 

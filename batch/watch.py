@@ -83,7 +83,7 @@ def _rows(code: str, o: pd.DataFrame, hit: Hit) -> pd.DataFrame:
             "amount": rows["amount"],
             "source_file": rows["source_file"],
             "source_row": rows["source_row"],
-            "message": hit.says(at),
+            **hit.says(at),
             # Python int / datetime.date / None: ready for JSON and openpyxl.
             "days": days.astype(object).where(days.notna(), None),
             "deadline": deadline.dt.date.astype(object).where(deadline.notna(), None),

@@ -35,12 +35,16 @@ def real_date(s: pd.Series) -> pd.Series:
     return ok
 
 
+# A check's ``error`` is the catalogue key of its text (batch/locale/<lang>/rows.toml): the
+# reader words it in every language (batch/inputs.py).
+
+
 class Row(pa.DataFrameModel):
     """What every input row is checked for, whatever its table."""
 
     extra_cells: Series[bool]
 
-    @pa.check("extra_cells", name="row_width", error="the row has more cells than the header")
+    @pa.check("extra_cells", name="row_width", error="row.check.row_width")
     def _width(cls, s):
         return ~s
 

@@ -19,16 +19,14 @@ class Dispatch(Row):
     # the rules hold its order (SHIP_DATE_INVALID) rather than leave it unshipped.
     ship_date: Series[str]
 
-    @pa.check(
-        "tracking_no", name="tracking_issued", error="no tracking number: label not issued yet"
-    )
+    @pa.check("tracking_no", name="tracking_issued", error="row.check.tracking_issued")
     def _issued(cls, s):
         return s.ne("")
 
     @pa.check(
         "tracking_no",
         name="not_placeholder",
-        error="B2 placeholder number (UMN…): the label was saved but not issued yet",
+        error="row.check.not_placeholder",
     )
     def _placeholder(cls, s):
         return ~s.str.startswith("UMN")

@@ -21,48 +21,42 @@ class Orders(Row):
     est_ship_date: Series[str]
     amount: Series[str]
 
-    @pa.check(
-        "order_no", name="order_no_digits", error="注文番号 must be digits only and not empty"
-    )
+    @pa.check("order_no", name="order_no_digits", error="row.check.order_no_digits")
     def _order_no(cls, s):
         return s.str.fullmatch(DIGITS)
 
-    @pa.check(
-        "order_no", name="order_no_unique", error="注文番号 appears on an earlier row of the export"
-    )
+    @pa.check("order_no", name="order_no_unique", error="row.check.order_no_unique")
     def _order_no_once(cls, s):
         return ~s.duplicated(keep="first")
 
-    @pa.check(
-        "cart_no", name="cart_no_digits", error="カート番号 must be digits only and not empty"
-    )
+    @pa.check("cart_no", name="cart_no_digits", error="row.check.cart_no_digits")
     def _cart_no(cls, s):
         return s.str.fullmatch(DIGITS)
 
-    @pa.check("order_date", name="order_date_date", error="注文日 is not a date")
+    @pa.check("order_date", name="order_date_date", error="row.check.order_date_date")
     def _order_date(cls, s):
         return s.str.fullmatch(blank_or(DATE))
 
-    @pa.check("order_date", name="order_date_real", error="注文日 is not a real date or time")
+    @pa.check("order_date", name="order_date_real", error="row.check.order_date_real")
     def _order_date_real(cls, s):
         return real_date(s)
 
-    @pa.check("paid_at", name="paid_at_date", error="入金日 is not a date")
+    @pa.check("paid_at", name="paid_at_date", error="row.check.paid_at_date")
     def _paid_at(cls, s):
         return s.str.fullmatch(blank_or(DATE))
 
-    @pa.check("paid_at", name="paid_at_real", error="入金日 is not a real date or time")
+    @pa.check("paid_at", name="paid_at_real", error="row.check.paid_at_real")
     def _paid_at_real(cls, s):
         return real_date(s)
 
-    @pa.check("est_ship_date", name="est_ship_date_date", error="発送予定日 is not a date")
+    @pa.check("est_ship_date", name="est_ship_date_date", error="row.check.est_ship_date_date")
     def _est_ship(cls, s):
         return s.str.fullmatch(blank_or(DATE))
 
-    @pa.check("est_ship_date", name="est_ship_date_real", error="発送予定日 is not a real date")
+    @pa.check("est_ship_date", name="est_ship_date_real", error="row.check.est_ship_date_real")
     def _est_ship_real(cls, s):
         return real_date(s)
 
-    @pa.check("amount", name="amount_number", error="注文金額の合計 is not an amount")
+    @pa.check("amount", name="amount_number", error="row.check.amount_number")
     def _amount(cls, s):
         return s.str.fullmatch(blank_or(MONEY))

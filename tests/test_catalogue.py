@@ -99,11 +99,12 @@ def test_every_qoo10_code_and_outcome_of_send_renders_in_every_language(monkeypa
 
 
 def _asked_by_the_code() -> tuple[set[str], list[re.Pattern]]:
-    """The strings of batch/'s source, and its f-strings as patterns whose {holes} stand for
-    any word the source holds (a code, a bucket, a `why`, a Qoo10 code...)."""
+    """The strings of batch/'s and schemas/' source (a check's error is a key), and its
+    f-strings as patterns whose {holes} stand for any word the source holds (a code, a
+    bucket, a `why`, a Qoo10 code...)."""
     words: set[str] = set()
     fstrings: list[ast.JoinedStr] = []
-    for path in BATCH.rglob("*.py"):
+    for path in [*BATCH.rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str | int):
                 words.add(str(node.value))

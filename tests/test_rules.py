@@ -730,9 +730,16 @@ def test_a_reference_to_an_order_only_on_an_invalid_row_is_linked_to_it():
     rest = courier_rows({"reference": "104700002"}, {"reference": "78400004"}, {"reference": "1"})
     invalid = pd.DataFrame(
         {"order_no": ["104700002", None], "cart_no": ["78400002", "78400004"],
-         "source_file": "orders.csv", "source_row": [3, 5], "message": ["入金日: bad", "x"]}
+         "source_file": "orders.csv", "source_row": [3, 5], "message": ["入金日: bad", "x"],
+         "message_ja": ["入金日：不正", "x"], "message_ko": ["입금일: 잘못됨", "x"]}
     )  # fmt: skip
     linked = match.linked_to_invalid(rest, invalid)
+    # each language quotes the invalid row's message in its own words
+    assert linked["message_ja"].tolist()[0] == (
+        "参照番号 '104700002'：注文ファイル（orders.csv）の注文の行 3 が不正です：入金日：不正。"
+        "アップロードしません：注文ファイルを直してもう一度実行してください"
+    )
+    assert linked["reason_key"].tolist() == ["row.match.invalid"] * 2
     assert linked["dispatch_id"].tolist() == [0, 1]
     assert linked["message"].tolist()[0] == (
         "reference '104700002': the order's row 3 in the export (orders.csv) is invalid: "

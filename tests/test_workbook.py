@@ -373,9 +373,7 @@ def test_control_characters_carriage_return_and_long_text(run, tmp_path):
     workbook.write(tmp_path / "x.xlsx", _copy(result, exceptions=ex))
     detail = [
         c.value
-        for c in _column(
-            openpyxl.load_workbook(tmp_path / "x.xlsx")["Exceptions"], "Detail (English)"
-        )
+        for c in _column(openpyxl.load_workbook(tmp_path / "x.xlsx")["Exceptions"], "Detail")
     ]
     assert detail[0] == "\rCR first"
     assert detail[1] == "bell and <tag> & more"

@@ -32,6 +32,9 @@ def validate(ctx, files, format_, maps, password, limit, lang):
 
 def _validate(files, format_, password, limit) -> int:
     from batch.inputs import load
+    from batch.row_messages import column
+
+    message = column(options.spoken())  # the invalid rows' messages in the console's language
 
     unusable = 0
     for path in files:
@@ -57,8 +60,9 @@ def _validate(files, format_, password, limit) -> int:
             rows=loaded.rows,
             invalid=loaded.invalid_rows,
         )
-        for rec in loaded.invalid.head(limit).itertuples(index=False):
-            click.echo(f"  row {rec.source_row}: {rec.message}")
+        shown = loaded.invalid.head(limit)
+        for row, text in zip(shown["source_row"], shown[message], strict=True):
+            click.echo("  " + t("row.listed", row=row, message=text))
         if len(loaded.invalid) > limit:
             say("console.validate.more", n=len(loaded.invalid) - limit)
     return unusable

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from batch import codes, exceptions, i18n, watch
+from batch import codes, exceptions, i18n, row_messages, watch
 from batch.jpcalendar import add_business_days, business_days_between
 from batch.report.sheets import Column, Table
 from batch.xlsx import dates, numbers, texts
@@ -49,8 +49,8 @@ def exceptions_table(ex: pd.DataFrame, lang: str) -> Table:
             Column("col.deadline", dates(ex["deadline"]), "date"),
             Column("col.source_file", texts(ex["source_file"]), cap=13),
             Column("col.source_row", numbers(ex["source_row"], int), "int"),
-            # For the screen: the specifics (in English) and the message to copy to a buyer.
-            Column("col.detail", texts(ex["message"]), cap=50, printed=False),
+            # For the screen: the specifics and the message to copy to a buyer (Japanese).
+            Column("col.detail", texts(ex[row_messages.column(lang)]), cap=50, printed=False),
             Column("col.customer_message", texts(ex["customer_message"]), cap=56, printed=False),
         ],
         looks=ex["severity"].tolist(),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from batch import messages
 from batch.normalize import distinct_per_group, isin, positions
+from batch.row_messages import say
 from batch.rules.order import carrier_name
 from batch.rules.registry import Hit
 
@@ -75,13 +76,20 @@ def _multi_package_rows(extra, upload, first, o) -> pd.DataFrame:
             "carrier": ", ".join(dict.fromkeys(used)),
             **{c: head[c] for c in ("carrier_expected", "recipient", "source_file", "source_row")},
             "amount": _total([amount_of[k] for k in order_nos]),
-            "message": f"{len(others)} more parcel(s): "
-            + ", ".join(f"{c} {n}" for n, c in others.items())
-            + "; QSM took " + ", ".join(f"{c} {n}" for n, c in on_qsm.items())
-            + ". Send the customer the other numbers.",
+            "n": len(others),
+            "others": ", ".join(f"{c} {n}" for n, c in others.items()),
+            "qsm": ", ".join(f"{c} {n}" for n, c in on_qsm.items()),
             "customer_message": messages.multi_package(head["recipient"], order_nos, parcels),
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return _said(pd.DataFrame(rows), "row.cart.multi_package", "n", "others", "qsm")
+
+
+def _said(table: pd.DataFrame, key: str, *fields: str) -> pd.DataFrame:
+    """The cart exceptions ``table`` with the message ``key`` of the columns ``fields``
+    (which it replaces)."""
+    return table.drop(columns=list(fields)).assign(
+        **say(key, **{f: table[f].to_numpy() for f in fields})
+    )
 
 
 def _order_facts(o: pd.DataFrame, need: np.ndarray) -> dict[str, np.ndarray]:
@@ -138,11 +146,10 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
             "carrier": ", ".join(dict.fromkeys(carriers_of)),
             **head,
             "amount": _total(facts["amount"][line_pos[at]]),
-            "message": "the orders of this cart went out in separate parcels: "
-            + "; ".join(f"{k} → {c} {t}" for k, c, t in lines_of),
+            "parcels": "; ".join(f"{k} → {c} {t}" for k, c, t in lines_of),
             "customer_message": messages.split_cart(head["recipient"], lines_of),
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return _said(pd.DataFrame(rows), "row.cart.split", "parcels")
 
 
 def partial_cart(upload: pd.DataFrame, waiting: np.ndarray, o: pd.DataFrame) -> Hit:
@@ -177,7 +184,8 @@ def _partial_cart_rows(upload, partial_carts, waiting, o) -> pd.DataFrame:
             "carrier": None,
             **_head(facts, pos[0]),
             "amount": _total(facts["amount"][left_pos]),
-            "message": f"shipped: {', '.join(sent)}; not shipped yet: {', '.join(left)}",
+            "shipped": ", ".join(sent),
+            "left": ", ".join(left),
             "customer_message": None,
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return _said(pd.DataFrame(rows), "row.cart.partial", "shipped", "left")

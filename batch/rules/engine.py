@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from batch import codes, exceptions
+from batch import codes, exceptions, row_messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
 from batch.normalize import isin, positions
 from batch.rules import cart, facts, order
@@ -104,7 +104,7 @@ def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:
         return exceptions.empty()
     per_row = bad.groupby("dispatch_id", sort=False).agg(
         code=("code", "first"),
-        message=("message", "first"),
+        **{c: (c, "first") for c in row_messages.COLUMNS},
         order_no=("order_no", join_present),
         cart_no=("cart_no", join_present),
         tracking_no=("tracking_raw", "first"),
@@ -116,7 +116,7 @@ def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:
         source_row=("source_row", "first"),
     )
     return exceptions.concat(
-        [exceptions.make(code, rows, rows["message"]) for code, rows in per_row.groupby("code")]
+        [exceptions.make(code, rows, rows) for code, rows in per_row.groupby("code")]
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from batch import row_messages
 from batch.normalize import first_seen, sort_positions
 from batch.rules import row
 
@@ -42,7 +43,7 @@ def joined(
     order; a ship date before the order is a row problem of its pairs too."""
     problems = row.problems(dispatch, today)
     d = dispatch.drop(columns=_UNUSED_DISPATCH, errors="ignore").merge(
-        problems[["dispatch_id", "code", "message"]], on="dispatch_id"
+        problems[["dispatch_id", "code", *row_messages.COLUMNS]], on="dispatch_id"
     )
     p = pairs.merge(d, on="dispatch_id").merge(
         orders.drop(columns=_UNUSED_ORDER, errors="ignore").assign(
@@ -57,7 +58,8 @@ def joined(
     if early.mask.any():
         hit = np.flatnonzero(early.mask)
         p.iloc[hit, p.columns.get_loc("code")] = "SHIP_DATE_INVALID"
-        p.iloc[hit, p.columns.get_loc("message")] = early.says(early.mask)
+        for column, values in early.says(early.mask).items():
+            p.iloc[hit, p.columns.get_loc(column)] = values
     return p
 
 

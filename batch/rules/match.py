@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from batch.normalize import isin
+from batch.row_messages import COLUMNS, REASON_KEY, say
 from batch.rules.registry import Hit
 
 # `how` of a pair whose order is on an invalid row of the export: the row is matched (it names
@@ -30,12 +31,12 @@ def fallback_match(rest: pd.DataFrame, cand: pd.DataFrame, orders_of: pd.Series)
     dispatch_id -> the orders it ships, joined."""
     cart = cand.drop_duplicates("dispatch_id", keep=False).set_index("dispatch_id")["cart_no"]
 
-    def says(at: np.ndarray) -> pd.Series:
+    def says(at: np.ndarray):
         rows = rest[at]
-        return (
-            "matched on recipient phone + postal code (or postal code + name)"
-            + rows["reference"].map(lambda r: f" (reference '{r}' unknown)" if r else "")
-            + ": check that cart " + cart.reindex(rows["dispatch_id"]).to_numpy() + " is right"
+        return say(
+            np.where(rows["reference"].eq("").to_numpy(), "row.match.fallback",
+                     "row.match.fallback_reference"),
+            reference=rows["reference"], cart=cart.reindex(rows["dispatch_id"]).to_numpy(),
         )  # fmt: skip
 
     def columns(at: np.ndarray) -> dict:
@@ -59,8 +60,7 @@ def ambiguous_match(rest: pd.DataFrame, cand: pd.DataFrame) -> Hit:
 
     return Hit(
         _candidates(rest, cand) > 1,
-        lambda at: "recipient phone + postal code fit several carts: " + carts(at)
-        + "; put the cart number in the courier's reference column",
+        lambda at: say("row.match.ambiguous", carts=carts(at)),
         lambda at: {"recipient": rest["recipient_name"][at], "cart_no": carts(at)},
     )  # fmt: skip
 
@@ -68,14 +68,12 @@ def ambiguous_match(rest: pd.DataFrame, cand: pd.DataFrame) -> Hit:
 def unmatched_dispatch(rest: pd.DataFrame, cand: pd.DataFrame) -> Hit:
     """No reference that names an order or a cart, and no order with this recipient."""
 
-    def says(at: np.ndarray) -> pd.Series:
-        return (
-            rest["reference"][at].map(
-                lambda r: f"reference '{r}' is neither an order nor a cart number in the export"
-                if r else "no reference"
-            )
-            + ", and no order has this recipient's phone + postal code"
-        )  # fmt: skip
+    def says(at: np.ndarray):
+        reference = rest["reference"][at]
+        return say(
+            np.where(reference.eq("").to_numpy(), "row.match.none", "row.match.none_reference"),
+            reference=reference,
+        )
 
     return Hit(
         ~isin(rest["dispatch_id"], cand["dispatch_id"]),
@@ -87,7 +85,7 @@ def unmatched_dispatch(rest: pd.DataFrame, cand: pd.DataFrame) -> Hit:
 def linked_to_invalid(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.DataFrame:
     """dispatch_id, order_no, cart_no, message of the rows of ``rest`` whose reference is an
     order (else a cart) the export holds only on invalid rows (its INVALID_ROW ``invalid``)."""
-    columns = ["dispatch_id", "order_no", "cart_no", "message"]
+    columns = ["dispatch_id", "order_no", "cart_no", *COLUMNS]
     refs = rest.loc[rest["reference"].ne(""), ["dispatch_id", "reference"]]
     if invalid is None or invalid.empty or refs.empty:
         return pd.DataFrame(columns=columns)
@@ -98,7 +96,7 @@ def linked_to_invalid(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.Da
     bad = bad.groupby(["source_file", "source_row"], sort=False).agg(
         order_no=("order_no", "first"),
         cart_no=("cart_no", "first"),
-        reason=("message", "; ".join),
+        **{c: (c, "; ".join) for c in COLUMNS if c != REASON_KEY},
     )
     bad = bad.reset_index()
     by_order = refs.merge(bad[bad["order_no"].ne("")], left_on="reference", right_on="order_no")
@@ -107,21 +105,20 @@ def linked_to_invalid(rest: pd.DataFrame, invalid: pd.DataFrame | None) -> pd.Da
     linked = pd.concat([by_order.assign(what="order"), by_cart.assign(what="cart")])
     if linked.empty:
         return pd.DataFrame(columns=columns)
-    linked["row"] = (
-        "the " + linked["what"] + "'s row " + linked["source_row"].astype(str)
-        + " in the export (" + linked["source_file"] + ") is invalid: " + linked["reason"]
-    )  # fmt: skip
+    reasons = {c: linked[c].to_numpy() for c in COLUMNS if c != REASON_KEY}
+    row = say(
+        np.where(linked["what"].eq("order"), "row.match.invalid_order", "row.match.invalid_cart"),
+        row=linked["source_row"],
+        file=linked["source_file"],
+        reasons=reasons,
+    )
+    linked = linked.drop(columns=list(reasons)).assign(**row)
     out = linked.groupby("dispatch_id", sort=False).agg(
         reference=("reference", "first"),
         order_no=("order_no", lambda s: ", ".join(dict.fromkeys(s))),
         cart_no=("cart_no", lambda s: ", ".join(dict.fromkeys(c for c in s if c))),
-        rows=("row", " / ".join),
+        **{c: (c, " / ".join) for c in COLUMNS if c != REASON_KEY},
     )
-    message = (
-        "reference '"
-        + out["reference"]
-        + "': "
-        + out["rows"]
-        + ("; not uploaded: correct the export and run again")
-    )
-    return out.assign(message=message).reset_index()[columns]
+    rows = {c: out[c].to_numpy() for c in COLUMNS if c != REASON_KEY}
+    message = say("row.match.invalid", reference=out["reference"], rows=rows)
+    return out.assign(**message).reset_index()[columns]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED, UNKNOWN
 from batch.normalize import distinct_per_group, isin, positions
+from batch.row_messages import say
 from batch.rules.registry import Hit, Rules
 
 RULES = Rules()
@@ -64,14 +65,15 @@ def unknown_status(o: pd.DataFrame, first: pd.DataFrame) -> Hit:
         # An order with no usable number from any sheet takes the "" appended last (-1).
         return np.append(first["tracking_no"].to_numpy(dtype=object), "")[where]
 
-    def says(at: np.ndarray) -> np.ndarray:
+    def says(at: np.ndarray):
         status, n = o["status"][at], number(at)
-        return (
-            np.where(status.eq(""), "配送状態 is blank", "配送状態 '" + status + "' is not a "
-                     "status the tool knows")
-            + np.where(n != "", "; tracking number " + n + " not uploaded", "")
-            + ": held, never treated as paid; check the order in QSM"
-        )  # fmt: skip
+        blank = status.eq("").to_numpy()
+        key = np.where(
+            n != "",
+            np.where(blank, "row.status.blank_number", "row.status.unknown_number"),
+            np.where(blank, "row.status.blank", "row.status.unknown"),
+        )
+        return say(key, status=status, number=n)
 
     def columns(at: np.ndarray) -> dict:
         n = number(at)
@@ -84,30 +86,38 @@ def unknown_status(o: pd.DataFrame, first: pd.DataFrame) -> Hit:
     return Hit(unknown, says, columns)
 
 
-def _shipped_in_state(s: Shipments, state: str, why: str) -> Hit:
+def _shipped_in_state(s: Shipments, state: str, key: str) -> Hit:
     """A number for an order whose state says it is not to ship."""
     rows = s.rows
     return Hit(
         rows["state"].eq(state).to_numpy(),
-        lambda at: "tracking number " + rows["tracking_no"][at] + why,
+        lambda at: say(key, number=rows["tracking_no"][at]),
     )
 
 
 @RULES("SHIPPED_UNPAID")
 def shipped_unpaid(s: Shipments) -> Hit:
-    return _shipped_in_state(
-        s,
-        AWAITING_PAYMENT,
-        " for an order still awaiting payment: do not register it; check whether the parcel "
-        "can be stopped",
-    )
+    return _shipped_in_state(s, AWAITING_PAYMENT, "row.shipped.unpaid")
 
 
 @RULES("SHIPPED_CANCELLED")
 def shipped_cancelled(s: Shipments) -> Hit:
-    return _shipped_in_state(
-        s, CANCELLED, " for a cancelled order: contact the courier to stop the parcel, or the buyer"
-    )
+    return _shipped_in_state(s, CANCELLED, "row.shipped.cancelled")
+
+
+def _source(rows: pd.DataFrame, at: np.ndarray):
+    """Where the number the export or the ledger already has comes from, worded."""
+    run = rows["existing_run"][at] if "existing_run" in rows else ""
+    return say(rows["existing_source"][at].map(_SOURCES).to_numpy(dtype=object), run=run)
+
+
+# existing_source (batch/upload_life.py) -> the catalogue key that words it
+_SOURCES = {
+    "export": "row.source.export",
+    "ledger": "row.source.ledger",
+    "ledger_confirmed": "row.source.ledger_confirmed",
+    "ledger_never": "row.source.ledger_never",
+}
 
 
 @RULES("ALREADY_DISPATCHED")
@@ -118,13 +128,13 @@ def already_dispatched(s: Shipments) -> Hit:
     existing = rows["existing_tracking"]
     already = (existing.ne("") & s.known) | (existing.eq("") & rows["state"].eq(SHIPPED))
 
-    def says(at: np.ndarray) -> pd.Series:
-        source = rows["existing_source"][at]
-        return (
-            "already dispatched ("
-            + source.where(source.ne(""), "QSM status " + rows["status"][at])
-            + "); not uploaded again"
-        )
+    def says(at: np.ndarray):
+        source = rows["existing_source"]
+        status = source[at].eq("").to_numpy()
+        # The status variant quotes no source (it has none): any key fills its field.
+        source = _source(rows.assign(existing_source=source.where(source.ne(""), "export")), at)
+        key = np.where(status, "row.already.status", "row.already.source")
+        return say(key, source=source, status=rows["status"][at])
 
     return Hit(already.to_numpy(), says)
 
@@ -135,9 +145,10 @@ def tracking_conflict(s: Shipments) -> Hit:
     rows = s.rows
     return Hit(
         (rows["existing_tracking"].ne("") & ~s.known).to_numpy(),
-        lambda at: "the order already has tracking number " + rows["existing_tracking"][at]
-        + " (" + rows["existing_source"][at] + "); the courier sheet says "
-        + rows["tracking_no"][at] + ": find out which parcel is right",
+        lambda at: say(
+            "row.number.conflict", existing=rows["existing_tracking"][at],
+            source=_source(rows, at), number=rows["tracking_no"][at],
+        ),
     )  # fmt: skip
 
 
@@ -146,9 +157,10 @@ def duplicate_tracking(s: Shipments) -> Hit:
     rows = s.rows
     return Hit(
         isin(rows["tracking_no"], s.shared),
-        lambda at: (
-            "tracking number " + rows["tracking_no"][at] + " is on carts with "
-            "different recipients: " + rows["tracking_no"][at].map(s.carts)
+        lambda at: say(
+            "row.number.duplicate",
+            number=rows["tracking_no"][at],
+            carts=rows["tracking_no"][at].map(s.carts),
         ),
     )
 
@@ -169,6 +181,7 @@ def carrier_mismatch(up: pd.DataFrame) -> Hit:
     listed = up["expected_company"]
     return Hit(
         (listed.ne("") & ~up["company"].eq(listed)).to_numpy(),
-        lambda at: "listed with " + up["carrier_expected"][at] + ", shipped with "
-        + up["carrier"][at] + ": uploaded with the carrier used; tell the customer",
-    )  # fmt: skip
+        lambda at: say(
+            "row.listing.mismatch", listed=up["carrier_expected"][at], used=up["carrier"][at]
+        ),
+    )

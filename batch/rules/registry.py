@@ -30,9 +30,14 @@ class Hit:
     says: Callable[[np.ndarray], Any]
     columns: Callable[[np.ndarray], dict] | None = None
 
-    def message(self) -> Any:
-        """The message of every row the rule applies to."""
+    def said(self) -> Any:
+        """The message (its columns, batch/row_messages.py) of every row the rule applies to."""
         return self.says(self.mask)
+
+    def message(self) -> Any:
+        """The English message of every row the rule applies to."""
+        said = self.said()
+        return said["message"] if isinstance(said, dict) else said
 
 
 class Rules:
@@ -62,7 +67,7 @@ def report(code: str, rows: pd.DataFrame | None, hit: Hit) -> pd.DataFrame:
     if not hit.mask.any():
         return exceptions.empty()
     if rows is None:
-        table = hit.message()
-        return exceptions.make(code, table, table["message"])
+        table = hit.said()
+        return exceptions.make(code, table, table)
     extra = hit.columns(hit.mask) if hit.columns else {}
-    return exceptions.make(code, rows[hit.mask], hit.message(), **extra)
+    return exceptions.make(code, rows[hit.mask], hit.said(), **extra)

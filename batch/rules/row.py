@@ -15,6 +15,7 @@ import pandas as pd
 
 from batch import tracking
 from batch.normalize import isin, positions
+from batch.row_messages import COLUMNS, code_points, pick, say
 from batch.rules.registry import Hit, Rules
 
 RULES = Rules()
@@ -37,10 +38,7 @@ def ship_date_unreadable(d: pd.DataFrame, today: dt.date) -> Hit:
     text = d["ship_date_unreadable"]
     return Hit(
         text.ne("").to_numpy(dtype=bool),
-        lambda at: (
-            "ship date '" + text[at] + "' is not a real date or time: held, never "
-            "given another date; correct the sheet"
-        ),
+        lambda at: say("row.ship_date.unreadable", date=text[at]),
     )
 
 
@@ -51,21 +49,27 @@ def ship_date_ahead(d: pd.DataFrame, today: dt.date) -> Hit:
     ship = d["ship_date"]
     return Hit(
         (ship.dt.normalize() > pd.Timestamp(today)).to_numpy(dtype=bool),
-        lambda at: "ship date " + _ymd(ship[at]) + " is after "
-        f"today ({ymd}): a label printed ahead; the order will be offered on the "
-        + _ymd(ship[at]) + " run, once the parcel has left",
-    )  # fmt: skip
+        lambda at: say("row.ship_date.ahead", date=_ymd(ship[at]), today=ymd),
+    )
 
 
 @RULES("TRACKING_INVALID")
 def tracking_invalid(d: pd.DataFrame, today: dt.date) -> Hit:
     """A number that breaks its carrier's rule (length, check digit, placeholder)."""
-    why = tracking.validate_tracking(d["tracking_no"], d["number_rule"])
-    return Hit(
-        (why.ne("") & d["company"].ne("")).to_numpy(dtype=bool),
-        lambda at: "tracking number '" + d["tracking_no"][at] + "' for " + d["carrier"][at]
-        + ": " + why[at],
-    )  # fmt: skip
+    why = tracking.reasons(d["tracking_no"], d["number_rule"])
+
+    def says(at: np.ndarray):
+        number = d["tracking_no"][at]
+        # Characters nobody sees in the cell, named: it looks right on screen. The canonical
+        # number's: what reading removes (spaces, NBSP, hyphens) did no harm.
+        unseen = code_points(number)
+        return say(
+            np.where(unseen.eq("").to_numpy(), "row.tracking.invalid", "row.tracking.unseen"),
+            number=number, carrier=d["carrier"][at], chars=unseen,
+            why=tracking.why(number, d["number_rule"][at], why[at]),
+        )  # fmt: skip
+
+    return Hit((why.ne("") & d["company"].ne("")).to_numpy(dtype=bool), says)
 
 
 @RULES("CARRIER_UNTRACKABLE")
@@ -73,30 +77,21 @@ def carrier_untrackable(d: pd.DataFrame, today: dt.date) -> Hit:
     """Shipped by a known method without tracking."""
     return Hit(
         (d["company"].ne("") & ~d["trackable"].astype(bool)).to_numpy(dtype=bool),
-        lambda at: (
-            "shipped by " + d["carrier"][at] + ", which has no tracking; Qoo10 does "
-            "not allow switching to an untrackable method"
-        ),
+        lambda at: say("row.carrier.untrackable", carrier=d["carrier"][at]),
     )
-
-
-# A row with no carrier at all: neither its sheet, nor its layout, nor --dispatch-carrier named
-# one, and the order's listing did not fit its number (batch/listing_carrier.py).
-NO_CARRIER = (
-    "no carrier: the sheet names none for this row and the number does not fit the carrier "
-    "the order was listed with; name it with --dispatch-carrier NAME (e.g. --dispatch-carrier "
-    "佐川急便) or add a carrier column to the sheet"
-)
 
 
 @RULES("CARRIER_UNKNOWN")
 def carrier_unknown(d: pd.DataFrame, today: dt.date) -> Hit:
-    """A carrier text no carrier of the registry answers to, or none at all."""
+    """A carrier text no carrier of the registry answers to, or none at all: neither its
+    sheet, nor its layout, nor --dispatch-carrier named one, and the order's listing did not
+    fit its number (batch/listing_carrier.py)."""
     text = d["carrier"]
     return Hit(
         d["company"].eq("").to_numpy(dtype=bool),
-        lambda at: np.where(
-            text[at].eq("").to_numpy(), NO_CARRIER, ("carrier '" + text[at] + "' is not recognised")
+        lambda at: say(
+            np.where(text[at].eq("").to_numpy(), "row.carrier.none", "row.carrier.unknown"),
+            carrier=text[at],
         ),
     )
 
@@ -107,14 +102,13 @@ def tracking_mangled(d: pd.DataFrame, today: dt.date) -> Hit:
     raw = d["tracking_raw"]
 
     def says(at: np.ndarray) -> pd.Series:
+        # Rounded: about 1 real number in 100,000 ends so; the label tells.
         how = np.where(
             raw[at].str.contains("[Ee]", regex=True).to_numpy(dtype=bool),
-            "scientific notation, digits lost); get the original file from the courier",
-            # About 1 real number in 100,000 ends so: the label tells.
-            "rounded: its last digits became zeros); get the original file from the "
-            "courier, or if the label shows this very number, register it in QSM by hand",
+            "row.tracking.mangled_scientific",
+            "row.tracking.mangled_rounded",
         )
-        return "tracking number '" + raw[at] + "' was damaged by a spreadsheet (" + how
+        return say(how, number=raw[at])
 
     return Hit(d["mangled"].astype(bool).to_numpy(dtype=bool), says)
 
@@ -130,47 +124,37 @@ def shipped_before_the_order(p: pd.DataFrame, orders: pd.DataFrame, today: dt.da
         p["ship_date"].dt.normalize() < p["earliest_ship"].fillna(floor)
     ).to_numpy(dtype=bool)
     if not early.any():
-        return Hit(early, lambda at: np.array([], dtype=object))
+        return Hit(early, lambda at: say(np.array([], dtype=object)))
     first = p[early].drop_duplicates("dispatch_id")  # the order each message names
     at = positions(first["order_no"], orders["order_no"])
     bound = _ymd(first["earliest_ship"])
-    why = np.select(
+    key = np.select(
         [~pd.isna(orders["paid_at"].to_numpy()[at]), ~pd.isna(orders["ordered_at"].to_numpy()[at])],
-        [
-            "before the order was paid (" + bound + ")",
-            "before the order date (" + bound + "), and the export shows no payment date",
-        ],
-        f"more than {NO_DATE_FLOOR_DAYS} days before today and the export shows no payment "
-        "or order date to check it against",
+        ["row.ship_date.before_paid", "row.ship_date.before_ordered"],
+        "row.ship_date.no_order_dates",
     )
-    message = pd.Series(
-        ("ship date " + _ymd(first["ship_date"]) + " is " + why + ": held, never given another "
-         "date; correct the sheet").to_numpy(),
-        index=first["dispatch_id"].to_numpy(),
-    )  # fmt: skip
+    said = say(key, date=_ymd(first["ship_date"]), bound=bound, days=NO_DATE_FLOOR_DAYS)
+    where = pd.Series(np.arange(len(first)), index=first["dispatch_id"].to_numpy())
     return Hit(
         isin(p["dispatch_id"], first["dispatch_id"]),
-        lambda hit: message.reindex(p["dispatch_id"].to_numpy()[hit]).to_numpy(),
+        lambda hit: pick(said, where.reindex(p["dispatch_id"].to_numpy()[hit]).to_numpy()),
     )
 
 
 def problems(dispatch: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Code and message per dispatch_id ("" code when the row is fine): the rule of the
-    lowest rank that applies to the row."""
+    """Code and message (its columns, batch/row_messages.py) per dispatch_id ("" code when
+    the row is fine): the rule of the lowest rank that applies to the row."""
     code = np.full(len(dispatch), "", dtype=object)
-    message = np.full(len(dispatch), "", dtype=object)
+    message = {c: np.full(len(dispatch), "", dtype=object) for c in COLUMNS}
     free = np.ones(len(dispatch), dtype=bool)
     for name, rule in RULES.by_rank():
         hit = rule(dispatch, today)
         won = hit.mask & free
         if won.any():
             code[won] = name
-            message[won] = np.asarray(hit.says(won), dtype=object)
+            for column, values in hit.says(won).items():
+                message[column][won] = values
             free &= ~won
     return pd.DataFrame(
-        {
-            "dispatch_id": dispatch["dispatch_id"],
-            "code": pd.Series(code, index=dispatch.index, dtype=object),
-            "message": pd.Series(message, index=dispatch.index, dtype=object),
-        }
+        {"dispatch_id": dispatch["dispatch_id"], "code": code, **message}, index=dispatch.index
     )

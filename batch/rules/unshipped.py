@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from batch.jpcalendar import add_business_days
+from batch.row_messages import say
 from batch.rules.registry import Hit
 
 STALE_DAYS = 14  # no 発送予定日 for 14 days in 配送要請 → 配送遅延 (Qoo10 KR seller guide §3)
@@ -30,9 +31,9 @@ NOTICE_BDAYS = 3  # 入金日から3営業日目: reminder mail
 SHIP_BY_BDAYS = 4  # ship within 4 business days, else −2 points on the 5th
 
 
-def _n(x: pd.Series, unit: str) -> pd.Series:
-    """'1 day' / '3 days' (text; NaN stays NaN)."""
-    return x.astype("Int64").astype(str) + np.where(x == 1, f" {unit}", f" {unit}s")
+def _count(x: pd.Series) -> pd.Series:
+    """Whole days as the messages count them (a plural's ``n``)."""
+    return x.astype("Int64")
 
 
 def _ymd(s: pd.Series) -> pd.Series:
@@ -44,6 +45,11 @@ def _when(days: pd.Series, deadline: pd.Series):
     return lambda at: {"days": days[at], "deadline": deadline[at]}
 
 
+def _says(key: np.ndarray, **fields: pd.Series):
+    """``says`` of a reminder: the message of each row's key, for the rows of a mask."""
+    return lambda at: say(key[at], **{name: v[at] for name, v in fields.items()})
+
+
 def overdue(f: pd.DataFrame) -> Hit:
     """OVERDUE: the estimated ship date has passed, QSM says delayed, or there has been no
     estimated ship date for 14 days since payment. ``days``: past the estimated date (0 when
@@ -51,20 +57,17 @@ def overdue(f: pd.DataFrame) -> Hit:
     day the order turned delayed."""
     turns_delayed = f["paid"] + pd.Timedelta(days=STALE_DAYS)
     has_est = f["est"].notna()
-    message = np.select(
-        [f["late"] > 0, f["stale"]],
-        [
-            "Estimated ship date " + _ymd(f["est"]) + " passed " + _n(f["late"], "day")
-            + " ago; the buyer may cancel freely. Ship first.",
-            "No estimated ship date " + _n(f["since_paid"], "day") + " after payment"
-            " (delayed since " + _ymd(turns_delayed) + "); the buyer may cancel freely."
-            " Ship first.",
-        ],
-        "The QSM status is delayed; the buyer may cancel freely. Ship first.",
-    )  # fmt: skip
+    late = (f["late"] > 0).to_numpy()
+    key = np.select(
+        [late, f["stale"].to_numpy(dtype=bool)],
+        ["row.overdue.est_passed", "row.overdue.stale"],
+        "row.overdue.status",
+    )
+    n = _count(f["late"].where(late, f["since_paid"]))
     days = f["late"].where(has_est, f["since_paid"]).clip(lower=0)
     deadline = f["est"].where(has_est, turns_delayed)
-    return Hit(f["overdue"].to_numpy(dtype=bool), lambda at: message[at], _when(days, deadline))
+    says = _says(key, n=n, est=_ymd(f["est"]), since=_ymd(turns_delayed))
+    return Hit(f["overdue"].to_numpy(dtype=bool), says, _when(days, deadline))
 
 
 def penalty_risk(f: pd.DataFrame) -> Hit:
@@ -72,18 +75,14 @@ def penalty_risk(f: pd.DataFrame) -> Hit:
     ``deadline``: payment + 4 business days, the last day to ship."""
     bdays = f["bdays"].astype("float")  # NaN-friendly for the comparisons below
     ship_by = add_business_days(f["paid"], SHIP_BY_BDAYS)
-    head = _n(bdays, "business day") + " since payment; "
-    missed = head + "missed the " + _ymd(ship_by) + " ship-by date (-2 points);"
-    message = np.select(
-        [bdays <= SHIP_BY_BDAYS, bdays == SHIP_BY_BDAYS + 1],
-        [
-            head + "ship by " + _ymd(ship_by) + " to avoid the late-dispatch penalty (-2 points).",
-            missed + " ship today to avoid a sales restriction.",
-        ],
-        missed + " a sales restriction may apply.",
+    key = np.select(
+        [(bdays <= SHIP_BY_BDAYS).to_numpy(), (bdays == SHIP_BY_BDAYS + 1).to_numpy()],
+        ["row.penalty.ship_by", "row.penalty.ship_today"],
+        "row.penalty.restriction",
     )
     mask = (bdays >= NOTICE_BDAYS).to_numpy(dtype=bool)
-    return Hit(mask, lambda at: message[at], _when(bdays, ship_by))
+    says = _says(key, n=_count(bdays), date=_ymd(ship_by))
+    return Hit(mask, says, _when(bdays, ship_by))
 
 
 def no_ship_date(f: pd.DataFrame) -> Hit:
@@ -91,21 +90,13 @@ def no_ship_date(f: pd.DataFrame) -> Hit:
     approval. ``days``: since payment; ``deadline``: payment + 14 days, when it turns
     delayed."""
     turns_delayed = f["paid"] + pd.Timedelta(days=STALE_DAYS)
-    after = "No estimated ship date " + _n(f["since_paid"], "day") + " after payment;"
-    message = np.select(
-        [f["since_paid"].isna(), f["stale"]],
-        [
-            "No estimated ship date: the buyer can cancel without approval.",
-            after + " the buyer can cancel without approval.",
-        ],
-        after + " the buyer can cancel without approval. Enter one before "
-        + _ymd(turns_delayed) + ", when the order turns delayed.",
-    )  # fmt: skip
-    return Hit(
-        f["est"].isna().to_numpy(dtype=bool),
-        lambda at: message[at],
-        _when(f["since_paid"], turns_delayed),
+    key = np.select(
+        [f["since_paid"].isna().to_numpy(), f["stale"].to_numpy(dtype=bool)],
+        ["row.no_ship_date.unpaid", "row.no_ship_date.stale"],
+        "row.no_ship_date.enter",
     )
+    says = _says(key, n=_count(f["since_paid"]).fillna(0), date=_ymd(turns_delayed))
+    return Hit(f["est"].isna().to_numpy(dtype=bool), says, _when(f["since_paid"], turns_delayed))
 
 
 # The reminders in the order they are listed: each block most urgent first.
