@@ -16,8 +16,7 @@ BATCH = Path(__file__).resolve().parent.parent / "batch"
 LAYERS = [
     # foundations: no import of the package
     "codes", "normalize", "jpholidays", "jpcalendar", "messages", "i18n", "errors",
-    "row_messages", "interrupts",
-    "xlsx",
+    "row_messages", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
     # its carriers); reading and the shared records; what a rule is
     "carriers", "tracking", "formats", "seller_formats", "config", "read", "exceptions",

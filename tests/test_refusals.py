@@ -68,6 +68,16 @@ def test_a_refusal_is_said_in_the_language_lang_chooses(tmp_path, lang, script, 
     assert_nothing_written(work)
 
 
+@pytest.mark.parametrize(
+    ("lang", "script", "prefix"), [("ko", HANGUL, "오류: "), ("ja", KANA, "エラー: ")]
+)
+def test_validate_says_a_file_it_cannot_read_in_the_language_lang_chooses(lang, script, prefix):
+    png = CORPUS / "screenshot.png"
+    code, _, err = invoke(["validate", "--lang", lang, png])
+    assert code == 2 and err.startswith(prefix + str(png)), err
+    assert script.search(err.replace(str(png), "")), err
+
+
 def test_english_is_the_fallback_of_a_machine_in_no_language_of_ours(tmp_path, monkeypatch):
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     code, _, err, work = _run(tmp_path, CORPUS / "screenshot.png")

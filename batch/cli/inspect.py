@@ -41,7 +41,7 @@ def _validate(files, format_, password, limit) -> int:
         try:
             loaded = load(path, None, format_, password)
         except DispatchError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(exc.refusal(options.spoken()), err=True)
             unusable += 1
             continue
         sheet, profile = loaded.table.sheet, loaded.table.profile
