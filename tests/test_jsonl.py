@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batch import exceptions
+from batch.row_messages import say
 
 FIELDS = exceptions.JSONL_FIELDS
 
@@ -67,7 +68,18 @@ def test_same_bytes_as_json_dumps_per_row(tmp_path_factory, columns, rows):
 def test_a_run_s_rows(tmp_path):
     rows = pd.DataFrame({"source_row": [2, 3], "order_no": ["104", None], "cart_no": ["78", ""]})
     found = exceptions.concat(
-        [exceptions.make("INVALID_ROW", rows, ["注文番号: \"x\" (value: '1O4')", "a\\b\r\n"])]
+        [
+            exceptions.make(
+                "INVALID_ROW",
+                rows,
+                say(
+                    "row.invalid",
+                    column="注文番号",
+                    why='"x"',
+                    value=np.array(["1O4", "a\\b\r\n"], object),
+                ),
+            )
+        ]
     )
     found = found.assign(source_file="orders.csv")
     text = _written(tmp_path, found)
