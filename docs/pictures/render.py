@@ -3,8 +3,10 @@ pages) in Japanese and Korean, and the top of an upload file, as LibreOffice pri
 
     python docs/pictures/render.py
 
-Needs LibreOffice (`soffice`) and poppler (`pdftotext`, `pdftoppm`), and the Noto CJK fonts
-for the Japanese and Korean text (Debian: libreoffice-calc poppler-utils fonts-noto-cjk).
+Needs LibreOffice (`soffice`) and poppler (`pdftotext`, `pdftoppm`), the Noto CJK fonts for
+the Japanese and Korean text and Carlito, which has Calibri's metrics, so that columns are
+as wide as in Excel (Debian: libreoffice-calc poppler-utils fonts-noto-cjk
+fonts-crosextra-carlito).
 The pages are found by their footer, which names the sheet (docs/WORKBOOK.md)."""
 
 from __future__ import annotations
