@@ -180,6 +180,35 @@ def test_ctrl_c_before_publishing_exits_130_with_nothing_written(tmp_path):
         assert b.runs().empty
 
 
+class _CtrlCOnImport:
+    """A finder that presses Ctrl-C when ``name`` is imported, then lets it import."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == self.name:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        return None
+
+
+def test_ctrl_c_while_the_run_loads_is_said_in_the_language_chosen(tmp_path, monkeypatch):
+    # The run's work (batch.pipeline: pandas and the rest) loads once the command has chosen
+    # its language, so a Ctrl-C while it loads is said in it, not in the machine's.
+    import batch
+
+    work = tmp_path / "work"
+    before = seller_folder(work)
+    monkeypatch.delitem(sys.modules, "batch.pipeline", raising=False)
+    monkeypatch.delattr(batch, "pipeline", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_CtrlCOnImport("batch.pipeline"), *sys.meta_path])
+    code, _, err = invoke(run_args(work / "orders.csv", work, "--no-ledger", "--lang", "ko"))
+    assert code == 130, err
+    assert "중단됨" in err and "interrupted" not in err, err
+    assert snapshot(work) == before
+
+
 def test_ctrl_c_just_after_the_ledger_commit_lets_the_run_finish(tmp_path):
     work = tmp_path / "work"
     seller_folder(work)

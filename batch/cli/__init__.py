@@ -62,7 +62,7 @@ class DispatchGroup(click.Group):
 def _interrupted(ctx: click.Context | None) -> str:
     """Ctrl-C before the outputs were published; before a command has chosen a language
     (while the options are parsed), in the machine's."""
-    lang = spoken(ctx) if ctx else (i18n.system_language() or i18n.FALLBACK)
+    lang = _language(ctx) if ctx else (i18n.system_language() or i18n.FALLBACK)
     return i18n.text("console.interrupted", lang)
 
 

@@ -51,10 +51,10 @@ from batch.cli.speech import say, t
 @click.pass_context
 def labels(ctx, orders, carrier, out, sender_file, ship_date, quiet, maps, lang, **rest):
     """Write the courier's label import file, with the カート番号 as reference."""
-    from batch import labels as labels_module
-
     seller = config.load()
     options.chosen_language(ctx, seller, lang)
+    from batch import labels as labels_module  # after the language, as in run
+
     sender = seller.sender(sender_file).value
     label_options = labels_module.LabelOptions(
         carrier=carrier,

@@ -78,10 +78,10 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
 
     The outputs are added to --out, which may hold other files (they are never touched).
     When it already holds an earlier run's outputs the run stops, unless --replace."""
-    from batch import pipeline
-
     seller = config.load()
     rest["lang"] = options.chosen_language(ctx, seller, rest["lang"])
+    from batch import pipeline  # after the language: a Ctrl-C while it loads is said in it
+
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)
     rest["today"] = rest["today"] or job.today_in_tokyo()
