@@ -112,15 +112,31 @@ def test_many_files_are_shown_as_a_range():
 
 
 def test_a_run_with_nothing_to_upload_says_so_and_points_to_the_workbook(tmp_path):
-    book = ["--ledger", tmp_path / "ledger.sqlite3", "--lang", "en"]
-    assert invoke(["run", *DAY, "--out", tmp_path / "a", *book, "--quiet"])[0] == 0
-    code, out, _ = invoke(["run", *DAY, "--out", tmp_path / "b", *book])
+    day = ["--orders", SAMPLES / "qsm-brief-ko.csv", "--dispatch", SAMPLES / "clickpost.csv"]
+    code, out, _ = invoke(["run", *day, "--out", tmp_path / "a", "--today", "2026-11-26",
+                           "--no-ledger", "--lang", "en"])  # fmt: skip
     assert code == 0 and "upload files: none" in out
     last = out.splitlines()[-1]
     assert (
         last.startswith("next: nothing to upload")
-        and str(tmp_path / "b" / "exceptions.xlsx") in last
+        and str(tmp_path / "a" / "exceptions.xlsx") in last
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_run_whose_orders_wait_in_an_earlier_file_says_to_upload_that_file(tmp_path, lang):
+    # The seller ran, did not upload, and ran again: nothing new, but the earlier file is
+    # still to be uploaded. "Nothing to upload" would leave those orders unshipped.
+    book = ["--ledger", tmp_path / "ledger.sqlite3", "--lang", lang]
+    assert invoke(["run", *DAY, "--out", tmp_path / "a", *book, "--quiet"])[0] == 0
+    code, out, _ = invoke(["run", *DAY, "--out", tmp_path / "b", *book])
+    last = out.splitlines()[-1]
+    assert code == 0 and "UPLOAD_PENDING" in last and "15" in last, last
+    assert str(tmp_path / "b" / "exceptions.xlsx") in last
+    if lang == "en":
+        assert last.startswith("next: nothing new to upload, but 15 orders wait in an earlier")
+    else:
+        assert last.startswith("다음 단계:") and english_sentences(last) == [], last
 
 
 def test_plan_and_labels_end_with_their_next_step(tmp_path):

@@ -146,6 +146,9 @@ def _next_step(result: pipeline.RunResult, unrecorded: bool) -> None:
     workbook = Path(result.out) / "exceptions.xlsx"
     if unrecorded:
         speech.next_step("console.run.next_review", workbook=workbook)
+    elif not listed and (pending := result.summary["orders"]["pending"]):
+        # orders already in an earlier run's upload file: that file may still be unsent
+        speech.next_step("console.run.next_pending", n=pending, workbook=workbook)
     elif not listed:
         speech.next_step("console.run.next_nothing", workbook=workbook)
     elif result.dry_run:
