@@ -81,6 +81,17 @@ def cell_keys(text: str) -> tuple[str, ...]:
     return (whole, header_key(lines[0])) if len(lines) > 1 else (whole,)
 
 
+def first_cells(header: Sequence[str]) -> dict[str, int]:
+    """Each key the cells of ``header`` answer to, with the first cell that does: one pass
+    over the header for all of a profile's columns (every start checks the profiles
+    against each other's headers, and detection tries every profile on a file's)."""
+    first: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        for key in cell_keys(cell):
+            first.setdefault(key, i)
+    return first
+
+
 # Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
 # `配送遅延 (要対応)`, `배송 지연` = `배송지연`, `ｷｬﾝｾﾙ` = `キャンセル`. Exactly, never as a
 # part of a longer text.
@@ -163,13 +174,13 @@ class Profile:
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
-        keys = [cell_keys(h) for h in header]
+        first = first_cells(header)
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
             pinned = self.pinned.get(canon)
-            at = next((i for i, k in enumerate(keys) if pinned in k), None) if pinned else None
+            at = first.get(pinned) if pinned else None
             if at is None:
-                at = next((i for i, k in enumerate(keys) if not wanted.isdisjoint(k)), None)
+                at = min((first[k] for k in wanted if k in first), default=None)
             if at is not None:
                 found[canon] = at
         return found
@@ -177,7 +188,7 @@ class Profile:
     def missing(self, header: Sequence[str]) -> list[str]:
         """Required columns (by their official spelling) and signature headers not in ``header``."""
         found = self.locate(header)
-        keys = {k for h in header for k in cell_keys(h)}
+        keys = first_cells(header)
         out = [self.columns[c][0] for c in self.required if c not in found]
         out += [s for s in self.signature if header_key(s) not in keys]
         return out
