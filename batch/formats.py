@@ -82,9 +82,7 @@ def cell_keys(text: str) -> tuple[str, ...]:
 
 
 def first_cells(header: Sequence[str]) -> dict[str, int]:
-    """Each key the cells of ``header`` answer to, with the first cell that does: one pass
-    over the header for all of a profile's columns (every start checks the profiles
-    against each other's headers, and detection tries every profile on a file's)."""
+    """Each key the cells of ``header`` answer to, with its first cell (one pass per header)."""
     first: dict[str, int] = {}
     for i, cell in enumerate(header):
         for key in cell_keys(cell):
@@ -177,8 +175,7 @@ class Profile:
         first = first_cells(header)
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
-            pinned = self.pinned.get(canon)
-            at = first.get(pinned) if pinned else None
+            at = first.get(pinned) if (pinned := self.pinned.get(canon)) else None
             if at is None:
                 at = min((first[k] for k in wanted if k in first), default=None)
             if at is not None:
@@ -187,11 +184,9 @@ class Profile:
 
     def missing(self, header: Sequence[str]) -> list[str]:
         """Required columns (by their official spelling) and signature headers not in ``header``."""
-        found = self.locate(header)
-        keys = first_cells(header)
+        found, keys = self.locate(header), first_cells(header)
         out = [self.columns[c][0] for c in self.required if c not in found]
-        out += [s for s in self.signature if header_key(s) not in keys]
-        return out
+        return out + [s for s in self.signature if header_key(s) not in keys]
 
     def fits(self, header: Sequence[str]) -> bool:
         return not self.missing(header)
