@@ -7,6 +7,7 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,25 @@ from schemas import orders as orders_schema
 # of the orders profile (schemas/formats/qsm-*.toml). A text no table lists is UNKNOWN.
 PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = formats.STATES
 UNKNOWN = "unknown"
+
+
+def _strategies_without_hypothesis() -> None:
+    """Load pandera's data-synthesis strategies without hypothesis.
+
+    pandera's first validate imports its strategies (examples for property tests), and
+    they import hypothesis when it is installed: 0.1-0.2 s of every run where it is (a test
+    venv, CI), for nothing validation uses. A seller's install has no hypothesis; this makes
+    every other install start like it. A process that already has hypothesis keeps it."""
+    if "hypothesis" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import pandera.strategies.pandas_strategies  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
+
+
+_strategies_without_hypothesis()
 
 
 @dataclass
