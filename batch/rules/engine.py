@@ -43,13 +43,13 @@ def decide(
     # (matching reported it as INVALID_ROW).
     pairs = pairs[pairs["how"].ne(INVALID_ORDER).to_numpy()]
     t = facts.build(orders, dispatch, pairs, today)
-    found = [_row_exceptions(t.pairs)]
+    found = [_row_exceptions(t.problems)]
     o = orders.set_index("order_no")
     # Buckets are filled by position (o.index is unique); label look-ups on many text keys
     # are slow.
     bucket = np.full(len(o), "", dtype=object)
     # Every matched order whose rows are all unusable is held (the row exceptions say why).
-    bucket[isin(o.index, t.pairs["order_no"]) & ~isin(o.index, t.first.index)] = HELD
+    bucket[isin(o.index, t.matched) & ~isin(o.index, t.first.index)] = HELD
 
     status = order.unknown_status(o, t.first)
     s = order.shipments(t.first, t.usable)
