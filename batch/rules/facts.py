@@ -22,6 +22,10 @@ _UNUSED_ORDER = ["recipient_name", "name_key", "phone", "postal", "source_file",
                  "expected_trackable"]  # fmt: skip
 
 
+# What no rule reads of the number that ships (the orders with a usable number): `first` is
+# taken at random from 800k pairs at 1M lines, each column it holds costs.
+_NOT_SHIPPING = ("how", "tracking_raw", "code", *row_messages.COLUMNS, "address",
+                 "order_name_key", "order_postal", "earliest_ship")  # fmt: skip
 _USABLE_ORDER = ("cart_no", "order_name_key", "order_postal")  # what `usable` reads of the order
 
 
@@ -86,22 +90,23 @@ class Joined:
     def order_column(self, name: str, at: np.ndarray) -> pd.Series:
         return self._o[name].take(self._o_at[at])
 
-    def rows(self, at: np.ndarray) -> pd.DataFrame:
+    def rows(self, at: np.ndarray, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
         """The joined rows of the pairs at positions ``at``: the pair's columns, then its
-        courier row's, then its order's (index: the positions)."""
+        courier row's, then its order's (index: the positions), but those of ``leave_out``."""
         parts = [
             self._pairs.take(at),
-            self._d.drop(columns="dispatch_id").take(self._d_at[at]),
-            self._o.drop(columns="order_no").take(self._o_at[at]),
+            self._d.drop(columns=["dispatch_id", *leave_out], errors="ignore").take(self._d_at[at]),
+            self._o.drop(columns=["order_no", *leave_out], errors="ignore").take(self._o_at[at]),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1).set_axis(at)
+        out = out.drop(columns=[c for c in leave_out if c in self._pairs.columns])
         early = np.flatnonzero(self._early[at])
-        if len(early):  # the row rules' code and message, replaced by the date check's
+        if len(early):  # the date check's code and message replace the row rules' ("")
             said = np.cumsum(self._early)[at[early]] - 1  # positions in self._said
-            out.iloc[early, out.columns.get_loc("code")] = "SHIP_DATE_INVALID"
-            for column, values in self._said.items():
-                value = values if np.ndim(values) == 0 else np.asarray(values)[said]
-                out.iloc[early, out.columns.get_loc(column)] = value
+            for column, values in {"code": "SHIP_DATE_INVALID", **self._said}.items():
+                if column in out:
+                    value = values if np.ndim(values) == 0 else np.asarray(values)[said]
+                    out.iloc[early, out.columns.get_loc(column)] = value
         return out
 
 
@@ -131,6 +136,6 @@ def build(
         matched=j.keys["order_no"].to_numpy(),
         problems=j.rows(np.flatnonzero(code != "")),
         usable=ok,
-        first=j.rows(at[is_first]).set_index("order_no"),
+        first=j.rows(at[is_first], _NOT_SHIPPING).set_index("order_no"),
         extra=j.rows(at[~is_first]),
     )
