@@ -31,7 +31,8 @@ _USABLE_ORDER = ("cart_no", "order_name_key", "order_postal")  # what `usable` r
 
 @dataclass
 class Facts:
-    matched: np.ndarray  # the order_no of every matched pair
+    matched: np.ndarray  # per order (by position in orders): some pair names it
+    first_at: np.ndarray  # the position in orders of each row of `first`
     problems: pd.DataFrame  # the pairs whose courier row has a code: both rows' columns, message
     usable: pd.DataFrame  # per order, each usable number once, first-shipped first
     first: pd.DataFrame  # the number that ships, per order (index order_no, sorted)
@@ -65,7 +66,7 @@ class Joined:
         o_at = positions(pairs["order_no"], self._o["order_no"])  # order numbers are unique
         inner = (d_at >= 0) & (o_at >= 0)  # what an inner merge keeps, in the pairs' order
         self._pairs = pairs[inner].reset_index(drop=True)
-        self._d_at, self._o_at = d_at[inner], o_at[inner]
+        self._d_at, self.order_at = d_at[inner], o_at[inner]  # by pair
         # The columns every pair needs: the sort, the de-duplication, the date check.
         self.keys = pd.DataFrame(
             {
@@ -73,7 +74,7 @@ class Joined:
                 "order_no": self._pairs["order_no"],
                 "code": self._d["code"].to_numpy()[self._d_at],
                 "ship_date": self._d["ship_date"].take(self._d_at).to_numpy(),
-                "earliest_ship": self._o["earliest_ship"].take(self._o_at).to_numpy(),
+                "earliest_ship": self._o["earliest_ship"].take(self.order_at).to_numpy(),
             }
         )
         self._said: dict[str, np.ndarray] = {}  # message columns of the early rows
@@ -88,7 +89,7 @@ class Joined:
         return self._d[name].take(self._d_at[at])
 
     def order_column(self, name: str, at: np.ndarray) -> pd.Series:
-        return self._o[name].take(self._o_at[at])
+        return self._o[name].take(self.order_at[at])
 
     def rows(self, at: np.ndarray, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
         """The joined rows of the pairs at positions ``at``: the pair's columns, then its
@@ -96,7 +97,7 @@ class Joined:
         parts = [
             self._pairs.take(at),
             self._d.drop(columns=["dispatch_id", *leave_out], errors="ignore").take(self._d_at[at]),
-            self._o.drop(columns=["order_no", *leave_out], errors="ignore").take(self._o_at[at]),
+            self._o.drop(columns=["order_no", *leave_out], errors="ignore").take(self.order_at[at]),
         ]
         out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1).set_axis(at)
         out = out.drop(columns=[c for c in leave_out if c in self._pairs.columns])
@@ -133,7 +134,8 @@ def build(
     at, ok = at[once], ok[once]
     is_first = first_seen(ok["order_no"])
     return Facts(
-        matched=j.keys["order_no"].to_numpy(),
+        matched=np.bincount(j.order_at, minlength=len(orders)) > 0,
+        first_at=j.order_at[at[is_first]],
         problems=j.rows(np.flatnonzero(code != "")),
         usable=ok,
         first=j.rows(at[is_first], _NOT_SHIPPING).set_index("order_no"),
