@@ -111,6 +111,11 @@ class Joined:
         return out
 
 
+def _starts(group: np.ndarray) -> np.ndarray:
+    """True where a run of equal values starts (the first row of each, when sorted)."""
+    return np.concatenate([[True], group[1:] != group[:-1]]) if len(group) else group == 0
+
+
 def build(
     orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame, today: dt.date
 ) -> Facts:
@@ -130,9 +135,10 @@ def build(
             **{c: j.order_column(c, at).set_axis(at) for c in _USABLE_ORDER},
         }
     )
-    once = first_seen(ok["order_no"], ok["tracking_no"])
+    # An order is its position in orders (numbers are unique): integers, not text, to hash.
+    once = first_seen(j.order_at[at], ok["tracking_no"])
     at, ok = at[once], ok[once]
-    is_first = first_seen(ok["order_no"])
+    is_first = _starts(j.order_at[at])  # sorted by order: its first row starts its run
     return Facts(
         matched=np.bincount(j.order_at, minlength=len(orders)) > 0,
         first_at=j.order_at[at[is_first]],
