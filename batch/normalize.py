@@ -312,8 +312,16 @@ def distinct_per_group(groups, *values) -> np.ndarray:
     """For each row, how many distinct ``values`` tuples its group holds (groupby nunique,
     spread back to the rows)."""
     group = keys(groups)
-    once = first_seen(group, keys(*values))
-    return np.bincount(group[once], minlength=int(group.max(initial=-1)) + 1)[group]
+    size = np.bincount(group)
+    # A group of one row holds one tuple: only the others' values are hashed (most carts
+    # and most numbers of a large day have one row).
+    several = size[group] > 1
+    count = np.ones(len(group), dtype=np.int64)
+    if several.any():
+        g = group[several]
+        once = first_seen(g, keys(*(v[several] for v in values)))
+        count[several] = np.bincount(g[once], minlength=len(size))[g]
+    return count
 
 
 def sort_positions(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
