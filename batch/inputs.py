@@ -15,7 +15,6 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
 
 from batch import carriers, exceptions, formats, i18n, normalize
 from batch.read import Table, read_table
@@ -149,36 +148,11 @@ _ORDERS_READ = [
 ]  # fmt: skip
 
 
-# Text columns with at most this many runs of valid rows are sliced, not copied.
-_MOST_RUNS = 1_000
-
-
 def _valid_rows(frame: pd.DataFrame, valid: pd.Series, columns=None) -> pd.DataFrame:
-    """``frame[valid]`` of ``columns`` (all by default). A filter copies every cell it keeps
-    (~1 s and a few hundred MB for the export's text columns at 1M rows, to drop a few
-    hundred invalid rows); a text column is instead made of slices of the cells it has,
-    when the valid rows form few runs. Same values, dtypes and index."""
+    """The valid rows of ``columns`` (all by default): a filter takes every column it is
+    given, ~0.1 s a 100k rows for the export's, and nothing when every row is valid."""
     frame = frame if columns is None else frame[columns]
-    keep = valid.to_numpy(dtype=bool)
-    if keep.all():
-        return frame
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], keep, [False]]).astype(np.int8)))
-    starts, stops = edges[0::2], edges[1::2]
-    if len(starts) > _MOST_RUNS:
-        return frame[keep]
-    text = pd.api.types.pandas_dtype(str)
-    columns = {}
-    for name in frame.columns:
-        column = frame[name]
-        if column.dtype == text:
-            cells = column.array.__arrow_array__()  # the str dtype holds an Arrow ChunkedArray
-            runs = zip(starts, stops, strict=True)
-            chunks = [c for a, b in runs for c in cells.slice(a, b - a).chunks]
-            cells = pyarrow.chunked_array(chunks, type=cells.type)
-            columns[name] = pd.Series(text.__from_arrow__(cells), index=frame.index[keep])
-        else:
-            columns[name] = column[keep]
-    return pd.DataFrame(columns, index=frame.index[keep])
+    return frame if valid.all() else frame[valid]
 
 
 def prepare_orders(table: Table) -> Loaded:

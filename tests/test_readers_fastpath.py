@@ -358,39 +358,3 @@ def test_zip_scan_matches_a_match_by_match_reading():
         tags = [b"c", b"row", b"f", b"x:c"]
         expected = [_tags_reference(buf, limit, t) for t in tags]
         assert _start_tags(buf, limit, *tags) == expected, (buf, limit)
-
-
-# --- the loaders' filter of valid rows -------------------------------------------------
-
-
-@pytest.mark.parametrize("runs", ["none", "few", "many", "all"])
-def test_valid_rows_are_what_a_filter_gives(monkeypatch, runs):
-    from batch import inputs
-
-    rng = np.random.default_rng(20261126)
-    n = 3_000
-    text = pd.array(rng.choice(["", "山田", "a,b", "３８９７", "x" * 40], n), dtype="str")
-    frame = pd.DataFrame(
-        {
-            "text": text,
-            "chunked": pd.Series(pd.concat([pd.Series(text[:1000]), pd.Series(text[1000:])])).array,
-            "number": np.arange(n),
-            "flag": rng.random(n) < 0.5,
-            "mixed": pd.Series(rng.choice(["a", "b"], n), dtype=object),
-        },
-        index=np.arange(7, 7 + n),
-    )
-    keep = {
-        "none": np.zeros(n, dtype=bool),
-        "few": rng.random(n) > 0.005,
-        "many": rng.random(n) > 0.5,
-        "all": np.ones(n, dtype=bool),
-    }[runs]
-    valid = pd.Series(keep, index=frame.index)
-    monkeypatch.setattr(inputs, "_MOST_RUNS", 100)
-    got = inputs._valid_rows(frame, valid)
-    pd.testing.assert_frame_equal(got, frame[valid])
-    assert list(got.dtypes) == list(frame.dtypes)
-    assert all(got[c].tolist() == frame[valid][c].tolist() for c in frame.columns)
-    got = inputs._valid_rows(frame, valid, ["mixed", "text"])
-    pd.testing.assert_frame_equal(got, frame[valid][["mixed", "text"]])
