@@ -358,3 +358,17 @@ def test_zip_scan_matches_a_match_by_match_reading():
         tags = [b"c", b"row", b"f", b"x:c"]
         expected = [_tags_reference(buf, limit, t) for t in tags]
         assert _start_tags(buf, limit, *tags) == expected, (buf, limit)
+
+
+def test_blank_rows_are_what_eq_all_gives():
+    from batch.read.header import _blank_rows
+
+    rng = np.random.default_rng(20261126)
+    for _ in range(300):
+        n, width = int(rng.integers(0, 40)), int(rng.integers(0, 5))
+        cells = pd.DataFrame(rng.choice(["", "", "", "a", " "], (n, width)))
+        cells = cells.astype(rng.choice(["str", object]))
+        if n and width and rng.random() < 0.3:
+            cells.iloc[0, 0] = np.nan  # an xlsx cell the reader left empty
+        expected = cells.eq("").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
+        assert _blank_rows(cells).tolist() == expected.tolist()
