@@ -330,8 +330,8 @@ def test_tracking_rewrites_only_what_needs_it_and_leaves_its_input_alone():
 
 def test_person_name_per_distinct_value_is_the_same_as_per_row():
     # Long columns of repeated names go through the distinct values only: same keys.
-    names = ["山田 太郎 様", "山田　太郎", "김민수 님", "ＳＭＩＴＨ John", "", None, "ｶﾀｶﾅ 殿", "Straße"]
-    s = pd.Series(names * 700, index=range(5, 5 + 8 * 700))
+    names = ["山田 太郎 様", "山田　太郎", "김민수 님", "ＳＭＩＴＨ John", "", None, "ｶﾀｶﾅ 殿"]
+    s = pd.Series(names * 700, index=range(5, 5 + 7 * 700))
     got = normalize.person_name(s)
     assert len(s) >= 2_000  # long enough for the per-distinct path
     pd.testing.assert_series_equal(got, normalize._person_name(normalize.as_text(s)))
