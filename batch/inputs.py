@@ -161,6 +161,20 @@ def load_orders(
     return _timed(prepare_orders, path, "orders", format, password)
 
 
+# The export's columns the orders frame is made of (the rest are only checked, or not read).
+_ORDERS_READ = [
+    "status", "carrier", "tracking_no", "item_name", "recipient_name", "recipient_phone",
+    "recipient_mobile", "postal_code", "address", "source_file", "source_row",
+]  # fmt: skip
+
+
+def _valid_rows(frame: pd.DataFrame, valid: pd.Series, columns=None) -> pd.DataFrame:
+    """The valid rows of ``columns`` (all by default): a filter takes every column it is
+    given, ~0.1 s a 100k rows for the export's, and nothing when every row is valid."""
+    frame = frame if columns is None else frame[columns]
+    return frame if valid.all() else frame[valid]
+
+
 def prepare_orders(table: Table) -> Loaded:
     raw = table.frame.reindex(
         columns=[*orders_schema.COLUMNS, "source_file", "source_row"], fill_value=""
@@ -180,7 +194,7 @@ def prepare_orders(table: Table) -> Loaded:
     started = time.perf_counter()
     valid, invalid = _validate(orders_schema.Orders, checked, table)
     validated = time.perf_counter() - started
-    raw, checked = raw[valid], checked[valid]
+    raw, checked = _valid_rows(raw, valid, _ORDERS_READ), _valid_rows(checked, valid)
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
     frame = pd.DataFrame(
@@ -279,6 +293,11 @@ def load(
     return prepare(table)
 
 
+_DISPATCH_READ = [
+    "tracking_no", "recipient_name", "recipient_phone", "postal_code", "source_file", "source_row"
+]  # fmt: skip
+
+
 def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     raw = table.frame.reindex(
         columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"], fill_value=""
@@ -308,7 +327,8 @@ def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     validated = time.perf_counter() - started
     if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
         valid, invalid = _cancelled(raw, table, valid, invalid)
-    raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
+    raw = _valid_rows(raw, valid, _DISPATCH_READ)
+    checked, tracking = _valid_rows(checked, valid), tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
     # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.

@@ -157,6 +157,11 @@ def person_name(s: pd.Series) -> pd.Series:
 
     "山田 太郎 様", "山田　太郎" → "山田太郎"; "김민수 님" → "김민수".
     """
+    # A day's recipients repeat (one per order line of a cart, the same buyers): per distinct.
+    return _per_distinct(as_text(s), _person_name)
+
+
+def _person_name(s: pd.Series) -> pd.Series:
     return (
         nfkc(s)
         .str.replace(f"[{SPACES}]+", "", regex=True)

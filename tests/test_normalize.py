@@ -345,3 +345,13 @@ def test_isin_and_positions_answer_as_pandas_with_few_values_or_many(n_items):
         first_at = {v: i for i, v in reversed(list(enumerate(items)))}
         at = normalize.positions(values, items)
         assert (at == [first_at.get(v, -1) for v in values]).all()
+
+
+def test_person_name_per_distinct_value_is_the_same_as_per_row():
+    # Long columns of repeated names go through the distinct values only: same keys.
+    names = ["山田 太郎 様", "山田　太郎", "김민수 님", "ＳＭＩＴＨ John", "", None, "ｶﾀｶﾅ 殿"]
+    s = pd.Series(names * 700, index=range(5, 5 + 7 * 700))
+    got = normalize.person_name(s)
+    assert len(s) >= 2_000  # long enough for the per-distinct path
+    pd.testing.assert_series_equal(got, normalize._person_name(normalize.as_text(s)))
+    assert got.iloc[:4].tolist() == ["山田太郎", "山田太郎", "김민수", "smithjohn"]
