@@ -11,10 +11,9 @@ import pandas as pd
 
 from batch import codes, exceptions, row_messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
-from batch.normalize import isin
+from batch.normalize import isin, joined_per_group, keys
 from batch.rules import cart, facts, order
 from batch.rules.match import INVALID_ORDER
-from batch.rules.order import join_present
 from batch.rules.registry import Hit, report
 
 # Order buckets of summary.json, in the order the accountant reads them.
@@ -107,8 +106,6 @@ def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:
     per_row = bad.groupby("dispatch_id", sort=False).agg(
         code=("code", "first"),
         **{c: (c, "first") for c in row_messages.COLUMNS},
-        order_no=("order_no", join_present),
-        cart_no=("cart_no", join_present),
         tracking_no=("tracking_raw", "first"),
         carrier=("carrier", "first"),
         carrier_expected=("carrier_expected", "first"),
@@ -116,6 +113,15 @@ def _row_exceptions(p: pd.DataFrame) -> pd.DataFrame:
         amount=("amount", "sum"),
         source_file=("source_file", "first"),
         source_row=("source_row", "first"),
+    )
+    # The orders a row names, joined per row (groups numbered in order of appearance, as
+    # groupby(sort=False) lists them).
+    group = keys(bad["dispatch_id"])
+    per_row.insert(
+        len(row_messages.COLUMNS) + 1, "order_no", joined_per_group(group, bad["order_no"])
+    )
+    per_row.insert(
+        len(row_messages.COLUMNS) + 2, "cart_no", joined_per_group(group, bad["cart_no"])
     )
     return exceptions.concat(
         [exceptions.make(code, rows, rows) for code, rows in per_row.groupby("code")]
