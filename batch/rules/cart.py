@@ -62,10 +62,11 @@ def _multi_package_rows(extra, upload, first, o) -> pd.DataFrame:
     involved = pd.unique(extra["order_no"])
     up_pos = positions(involved, upload["order_no"])
     first_pos = positions(involved, first.index)
+    # Taken before converting: the columns hold every uploaded order (800k at 1M).
     uploaded_of = dict(zip(involved, zip(
-        upload["carrier"].to_numpy()[up_pos],
-        upload["tracking_no"].to_numpy()[up_pos],
-        first["carrier"].to_numpy()[first_pos],  # the sheet's text, for the workbook
+        upload["carrier"].iloc[up_pos].to_numpy(),
+        upload["tracking_no"].iloc[up_pos].to_numpy(),
+        first["carrier"].iloc[first_pos].to_numpy(),  # the sheet's text, for the workbook
         strict=True,
     ), strict=True))  # fmt: skip
     col = {c: extra[c].to_numpy() for c in _EXTRA_COLUMNS}
