@@ -40,11 +40,6 @@ def _totals(group: np.ndarray, amounts, n: int) -> np.ndarray:
     return out
 
 
-def _total(amounts) -> float:
-    """Sum of amounts as pandas sums them (NaN skipped, 0.0 when none)."""
-    return np.nansum(np.asarray(amounts, dtype="float64"))
-
-
 def multi_package(
     extra: pd.DataFrame, upload: pd.DataFrame, first: pd.DataFrame, o: pd.DataFrame
 ) -> Hit:
@@ -153,6 +148,8 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
     line_pos = positions(lines["order_no"], o.index)
     facts = _order_facts(o, line_pos)
     by_cart = lines.groupby("cart_no", sort=False).indices
+    cart = keys(lines["cart_no"])
+    total = _totals(cart, facts["amount"][line_pos], int(cart.max(initial=-1)) + 1)
     line_order = lines["order_no"].to_numpy()
     line_tracking = lines["tracking_no"].to_numpy()
     line_carrier = lines["carrier"].to_numpy()
@@ -169,7 +166,7 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
             "tracking_no": ", ".join(dict.fromkeys(numbers)),
             "carrier": ", ".join(dict.fromkeys(carriers_of)),
             **head,
-            "amount": _total(facts["amount"][line_pos[at]]),
+            "amount": total[cart[at[0]]],
             "parcels": "; ".join(f"{k} → {c} {t}" for k, c, t in lines_of),
             "customer_message": messages.split_cart(head["recipient"], lines_of),
         })  # fmt: skip
@@ -191,6 +188,8 @@ def _partial_cart_rows(upload, partial_carts, waiting, o) -> pd.DataFrame:
     facts = _order_facts(o, members)
     order_no = facts["order_no"]
     by_cart = pd.Series(members).groupby(cart_of.iloc[members].to_numpy(), sort=False).indices
+    cart, left = keys(cart_of.iloc[members]), waiting[members]
+    total = _totals(cart[left], facts["amount"][members[left]], int(cart.max(initial=-1)) + 1)
     up_pos = positions(order_no[members], upload["order_no"])
     up_tracking = upload["tracking_no"].to_numpy()
     rows = []
@@ -207,7 +206,7 @@ def _partial_cart_rows(upload, partial_carts, waiting, o) -> pd.DataFrame:
             "tracking_no": ", ".join(dict.fromkeys(up_tracking[up_pos[at][sent_mask]])),
             "carrier": None,
             **_head(facts, pos[0]),
-            "amount": _total(facts["amount"][left_pos]),
+            "amount": total[cart[at[0]]],
             "shipped": ", ".join(sent),
             "left": ", ".join(left),
             "customer_message": None,
