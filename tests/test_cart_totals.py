@@ -18,7 +18,7 @@ def _same(got, expected):
 @pytest.mark.parametrize("seed", range(20))
 def test_whole_yen_sum_the_same_in_any_order(seed):
     rng = np.random.default_rng(seed)
-    amounts = rng.integers(-10**6, 10**9, size=500).astype("float64")
+    amounts = rng.integers(-(10**6), 10**9, size=500).astype("float64")
     amounts[rng.random(500) < 0.1] = np.nan
     amounts[rng.random(500) < 0.05] = -0.0
     group = rng.integers(0, 30, size=500)  # carts of ~17 orders: np.nansum's 8 partial sums
