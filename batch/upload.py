@@ -28,9 +28,14 @@ FILES_PER_BATCH = 100  # files rendered together (50,000 rows)
 SCREEN_ENCODING = {"ja": "cp932", "ko": "utf-8-sig"}
 
 
+def _encoding(sheet: Sheet, language: str) -> str:
+    """The export's own encoding (CSV), or the screen's (xlsx)."""
+    return sheet.encoding or SCREEN_ENCODING.get(language, "utf-8-sig")
+
+
 def encode(text: str, sheet: Sheet, language: str) -> bytes:
     """Bytes in the export's own encoding (CSV), or the screen's (xlsx)."""
-    encoding = sheet.encoding or SCREEN_ENCODING.get(language, "utf-8-sig")
+    encoding = _encoding(sheet, language)
     if encoding == "utf-16":
         return text.encode("utf-16")  # writes the BOM Excel's Unicode text has
     try:
@@ -211,6 +216,15 @@ def _joined(lines: pa.Array, start: int, stop: int) -> str:
     return _value_bytes(lines, start, stop).decode("utf-8")
 
 
+def _file_bytes(head: str, lines: pa.Array, start: int, stop: int, sheet: Sheet, language: str):
+    """A file of the header and lines[start:stop]: in UTF-8 the records' bytes as Arrow
+    holds them, in another encoding their text encoded."""
+    encoding = _encoding(sheet, language)
+    if encoding in ("utf-8", "utf-8-sig"):  # "-sig": the BOM first
+        return head.encode(encoding) + _value_bytes(lines, start, stop)
+    return encode(head + _joined(lines, start, stop), sheet, language)
+
+
 def render(sheet: Sheet, cells: pd.DataFrame) -> str:
     """Header + rows as CSV text in the export's dialect."""
     lines = _csv_lines(sheet, cells) if len(cells) else None
@@ -264,10 +278,10 @@ def write(
             stop = min(start + max_rows, len(labels))
             path = out_dir / upload_file.name(len(written) + 1)
             if lines is not None:
-                text = head + _joined(lines, start, stop)
+                data = _file_bytes(head, lines, start, stop, sheet, language)
             else:
-                text = render(sheet, cells.iloc[start:stop])
-            path.write_bytes(encode(text, sheet, language))
+                data = encode(render(sheet, cells.iloc[start:stop]), sheet, language)
+            path.write_bytes(data)
             written.append((path, labels[start:stop]))
     return written
 

@@ -77,19 +77,21 @@ _FIELD = st.one_of(
             st.sampled_from([",", "\t"]),
             st.sampled_from(["\r\n", "\n"]),
             st.booleans(),
+            st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
         )
     ),
     st.data(),
 )
 def test_the_files_are_what_pandas_writes_for_the_filled_cells(tmp_path_factory, dialect, data):
     """Rows taken from the export's own Arrow columns (any subset, in any order, some cells
-    filled, some empty) are the bytes Python's csv module writes for the filled cells."""
-    body, delimiter, newline, quote_all = dialect
+    filled, some empty) are the bytes Python's csv module writes for the filled cells, in
+    the export's encoding."""
+    body, delimiter, newline, quote_all, encoding = dialect
     width = len(body[0])
     cells = pd.DataFrame({j: pd.array([r[j] for r in body], dtype=str) for j in range(width)})
     cells.index = pd.RangeIndex(10, 10 + len(body))
     sheet = Sheet(Path("orders.csv"), [f"h{j}" for j in range(width)], cells,
-                  rows=np.arange(2, 2 + len(body)), encoding="utf-8", newline=newline,
+                  rows=np.arange(2, 2 + len(body)), encoding=encoding, newline=newline,
                   delimiter=delimiter, quote_all=quote_all)  # fmt: skip
     picked = data.draw(st.lists(st.sampled_from(list(cells.index)), unique=True, min_size=1))
     n = len(picked)
@@ -111,4 +113,4 @@ def test_the_files_are_what_pandas_writes_for_the_filled_cells(tmp_path_factory,
         assert list(index) == picked[2 * k : 2 * k + 2]
         part = filled.iloc[2 * k : 2 * k + 2]
         expected = upload.header_text(sheet) + newline + upload._to_csv(sheet, part)
-        assert path.read_bytes() == expected.encode("utf-8")
+        assert path.read_bytes() == upload.encode(expected, sheet, "ja")
