@@ -263,7 +263,8 @@ def write(
     source = _source_columns(sheet)
     index = sheet.cells.index
     at = index.get_indexer(rows.index) if index.is_unique else np.full(len(rows), -1)
-    filled = {positions[c]: rows[c].to_numpy() for c in rows.columns if c in positions}
+    # The filled columns as Arrow text once (None: not text, the batches take the reference).
+    filled = {positions[c]: _arrow_text(rows[c]) for c in rows.columns if c in positions}
     written = []
     # A batch of files at a time: the filled cells of 770k rows and their text would add
     # about a gigabyte at once.
@@ -299,25 +300,21 @@ def _source_columns(sheet: Sheet) -> list[pa.ChunkedArray | None]:
 
 def _batch_lines(sheet: Sheet, source: list, at: np.ndarray, filled: dict, first: int):
     """The records of the export's rows at positions ``at``, the ``filled`` columns (by
-    position: all rows' values) set from row ``first`` on; None when a column is not text.
+    position: all rows' Arrow text) set from row ``first`` on; None when a column is not text.
 
     The rows are taken from the span of the export they come from: Arrow's take on a
     chunked column joins all its chunks first, which for 1M rows cost more than the rest."""
     if not len(at) or at.min() < 0:  # no rows, or a label not in the export (fill says which)
         return None
-    if any(c is None for j, c in enumerate(source) if j not in filled):
+    whole = [filled.get(j, c) for j, c in enumerate(source)]
+    if any(c is None for c in whole):
         return None
     lo, hi = int(at.min()), int(at.max()) + 1
     take = pa.array(at - lo)
-    columns = []
-    for j, column in enumerate(source):
-        if j in filled:
-            column = _arrow_text(pd.Series(filled[j][first : first + len(at)]))
-            if column is None:
-                return None
-        else:
-            column = column.slice(lo, hi - lo).take(take)
-        columns.append(column)
+    columns = [
+        c.slice(first, len(at)) if j in filled else c.slice(lo, hi - lo).take(take)
+        for j, c in enumerate(whole)
+    ]
     return _records(sheet, columns)
 
 
