@@ -274,7 +274,9 @@ def write(
         labels = part.index
         # Every record is rendered once, column-wise; each file takes its slice of the text.
         lines = _batch_lines(sheet, source, at[first : first + batch], filled, first)
-        cells = None if lines is not None else fill(sheet, positions, part)
+        if lines is None:  # not Arrow text: the reference's frame of filled cells
+            cells = fill(sheet, positions, part)
+            lines = _csv_lines(sheet, cells)
         for start in range(0, len(labels), max_rows):
             stop = min(start + max_rows, len(labels))
             path = out_dir / upload_file.name(len(written) + 1)

@@ -114,3 +114,25 @@ def test_the_files_are_what_pandas_writes_for_the_filled_cells(tmp_path_factory,
         part = filled.iloc[2 * k : 2 * k + 2]
         expected = upload.header_text(sheet) + newline + upload._to_csv(sheet, part)
         assert path.read_bytes() == upload.encode(expected, sheet, "ja")
+
+
+@pytest.mark.parametrize("case", ["cp932-detail", "utf8-lf-detail", "bom-ko-brief", "xlsx-detail"])
+def test_cells_not_in_arrow_write_the_same_files(tmp_path, case):
+    """Cells as Python objects (as pandas before 3 reads text) take the frame-by-frame path:
+    the same bytes as the rows taken from Arrow."""
+    table = read_table(next((GOLDEN / case).glob("orders.*")), "orders")
+    n = len(table.sheet.cells)
+    rows = pd.DataFrame(
+        {"tracking_no": [f"3897110740{i:02d}" for i in range(n)][::-1], "carrier": ["佐川急便"] * n,
+         "ship_date": ["2026/11/26"] * n},
+        index=table.sheet.cells.index[::-1],
+    )  # fmt: skip
+    layout = dataclasses.replace(table.profile.upload, rows_per_file=2)
+    files = {}
+    for kind in ("arrow", "object"):
+        cells = table.sheet.cells if kind == "arrow" else table.sheet.cells.astype(object)
+        sheet = dataclasses.replace(table.sheet, cells=cells)
+        (tmp_path / kind).mkdir()
+        written = upload.write(sheet, table.positions, rows, tmp_path / kind, "ja", layout)
+        files[kind] = [path.read_bytes() for path, _ in written]
+    assert files["arrow"] == files["object"] and len(files["arrow"]) == (n + 1) // 2
