@@ -12,7 +12,6 @@ format profiles name carriers, and `formats` lists them without loading pandas.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -23,10 +22,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-if sys.version_info >= (3, 11):
+try:
+    import tomli as tomllib  # compiled: a third of tomllib's time; every start parses TOML
+except ModuleNotFoundError:  # an install from before tomli was required
     import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 REGISTRY = Path(str(files("schemas") / "carriers.toml"))
 

@@ -7,7 +7,6 @@ layout means adding a profile file and a sample; no code.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,13 +16,13 @@ from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+try:
+    import tomli as tomllib  # compiled: a third of tomllib's time; every start parses TOML
+except ModuleNotFoundError:  # an install from before tomli was required
+    import tomllib
+
 from batch import carriers
 from schemas.columns import BY_KIND
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 FORMATS_DIR = Path(str(files("schemas") / "formats"))
 KINDS = ("orders", "dispatch")
@@ -80,6 +79,15 @@ def cell_keys(text: str) -> tuple[str, ...]:
     lines = str(text).strip().splitlines()
     whole = header_key(text)
     return (whole, header_key(lines[0])) if len(lines) > 1 else (whole,)
+
+
+def first_cells(header: Sequence[str]) -> dict[str, int]:
+    """Each key the cells of ``header`` answer to, with its first cell (one pass per header)."""
+    first: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        for key in cell_keys(cell):
+            first.setdefault(key, i)
+    return first
 
 
 # Statuses are compared as headers were before punctuation was dropped: `配送遅延（要対応）` =
@@ -164,24 +172,21 @@ class Profile:
 
     def locate(self, header: Sequence[str]) -> dict[str, int]:
         """Position of each canonical column found in ``header`` (first match wins)."""
-        keys = [cell_keys(h) for h in header]
+        first = first_cells(header)
         found: dict[str, int] = {}
         for canon, wanted in self._alias_keys.items():
-            pinned = self.pinned.get(canon)
-            at = next((i for i, k in enumerate(keys) if pinned in k), None) if pinned else None
+            at = first.get(pinned) if (pinned := self.pinned.get(canon)) else None
             if at is None:
-                at = next((i for i, k in enumerate(keys) if not wanted.isdisjoint(k)), None)
+                at = min((first[k] for k in wanted if k in first), default=None)
             if at is not None:
                 found[canon] = at
         return found
 
     def missing(self, header: Sequence[str]) -> list[str]:
         """Required columns (by their official spelling) and signature headers not in ``header``."""
-        found = self.locate(header)
-        keys = {k for h in header for k in cell_keys(h)}
+        found, keys = self.locate(header), first_cells(header)
         out = [self.columns[c][0] for c in self.required if c not in found]
-        out += [s for s in self.signature if header_key(s) not in keys]
-        return out
+        return out + [s for s in self.signature if header_key(s) not in keys]
 
     def fits(self, header: Sequence[str]) -> bool:
         return not self.missing(header)

@@ -7,6 +7,7 @@ INVALID_ROW exceptions, so every input row is accounted for.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,25 @@ from schemas import orders as orders_schema
 # of the orders profile (schemas/formats/qsm-*.toml). A text no table lists is UNKNOWN.
 PAID, AWAITING_PAYMENT, CANCELLED, DELAYED, SHIPPED = formats.STATES
 UNKNOWN = "unknown"
+
+
+def _strategies_without_hypothesis() -> None:
+    """Load pandera's data-synthesis strategies without hypothesis.
+
+    pandera's first validate imports its strategies (examples for property tests), and
+    they import hypothesis when it is installed: 0.1-0.2 s of every run where it is (a test
+    venv, CI), for nothing validation uses. A seller's install has no hypothesis; this makes
+    every other install start like it. A process that already has hypothesis keeps it."""
+    if "hypothesis" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import pandera.strategies.pandas_strategies  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
+
+
+_strategies_without_hypothesis()
 
 
 @dataclass
@@ -141,6 +161,20 @@ def load_orders(
     return _timed(prepare_orders, path, "orders", format, password)
 
 
+# The export's columns the orders frame is made of (the rest are only checked, or not read).
+_ORDERS_READ = [
+    "status", "carrier", "tracking_no", "item_name", "recipient_name", "recipient_phone",
+    "recipient_mobile", "postal_code", "address", "source_file", "source_row",
+]  # fmt: skip
+
+
+def _valid_rows(frame: pd.DataFrame, valid: pd.Series, columns=None) -> pd.DataFrame:
+    """The valid rows of ``columns`` (all by default): a filter takes every column it is
+    given, ~0.1 s a 100k rows for the export's, and nothing when every row is valid."""
+    frame = frame if columns is None else frame[columns]
+    return frame if valid.all() else frame[valid]
+
+
 def prepare_orders(table: Table) -> Loaded:
     raw = table.frame.reindex(
         columns=[*orders_schema.COLUMNS, "source_file", "source_row"], fill_value=""
@@ -160,7 +194,7 @@ def prepare_orders(table: Table) -> Loaded:
     started = time.perf_counter()
     valid, invalid = _validate(orders_schema.Orders, checked, table)
     validated = time.perf_counter() - started
-    raw, checked = raw[valid], checked[valid]
+    raw, checked = _valid_rows(raw, valid, _ORDERS_READ), _valid_rows(checked, valid)
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
     frame = pd.DataFrame(
@@ -259,6 +293,11 @@ def load(
     return prepare(table)
 
 
+_DISPATCH_READ = [
+    "tracking_no", "recipient_name", "recipient_phone", "postal_code", "source_file", "source_row"
+]  # fmt: skip
+
+
 def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     raw = table.frame.reindex(
         columns=[*dispatch_schema.COLUMNS, "source_file", "source_row"], fill_value=""
@@ -288,7 +327,8 @@ def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     validated = time.perf_counter() - started
     if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
         valid, invalid = _cancelled(raw, table, valid, invalid)
-    raw, checked, tracking = raw[valid], checked[valid], tracking[valid]
+    raw = _valid_rows(raw, valid, _DISPATCH_READ)
+    checked, tracking = _valid_rows(checked, valid), tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
     # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.

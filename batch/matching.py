@@ -14,7 +14,7 @@ import pandas as pd
 
 from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
-from batch.normalize import first_seen, keys
+from batch.normalize import first_seen, isin, keys
 from batch.rules import match as match_rules
 from batch.rules.match import INVALID_ORDER
 from batch.rules.registry import report
@@ -43,13 +43,16 @@ def duplicates(dispatch: pd.DataFrame) -> pd.Series:
     return key.duplicated(keep="first")
 
 
-def _cart_members(orders: pd.DataFrame) -> pd.DataFrame:
-    """cart_no -> the orders a cart-level reference ships.
+def _cart_members(orders: pd.DataFrame, carts=None) -> pd.DataFrame:
+    """cart_no -> the orders a cart-level reference ships (of the carts ``carts`` only, when
+    given: a cart's members are all kept or all left out).
 
     Eligible (paid) orders of the cart; when a cart has none, all of them, so that
     shipping an unpaid or cancelled cart is reported rather than ignored.
     """
     members = orders[["cart_no", "order_no", "state"]]
+    if carts is not None:
+        members = members[isin(members["cart_no"], carts)]
     eligible = ~members["state"].isin(_NOT_ELIGIBLE).to_numpy()
     cart = keys(members["cart_no"])
     has_eligible = (np.bincount(cart, weights=eligible) > 0)[cart]
@@ -58,13 +61,16 @@ def _cart_members(orders: pd.DataFrame) -> pd.DataFrame:
 
 def _by_reference(dispatch: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     refs = dispatch.loc[dispatch["reference"].ne(""), ["dispatch_id", "reference"]]
-    by_order = refs.merge(
-        orders[["order_no"]], left_on="reference", right_on="order_no", how="inner"
+    # Order numbers are unique: a reference names one order or none (an inner merge on 1M
+    # text keys, in the rows' order).
+    is_order = isin(refs["reference"], orders["order_no"])
+    by_order = pd.DataFrame(
+        {"dispatch_id": refs["dispatch_id"][is_order], "order_no": refs["reference"][is_order]}
     ).assign(how="order")
     # A number that is an order number is not also looked up as a cart number.
-    rest = refs[~refs["dispatch_id"].isin(by_order["dispatch_id"])]
+    rest = refs[~is_order]
     by_cart = rest.merge(
-        _cart_members(orders), left_on="reference", right_on="cart_no", how="inner"
+        _cart_members(orders, rest["reference"]), left_on="reference", right_on="cart_no"
     ).assign(how="cart")
     return pd.concat([by_order, by_cart], ignore_index=True)[["dispatch_id", "order_no", "how"]]
 
@@ -74,6 +80,9 @@ def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
 
     Sheets without phone numbers (Click Post) fall back on postal code + exact name.
     """
+    # Only orders at a postal code of these rows can be candidates (both joins need it); a
+    # contact's repeats share its postal code, so the first of each stays the first.
+    orders = orders[isin(orders["postal"], rows["postal"])]
     contacts = pd.concat(
         [
             orders[["cart_no", "phone", "postal", "name_key"]],

@@ -221,12 +221,16 @@ def remove_legacy_staging(out: Path) -> None:
     """Staging folders versions before 0.2 left beside DIR when killed (``.NAME.ID.partial``);
     they only ever held staged outputs."""
     parent = out.parent
-    pattern = re.compile(re.escape(f".{out.name}.") + RUN_ID.pattern + re.escape(".partial"))
+    prefix = f".{out.name}."
+    pattern = re.compile(re.escape(prefix) + RUN_ID.pattern + re.escape(".partial"))
     if not out.name or not parent.is_dir():
         return
-    for p in parent.iterdir():
-        if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
+    # Names, not Paths: the parent may be /tmp with tens of thousands of entries.
+    for name in os.listdir(parent):
+        if name.startswith(prefix) and pattern.fullmatch(name):
+            p = parent / name
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
 
 
 # --- one run's outputs ---------------------------------------------------------------------

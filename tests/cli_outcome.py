@@ -77,3 +77,27 @@ def english_sentences(text: str) -> list[str]:
     for pattern in _NOT_PROSE:
         text = pattern.sub(" | ", text)
     return _ENGLISH.findall(text)
+
+
+def wait_until_working(proc, timeout: float = 120.0) -> bool:
+    """Wait until a child ``python -m batch`` is past Python's own start-up and loading its
+    work, seen as numpy's library mapped into it (``import batch.cli`` loads no numpy; a
+    run's work does, after the package's Ctrl-C handling is in place). A signal sent sooner
+    meets Python's default handler inside site or the import system (exit -2, or a
+    traceback from the standard library): not the tool's behaviour, and on a loaded machine
+    that window lasts past any fixed delay. False if the child ended first or the system has
+    no /proc (the caller's own delay is all there is then)."""
+    import time
+
+    maps = Path(f"/proc/{proc.pid}/maps")
+    if not maps.exists():
+        return False
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if "/numpy/" in maps.read_text(errors="replace"):
+                return True
+        except OSError:  # the child ended between the two looks
+            return False
+        time.sleep(0.002)
+    return False

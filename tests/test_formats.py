@@ -4,10 +4,13 @@ is the one detected for its own header."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from batch import carriers, formats
 
@@ -168,3 +171,38 @@ def test_a_header_cell_of_two_lines_is_matched_on_its_first():
     assert formats.cell_keys("送り状番号") == ("送り状番号",)
     # The whole text still matches as before: a second line is no reason to miss a name.
     assert generic.locate(["注文\n番号", "送り状番号"])["tracking_no"] == 1
+
+
+def _locate_cell_by_cell(profile, header):
+    """locate as first written: for each column, the first cell answering to a spelling."""
+    keys = [formats.cell_keys(h) for h in header]
+    found = {}
+    for canon, aliases in profile.columns.items():
+        wanted = {formats.header_key(a) for a in aliases}
+        pinned = profile.pinned.get(canon)
+        at = next((i for i, k in enumerate(keys) if pinned in k), None) if pinned else None
+        if at is None:
+            at = next((i for i, k in enumerate(keys) if not wanted.isdisjoint(k)), None)
+        if at is not None:
+            found[canon] = at
+    return found
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_locate_finds_the_first_cell_of_each_column(data):
+    # locate indexes the header once; the answer must be the cell-by-cell search's.
+    profile = data.draw(st.sampled_from(formats.shipped()))
+    spellings = sorted({a for aliases in profile.columns.values() for a in aliases})
+    cell = st.one_of(
+        st.sampled_from(spellings),
+        st.sampled_from(spellings).map(lambda a: f" {a.upper()}\nCODE"),
+        st.text(max_size=6),
+    )
+    header = data.draw(st.lists(cell, max_size=12))
+    if header and data.draw(st.booleans()):  # a --map pin on a cell's header
+        canon = data.draw(st.sampled_from(sorted(profile.columns)))
+        pin = formats.header_key(data.draw(st.sampled_from(header)))
+        profile = replace(profile, pinned={canon: pin})
+    assert profile.locate(header) == _locate_cell_by_cell(profile, header)
+    assert profile.missing(header) == profile.missing(list(header))

@@ -326,3 +326,32 @@ def test_tracking_rewrites_only_what_needs_it_and_leaves_its_input_alone():
     got = normalize.tracking(raw)
     assert got.tolist() == ["389711074012", "389711074012", "", "1234", "4.39628E+11"]
     assert raw.equals(before)
+
+
+@pytest.mark.parametrize("n_items", [3, 40])  # as many values as items; items 4x the values
+def test_isin_and_positions_answer_as_pandas_with_few_values_or_many(n_items):
+    # Few values among many items are hashed the other way round (normalize._found_in):
+    # repeats, absent values, the empty text and a repeated item must answer the same.
+    rng = np.random.default_rng(7)
+    pool = np.array(["", "1", "01", "12", "123", "a", "b", "ab", "999", "x y"], dtype=object)
+    for _ in range(50):
+        values = pd.Series(rng.choice(pool, 6), dtype=object)
+        items = pd.Series(rng.choice(pool, n_items), dtype=object)
+        assert (normalize.isin(values, items) == values.isin(items).to_numpy()).all()
+        first = items.drop_duplicates()
+        expected = pd.Index(first).get_indexer(pd.Index(values))
+        assert (normalize.positions(values, first) == expected).all()
+        # Repeated items: the first one's position, as Arrow's index_in gives.
+        first_at = {v: i for i, v in reversed(list(enumerate(items)))}
+        at = normalize.positions(values, items)
+        assert (at == [first_at.get(v, -1) for v in values]).all()
+
+
+def test_person_name_per_distinct_value_is_the_same_as_per_row():
+    # Long columns of repeated names go through the distinct values only: same keys.
+    names = ["山田 太郎 様", "山田　太郎", "김민수 님", "ＳＭＩＴＨ John", "", None, "ｶﾀｶﾅ 殿"]
+    s = pd.Series(names * 700, index=range(5, 5 + 7 * 700))
+    got = normalize.person_name(s)
+    assert len(s) >= 2_000  # long enough for the per-distinct path
+    pd.testing.assert_series_equal(got, normalize._person_name(normalize.as_text(s)))
+    assert got.iloc[:4].tolist() == ["山田太郎", "山田太郎", "김민수", "smithjohn"]

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_outcome import ROOT, SAMPLES, TODAY, invoke
+from cli_outcome import ROOT, SAMPLES, TODAY, invoke, wait_until_working
 
 from batch import interrupts, ledger, outputs, staging
 from batch.report import workbook
@@ -238,7 +238,8 @@ def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
         with ledger.Ledger(book) as b:
             return b.runs()["run_id"].tolist()
 
-    for i, delay in enumerate((0.3, 0.7, 1.0, 1.3, 1.8, 3.0)):
+    # seconds after the run's work starts loading (the first lands in the imports)
+    for i, delay in enumerate((0.0, 0.4, 0.7, 1.0, 1.5, 2.7)):
         work = tmp_path / f"work{i}"
         before = seller_folder(work)
         book = tmp_path / f"ledger{i}.sqlite3"
@@ -247,6 +248,8 @@ def test_a_real_sigint_exits_130_or_finishes_never_half(tmp_path):
         proc = subprocess.Popen(
             [sys.executable, "-m", "batch", *args], stderr=subprocess.PIPE, text=True
         )
+        if not wait_until_working(proc):
+            delay += 0.3
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=120)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -20,11 +21,13 @@ import pytest
 
 from batch.errors import InputError
 from batch.read import csv as csv_reader
-from batch.read import read_table
+from batch.read import read_sheet, read_table
 from batch.read.csv import _arrow_cells, _pandas_cells, _parse_csv
 from batch.read.xlsx import _cell_text, _to_text
 from batch.read.xlsx_guard import _HUGE, _cell_refs, _start_tags
 
+SAMPLES = Path(__file__).parent.parent / "samples"
+BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 GENERIC = "注文番号,送り状番号,配送会社,発送日,受取人名\r\n"
 
 
@@ -138,6 +141,71 @@ def test_read_table_takes_the_arrow_path_and_matches_the_c_engine(tmp_path, monk
     assert fast.sheet.rows.tolist() == plain.sheet.rows.tolist()
     assert fast.sheet.extra_cells.tolist() == plain.sheet.extra_cells.tolist()
     assert fast.frame["recipient_name"].iloc[7] == "髙橋 﨑子①\r\n7"
+
+
+def _sheet_or_error(path, kind=None):
+    """Everything reading gives (the sheet's fields, its profile), or the refusal's words."""
+    try:
+        sheet, profile = read_sheet(path, kind)
+    except InputError as exc:
+        return "refused", str(exc)
+    fields = {k: v for k, v in vars(sheet).items() if k not in ("cells", "rows", "extra_cells")}
+    cells = sheet.cells
+    return (
+        fields, profile.name, sheet.rows.tolist(), sheet.extra_cells.tolist(),
+        list(cells.dtypes), list(cells.columns), [cells[c].tolist() for c in cells.columns],
+    )  # fmt: skip
+
+
+CP932_TAIL = '1046{i:05d},3897{i:08d},ヤマト運輸,2026/11/25,"髙橋 﨑子①\r\n{i}"\r\n'
+
+
+def _cp932_files(tmp_path) -> list:
+    """Every CP932 CSV of the samples and bad inputs, and longer ones built here: plain,
+    ragged, an invalid byte or a UTF-8 line past the head, a header past the head."""
+    files = [
+        p for p in sorted([*SAMPLES.glob("*.csv"), *BAD_INPUTS.glob("*.csv")])
+        if not _is_utf8(p.read_bytes())
+    ]  # fmt: skip
+    rows = "".join(CP932_TAIL.format(i=i) for i in range(400)).encode("cp932")
+    built = {
+        "plain.csv": GENERIC.encode("cp932") + rows,
+        "lf.csv": (GENERIC.encode("cp932") + rows).replace(b"\r\n", b"\n"),
+        "ragged.csv": GENERIC.encode("cp932") + rows + b"1,2,3,4,5,6\r\n" + rows,
+        "bad-byte.csv": GENERIC.encode("cp932") + rows + b"1,\x81\x20,x,y,z\r\n",
+        "utf8-line.csv": GENERIC.encode("cp932") + rows + "1,髙橋,x,y,z\r\n".encode(),
+        "lead-at-end.csv": GENERIC.encode("cp932") + rows + b"1,2,3,4,\x81",
+        "late-header.csv": "メモ\r\n".encode("cp932") * 300 + GENERIC.encode("cp932") + rows,
+        "tabs.csv": (GENERIC.encode("cp932") + rows).replace(b",", b"\t"),
+    }
+    for name, data in built.items():
+        (tmp_path / name).write_bytes(data)
+        files.append(tmp_path / name)
+    return files
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("head_chars", [200, 1000, 4000])
+def test_cp932_read_from_its_head_matches_the_whole_text(tmp_path, monkeypatch, head_chars):
+    """A CP932 file whose records Arrow decodes (only the head decoded by Python) reads as
+    the whole decoded text reads: the same sheet, or the same refusal."""
+    monkeypatch.setattr(csv_reader, "HEAD_CHARS", head_chars)
+    taken = []
+    quick = csv_reader._cp932_sheet
+    monkeypatch.setattr(csv_reader, "_cp932_sheet", lambda *a: taken.append(quick(*a)) or taken[-1])
+    files = _cp932_files(tmp_path)
+    fast = [_sheet_or_error(p) for p in files]
+    monkeypatch.setattr(csv_reader, "_cp932_sheet", lambda *a: None)
+    for path, got in zip(files, fast, strict=True):
+        assert got == _sheet_or_error(path), path.name
+    assert sum(t is not None for t in taken) >= 3  # the head path is taken, not only declined
 
 
 def test_random_bodies_agree():
@@ -290,3 +358,17 @@ def test_zip_scan_matches_a_match_by_match_reading():
         tags = [b"c", b"row", b"f", b"x:c"]
         expected = [_tags_reference(buf, limit, t) for t in tags]
         assert _start_tags(buf, limit, *tags) == expected, (buf, limit)
+
+
+def test_blank_rows_are_what_eq_all_gives():
+    from batch.read.header import _blank_rows
+
+    rng = np.random.default_rng(20261126)
+    for _ in range(300):
+        n, width = int(rng.integers(0, 40)), int(rng.integers(0, 5))
+        cells = pd.DataFrame(rng.choice(["", "", "", "a", " "], (n, width)))
+        cells = cells.astype(rng.choice(["str", object]))
+        if n and width and rng.random() < 0.3:
+            cells.iloc[0, 0] = np.nan  # an xlsx cell the reader left empty
+        expected = cells.eq("").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
+        assert _blank_rows(cells).tolist() == expected.tolist()

@@ -87,3 +87,41 @@ def test_a_usage_error_is_told_without_pandas():
 def test_the_listing_sees_the_commands():
     # the parametrisation above must not go empty if the group changes shape
     assert {("run",), ("plan",), ("formats",), ("ledger", "list")} <= set(_command_paths())
+
+
+def test_a_commands_work_loads_with_the_collector_back_on(tmp_path, monkeypatch):
+    # load_work turns the garbage collector off while the imports run: it must come back on,
+    # also when the import fails or is interrupted, or a 1M-line run would never collect.
+    import gc
+
+    from batch.cli import options
+
+    (tmp_path / "qd_light_work.py").write_text("VALUE = 1\n")
+    (tmp_path / "qd_broken_work.py").write_text("raise KeyboardInterrupt\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert gc.isenabled()
+    assert options.load_work("qd_light_work").VALUE == 1
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt):
+        options.load_work("qd_broken_work")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        options.load_work("qd_light_work")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        sys.modules.pop("qd_light_work", None)
+
+
+def test_validating_an_input_does_not_load_hypothesis():
+    # pandera's first validate loads its data-synthesis strategies, which import hypothesis
+    # where installed (~0.2 s); the run validates without them (batch/inputs.py).
+    pytest.importorskip("hypothesis")
+    code = (
+        "import sys, pandas as pd, batch.inputs, pandera.pandas as pa\n"
+        "pa.DataFrameSchema({'x': pa.Column(int)}).validate(pd.DataFrame({'x': [1]}))\n"
+        "print('hypothesis' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip() == "False", done.stderr

@@ -52,7 +52,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from cli_outcome import ROOT, SAMPLES, TODAY
+from cli_outcome import ROOT, SAMPLES, TODAY, wait_until_working
 from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -1037,7 +1037,9 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(tmp_path):
     KeyboardInterrupt traceback through the imports instead."""
     out = tmp_path / "out"
     proc = _child(_sample_run_args(SAMPLES / "qsm-detail-ja.csv", out, tmp_path / "l.sqlite3"))
-    time.sleep(0.2)  # the imports alone take about a second
+    # the imports alone take about a second: the signal lands in them
+    if not wait_until_working(proc):
+        time.sleep(0.2)
     if proc.poll() is not None:
         pytest.skip("the run exited before the signal could be sent")
     proc.send_signal(signal.SIGINT)

@@ -53,7 +53,7 @@ def labels(ctx, orders, carrier, out, sender_file, ship_date, quiet, maps, lang,
     """Write the courier's label import file, with the カート番号 as reference."""
     seller = config.load()
     options.chosen_language(ctx, seller, lang)
-    from batch import labels as labels_module  # after the language, as in run
+    labels_module = options.load_work("batch.labels")  # after the language, as in run
 
     sender = seller.sender(sender_file).value
     label_options = labels_module.LabelOptions(

@@ -59,7 +59,7 @@ def plan(ctx, orders, out, ledger_path, no_ledger, quiet, and_send, maps, lang, 
     """Propose estimated ship dates (発送予定日) for paid orders that have none."""
     seller = config.load()
     chosen = options.chosen_language(ctx, seller, lang)
-    from batch import plan as plan_module  # after the language, as in run
+    plan_module = options.load_work("batch.plan")  # after the language, as in run
 
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)

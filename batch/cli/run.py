@@ -80,7 +80,7 @@ def run(ctx, orders, dispatch, out, ledger_path, no_ledger, quiet, show_profile,
     When it already holds an earlier run's outputs the run stops, unless --replace."""
     seller = config.load()
     rest["lang"] = options.chosen_language(ctx, seller, rest["lang"])
-    from batch import pipeline  # after the language: a Ctrl-C while it loads is said in it
+    pipeline = options.load_work("batch.pipeline")  # after the language: a Ctrl-C now is said in it
 
     check_key(and_send, rest["dry_run"], seller.api_env())
     book = options.ledger_for(ledger_path, no_ledger, out, seller)

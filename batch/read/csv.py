@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 
 from batch.errors import InputError, Phrase
 from batch.formats import Profile
-from batch.read.decode import decode
+from batch.read.decode import decode, decode_start
 from batch.read.header import (
     HEADER_SEARCH_ROWS,
     find_by_position,
@@ -32,6 +33,8 @@ from batch.read.sheet import EXPORT_AGAIN, Sheet
 # Extra columns parsed beyond the header, so a row with stray cells is reported, not fatal.
 SPARE_COLUMNS = 8
 MAX_COLUMNS = 16_384
+# Characters of the file's text in which the header is looked for.
+HEAD_CHARS = 1 << 20
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -47,7 +50,7 @@ def _newline(text: str) -> str:
 
 def _head_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """The first records, and the number of physical lines consumed after each."""
-    head = text[: 1 << 20]
+    head = text[:HEAD_CHARS]
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     records, ends = [], []
     try:
@@ -117,11 +120,12 @@ class _Chain(io.RawIOBase):
         return head[:n]
 
 
-def _arrow_cells(body, delimiter: str, width: int) -> pd.DataFrame | None:
+def _arrow_cells(body, delimiter: str, width: int, encoding: str = "utf8") -> pd.DataFrame | None:
     """The records via Arrow's parser (5x the C engine), or None when the file is not the
     plain case: every record ``width`` cells (or blank), every quote closed. Then the C
     engine reads it (it flags rows with stray cells). On the plain case the two agree, blank
-    lines included: both give a row of empty cells (tests/test_readers_fastpath.py)."""
+    lines included: both give a row of empty cells (tests/test_readers_fastpath.py).
+    ``encoding``: "cp932" has Arrow decode the bytes (strictly: None where they are not)."""
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
@@ -140,7 +144,9 @@ def _arrow_cells(body, delimiter: str, width: int) -> pd.DataFrame | None:
             _Chain(body, sentinel),
             # 4 MB blocks parse faster than 16 MB (cache). A longer record reads, unless its
             # quoted line ends span two blocks: then Arrow refuses and the C engine reads it.
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=4 << 20),
+            read_options=pa_csv.ReadOptions(
+                column_names=names, block_size=4 << 20, encoding=encoding
+            ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
             ),
@@ -151,7 +157,8 @@ def _arrow_cells(body, delimiter: str, width: int) -> pd.DataFrame | None:
                 check_utf8=False,  # it is: decoded and encoded by Python, or decoded as UTF-8
             ),
         )
-    except pa.ArrowException:  # a record of another width, or anything Arrow will not read
+    # A record of another width, anything Arrow will not read, bytes that are not CP932.
+    except (pa.ArrowException, UnicodeError):
         return None
     last = table.slice(table.num_rows - 1) if table.num_rows else None
     if last is None or any(last.column(i)[0].as_py() for i in range(width)):
@@ -300,10 +307,26 @@ def _quotes_all(header_line: str, delimiter: str) -> bool:
     )
 
 
-def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
-    text, encoding, bom = decode(data, path)
-    if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
-        raise InputError(path, Phrase("error.read.empty"), EXPORT_AGAIN)
+@dataclass
+class _Layout:
+    """Where the data begins and how the file is written, from its header."""
+
+    delimiter: str
+    header: list[str]
+    header_line: str
+    offset: int  # in the text: where the data records begin
+    newline: str
+    index: int  # the header's record (0-based), -1 for none
+    fit: Profile
+    ends: list[int]  # the physical line each of the first records ends on
+
+    @property
+    def first_line(self) -> int:
+        """The physical line the data begins on (for messages)."""
+        return self.ends[self.index] + 1 if self.index >= 0 else 1
+
+
+def _layout(path: Path, text: str, encoding: str, kind, profile) -> _Layout:
     delimiter, records, ends, index, fit = _find_header_record(path, text, encoding, kind, profile)
     if index < 0:  # no header row: the columns are the profile's, by position
         header, header_line, offset, newline = fit.positional_header(), "", 0, _newline(text)
@@ -311,27 +334,68 @@ def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None)
         refuse_order_export(path, records[index : index + 1], kind, profile)
         header = [c.strip() for c in records[index]]
         header_line, offset, newline = _header_line(text, ends, index)
-    body = _utf8_body(data, text, encoding, offset)
-    # The decoded str (1-4 bytes a character) is not needed beside its UTF-8 copy while
-    # parsing.
-    del text
-    first_line = ends[index] + 1 if index >= 0 else 1
-    cells, extra = _parse_csv(path, body, delimiter, len(header), first_line)
-    first_data_row = index + 2  # records are 0-based; Excel rows 1-based, after the header
-    rows = np.arange(first_data_row, first_data_row + len(cells))
-    sheet = Sheet(
+    return _Layout(delimiter, header, header_line, offset, newline, index, fit, ends)
+
+
+def _sheet(path: Path, layout: _Layout, cells, extra, encoding: str, bom: bool) -> Sheet:
+    first_data_row = layout.index + 2  # records 0-based; Excel rows 1-based, after the header
+    return Sheet(
         path=path,
-        header=header,
+        header=layout.header,
         cells=cells,
-        rows=rows,
+        rows=np.arange(first_data_row, first_data_row + len(cells)),
         file_type="csv",
         encoding=encoding,
         bom=bom,
-        newline=newline,
-        delimiter=delimiter,
-        quote_all=_quotes_all(header_line, delimiter),
-        header_line=header_line,
-        header_row=index + 1,
+        newline=layout.newline,
+        delimiter=layout.delimiter,
+        quote_all=_quotes_all(layout.header_line, layout.delimiter),
+        header_line=layout.header_line,
+        header_row=layout.index + 1,
         extra_cells=extra,
     )
-    return sheet, fit
+
+
+def _cp932_sheet(path: Path, data: bytes, head: str, kind, profile):
+    """(sheet, profile) of a CP932 file of which only ``head`` is decoded, with Arrow decoding
+    the records; None where that is not the plain case: then the whole text is decoded
+    (tests/test_readers_fastpath.py compares the two)."""
+    if len(head) < HEAD_CHARS or head.isspace():
+        return None  # the header is looked for in HEAD_CHARS characters of the text
+    try:
+        layout = _layout(path, head, "cp932", kind, profile)
+    except InputError:
+        return None  # the whole file says what is wrong with it (its encoding first)
+    if layout.offset >= len(head) - 1:
+        return None  # a line end cut off ("\r" of "\r\n") or a header running past the head
+    start = head[: layout.offset]
+    try:  # the bytes of the text before the data, checked by decoding them back
+        begin = len(start.encode("cp932"))
+        if data[:begin].decode("cp932") != start:
+            return None
+    except UnicodeError:
+        return None
+    cells = _arrow_cells(memoryview(data)[begin:], layout.delimiter, len(layout.header), "cp932")
+    if cells is None:
+        return None
+    extra = np.zeros(len(cells), dtype=bool)
+    return _sheet(path, layout, cells, extra, "cp932", False), layout.fit
+
+
+def read_csv(path: Path, data: bytes, kind: str | None, profile: Profile | None):
+    text, encoding, bom, whole = decode_start(data, path, 2 * HEAD_CHARS + 2)
+    if not whole:
+        read = _cp932_sheet(path, data, text, kind, profile)
+        if read is not None:
+            return read
+        text, encoding, bom = decode(data, path)
+    if not text or text.isspace():  # not text.strip(): no copy of a 1 GB str to test it
+        raise InputError(path, Phrase("error.read.empty"), EXPORT_AGAIN)
+    layout = _layout(path, text, encoding, kind, profile)
+    body = _utf8_body(data, text, encoding, layout.offset)
+    # The decoded str (1-4 bytes a character) is not needed beside its UTF-8 copy while
+    # parsing.
+    del text
+    header = layout.header
+    cells, extra = _parse_csv(path, body, layout.delimiter, len(header), layout.first_line)
+    return _sheet(path, layout, cells, extra, encoding, bom), layout.fit

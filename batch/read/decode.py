@@ -8,6 +8,7 @@ mojibake.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import itertools
 import re
@@ -112,21 +113,31 @@ def _encoding_error(path: Path, problem: Phrase) -> InputError:
 
 def decode(data: bytes, path: Path) -> tuple[str, str, bool]:
     """Return (text, encoding, has_bom)."""
+    text, encoding, bom, _ = decode_start(data, path)
+    return text, encoding, bom
+
+
+def decode_start(data: bytes, path: Path, size: int | None = None) -> tuple[str, str, bool, bool]:
+    """`decode`, but a CP932 file longer than ``size`` bytes only as far as about ``size``
+    bytes: (text, encoding, has_bom, whole). The rest is the caller's to decode (Arrow does,
+    block by block, without a str and a UTF-8 copy of the whole file); where it fails,
+    `decode` of the whole file says why."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode_utf8_bom(data, path), "utf-8-sig", True
+        return _decode_utf8_bom(data, path), "utf-8-sig", True, True
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with tabs.
-        return _decode_utf16_bom(data, path), "utf-16", True
+        return _decode_utf16_bom(data, path), "utf-16", True, True
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
         if encoding is None:
             raise _binary_error(path, data.index(b"\x00"), data)
-        return data.decode(encoding), encoding, False
+        return data.decode(encoding), encoding, False, True
     try:
-        return data.decode("utf-8"), "utf-8", False
+        return data.decode("utf-8"), "utf-8", False, True
     except UnicodeDecodeError as exc:
         not_utf8 = _line_of(data, exc.start)
-    return _decode_cp932(data, path, not_utf8), "cp932", False
+    text, whole = _decode_cp932(data, path, not_utf8, size)
+    return text, "cp932", False, whole
 
 
 def _decode_utf8_bom(data: bytes, path: Path) -> str:
@@ -147,16 +158,21 @@ def _decode_utf16_bom(data: bytes, path: Path) -> str:
     return text
 
 
-def _decode_cp932(data: bytes, path: Path, not_utf8: int) -> str:
+def _decode_cp932(data: bytes, path: Path, not_utf8: int, size: int | None) -> tuple[str, bool]:
     """A file that is not UTF-8 (line ``not_utf8`` is not): CP932, unless another of its
-    lines is UTF-8, when the file mixes two encodings and neither reading is right."""
+    lines is UTF-8, when the file mixes two encodings and neither reading is right.
+    (text, whole): the first ``size`` bytes' text when the file is longer and they decode."""
     utf8 = _utf8_line(data)
     if utf8 is not None:
         raise _encoding_error(
             path, Phrase("error.text.two_encodings", utf8=utf8, not_utf8=not_utf8)
         )
+    if size is not None and len(data) > size:
+        # A double-byte character cut at ``size`` waits for its second byte (final=False).
+        with contextlib.suppress(UnicodeDecodeError):
+            return codecs.getincrementaldecoder("cp932")().decode(data[:size]), False
     try:
-        return data.decode("cp932")
+        return data.decode("cp932"), True
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         if b"\n" not in data[:4096] and not data[:4096].isascii():

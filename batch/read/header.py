@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from batch import formats, seller_formats
@@ -156,6 +157,20 @@ def _duplicates(sheet: Sheet, positions: dict[str, int]) -> None:
             )
 
 
+def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    """``cells.eq("").all(axis=1)``, a column at a time on the rows still blank: the first
+    cells tell most rows apart, so the other columns are compared on a few rows only."""
+    rows = np.arange(len(cells))
+    for c in cells.columns:
+        column = cells[c] if len(rows) == len(cells) else cells[c].iloc[rows]
+        rows = rows[column.eq("").to_numpy(dtype=bool)]
+        if not len(rows):
+            break
+    blank = np.zeros(len(cells), dtype=bool)
+    blank[rows] = True
+    return blank
+
+
 def canonical(sheet: Sheet, profile: Profile) -> Table:
     """Map a sheet's columns to the profile's canonical names; absent columns are ""."""
     positions = profile.locate(sheet.header)
@@ -169,7 +184,7 @@ def canonical(sheet: Sheet, profile: Profile) -> Table:
     )
     frame = frame.assign(source_file=sheet.path.name, source_row=sheet.rows)
     # Rows with nothing in them (Excel's trailing blank rows) are not data.
-    blank = sheet.cells.eq("").all(axis=1) if sheet.cells.shape[1] else pd.Series(True, frame.index)
+    blank = pd.Series(_blank_rows(sheet.cells), index=frame.index)
     if sheet.extra_cells is not None:
         frame["extra_cells"] = sheet.extra_cells
         blank &= ~frame["extra_cells"]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from batch import codes, exceptions, row_messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
-from batch.normalize import isin, positions
+from batch.normalize import isin
 from batch.rules import cart, facts, order
 from batch.rules.match import INVALID_ORDER
 from batch.rules.order import join_present
@@ -43,17 +43,19 @@ def decide(
     # (matching reported it as INVALID_ROW).
     pairs = pairs[pairs["how"].ne(INVALID_ORDER).to_numpy()]
     t = facts.build(orders, dispatch, pairs, today)
-    found = [_row_exceptions(t.pairs)]
+    found = [_row_exceptions(t.problems)]
     o = orders.set_index("order_no")
     # Buckets are filled by position (o.index is unique); label look-ups on many text keys
     # are slow.
     bucket = np.full(len(o), "", dtype=object)
     # Every matched order whose rows are all unusable is held (the row exceptions say why).
-    bucket[isin(o.index, t.pairs["order_no"]) & ~isin(o.index, t.first.index)] = HELD
+    shipping = np.zeros(len(o), dtype=bool)
+    shipping[t.first_at] = True
+    bucket[t.matched & ~shipping] = HELD
 
     status = order.unknown_status(o, t.first)
     s = order.shipments(t.first, t.usable)
-    at = positions(s.rows["order_no"], o.index)
+    at = t.first_at  # the orders of s.rows, by position in o
     held, reported, said = consult(s, status.mask[at])
     found += said
     bucket[at[held]] = HELD

@@ -30,7 +30,7 @@ def join_present(values) -> str:
 @dataclass
 class Shipments:
     rows: pd.DataFrame  # per order with a usable number: its first row of the pairs (RangeIndex)
-    known: np.ndarray  # the export's number for the order is one the sheets give it
+    known: np.ndarray  # the export's number for the order is one the sheets give it (False: none)
     shared: np.ndarray  # numbers the sheets give to carts of different recipients
     carts: pd.Series  # tracking_no -> the carts sharing it
 
@@ -39,8 +39,15 @@ def shipments(first: pd.DataFrame, usable: pd.DataFrame) -> Shipments:
     """``first``: the number that ships per order (index order_no); ``usable``: every
     usable (order, number) once, with the order's recipient keys."""
     existing = first["existing_tracking"]
-    # order_no is digits only, so "order|tracking" names one pair.
-    known = isin(first.index + "|" + existing, usable["order_no"] + "|" + usable["tracking_no"])
+    # Read only where the export shows a number (the rules that read it check that first):
+    # most orders of a large day have none, and the pairs' text is 800k strings at 1M lines.
+    has = existing.ne("").to_numpy()
+    known = np.zeros(len(first), dtype=bool)
+    if has.any():
+        order_nos = first.index[has]
+        u = usable[isin(usable["order_no"], order_nos)]
+        # order_no is digits only, so "order|tracking" names one pair.
+        known[has] = isin(order_nos + "|" + existing[has], u["order_no"] + "|" + u["tracking_no"])
     # One number on carts with different recipients is a mix-up, not a shared parcel.
     on_shared = usable[
         distinct_per_group(
