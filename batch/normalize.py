@@ -329,6 +329,26 @@ def distinct_per_group(groups, *values) -> np.ndarray:
     return count
 
 
+def joined_per_group(group: np.ndarray, values) -> np.ndarray:
+    """For each group of ``group`` (codes 0..n-1, as ``keys`` numbers them), its distinct
+    non-blank ``values`` (text) in row order, joined by ", "; "" for a group with none.
+
+    ``", ".join`` of each group's values without pandas' Python loop over the groups: the
+    values are sorted by group (stably) and each group's run concatenated by one reduceat."""
+    values = np.asarray(values, dtype=object)
+    out = np.full(int(group.max(initial=-1)) + 1, "", dtype=object)
+    keep = values.astype(bool) & first_seen(group, values)
+    g, v = group[keep], values[keep]
+    order = np.argsort(g, kind="stable")
+    g, v = g[order], v[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.array([], int)
+    pieces = ", " + v
+    pieces[starts] = v[starts]
+    if len(g):
+        out[g[starts]] = np.add.reduceat(pieces, starts)
+    return out
+
+
 def sort_positions(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
     """Row positions that sort ``frame`` by ``by`` (ascending, missing last, stable): what
     ``sort_values(by, na_position="last")`` gives, sorted by Arrow instead."""

@@ -20,12 +20,18 @@ MAX_LENGTH = 50  # QSM's TrackingNo limit (qsm.md §2.3)
 DIGITS = {"mod7_12": (12, 12), "digits10": (10, 10), "digits10_14": (10, 14)}
 
 
-def _reasons(s: pd.Series, *checks: tuple[pd.Series, str | pd.Series]) -> pd.Series:
-    """The reason of the first failing check per row ("" when none fails)."""
-    conditions = [failed.to_numpy(dtype=bool) for failed, _ in checks]
+def _reasons(s: pd.Series, *checks: tuple) -> np.ndarray:
+    """The reason of the first failing check per row ("" when none fails). Kept as a NumPy
+    array of keys until ``reasons`` returns: a text Series per step is a conversion of
+    every row to Arrow and back."""
+    conditions = [_mask(failed) for failed, _ in checks]
     choices = [np.asarray(reason, dtype=object) for _, reason in checks]
     choices = [np.broadcast_to(c, len(s)) for c in choices]
-    return pd.Series(np.select(conditions, choices, default=""), index=s.index, dtype="str")
+    return np.select(conditions, choices, default="")
+
+
+def _mask(failed) -> np.ndarray:
+    return failed.to_numpy(dtype=bool) if isinstance(failed, pd.Series) else failed
 
 
 def _digits(s: pd.Series, lo: int, hi: int) -> pd.Series:
@@ -44,19 +50,18 @@ def _digits(s: pd.Series, lo: int, hi: int) -> pd.Series:
     )
 
 
-def _spread(where: pd.Series, values: np.ndarray) -> pd.Series:
-    """Values computed on the rows `where` is True, False elsewhere (positional, so a
-    duplicated index is fine)."""
+def _spread(where: pd.Series, values: np.ndarray) -> np.ndarray:
+    """Values computed on the rows `where` is True, False elsewhere (by position)."""
     out = np.zeros(len(where), dtype=bool)
     out[where.to_numpy(dtype=bool)] = values
-    return pd.Series(out, index=where.index)
+    return out
 
 
 def _mod7(s: pd.Series) -> pd.Series:
     twelve = s.str.fullmatch("[0-9]{12}")
     n = s[twelve].astype("int64").to_numpy()  # 12 digits < 2**63: exact
     bad = _spread(twelve, n // 10 % 7 != n % 10)
-    return _digits(s, 12, 12).mask(bad, "row.tracking.why.mod7")
+    return np.where(bad, "row.tracking.why.mod7", _digits(s, 12, 12)).astype(object)
 
 
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -81,7 +86,7 @@ def _s10(s: pd.Series) -> pd.Series:
     check = check.mask(check == 10, 0).mask(check == 11, 5)
     bad = _spread(shaped, (check != d.str[10].astype("int64")).to_numpy())
     country = s.str[-2:]
-    unknown = shaped & ~country.isin(_s10_countries())
+    unknown = (shaped & ~country.isin(_s10_countries())).to_numpy(dtype=bool)
     return _reasons(
         s,
         (~shaped, "row.tracking.why.not_s10"),
@@ -91,7 +96,7 @@ def _s10(s: pd.Series) -> pd.Series:
 
 
 def _mod7_or_s10(s: pd.Series) -> pd.Series:
-    return _mod7(s).mask(s.str.match("[A-Z]{2}"), _s10(s).to_numpy())
+    return np.where(s.str.match("[A-Z]{2}").to_numpy(dtype=bool), _s10(s), _mod7(s))
 
 
 def _alnum(s: pd.Series) -> pd.Series:
@@ -100,8 +105,8 @@ def _alnum(s: pd.Series) -> pd.Series:
     return _reasons(s, (~s.str.fullmatch("[A-Z0-9]{8,20}"), "row.tracking.why.alnum"))
 
 
-def _anything(s: pd.Series) -> pd.Series:
-    return pd.Series("", index=s.index, dtype="str")
+def _anything(s: pd.Series) -> np.ndarray:
+    return np.full(len(s), "", dtype=object)
 
 
 _RULES = {
@@ -165,13 +170,13 @@ def reasons(numbers: pd.Series, number_rule: pd.Series | str) -> pd.Series:
         ),
         (s.str.len() > MAX_LENGTH, "row.tracking.why.too_long"),
     )
-    first = common.to_numpy(dtype=object)
+    first = common
     reason = first.copy()
     for rule in rules.unique():
         rows = (rules == rule).to_numpy(dtype=bool)
         if rule == "none":
             reason[rows] = ""
         else:
-            specific = _RULES.get(rule, _anything)(s[rows]).to_numpy(dtype=object)
+            specific = _RULES.get(rule, _anything)(s[rows])
             reason[rows] = np.where(first[rows] == "", specific, first[rows])
     return pd.Series(reason, index=s.index, dtype="str")

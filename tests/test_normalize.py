@@ -298,6 +298,20 @@ def test_key_helpers_agree_with_pandas():
         assert (df.index[normalize.sort_positions(df, ["a", "c", "d"])] == expected).all()
 
 
+def test_joined_per_group_is_join_present_of_each_group_of_groupby():
+    from batch.rules.order import join_present
+
+    rng = np.random.default_rng(11)
+    for n in [0, 1, 2, 5, 50, 300] * 20:
+        df = _random_frame(rng, n)
+        expected = df.groupby("a", sort=False)["b"].agg(join_present)
+        got = normalize.joined_per_group(normalize.keys(df["a"]), df["b"])
+        assert got.tolist() == expected.tolist()
+    # Several distinct values in row order, each once; a group of blanks joins to "".
+    got = normalize.joined_per_group(np.array([0, 1, 0, 0, 1, 2]), ["b", "", "a", "b", "", "c"])
+    assert got.tolist() == ["b, a", "", "c"]
+
+
 def test_keys_number_tuples_in_order_of_first_appearance():
     a = pd.Series(["9", "1", "9", "1", "5"], dtype="str")
     b = pd.Series(["x", "x", "x", "y", "x"], dtype="str")

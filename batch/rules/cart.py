@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from batch import messages
-from batch.normalize import distinct_per_group, isin, positions
+from batch.normalize import distinct_per_group, first_seen, isin, keys, positions
 from batch.row_messages import say
 from batch.rules.order import carrier_name
 from batch.rules.registry import Hit
@@ -22,9 +22,22 @@ _EXTRA_COLUMNS = ("order_no", "tracking_no", "carrier", "carrier_expected", "rec
                   "source_file", "source_row")  # fmt: skip
 
 
-def _total(amounts) -> float:
-    """Sum of amounts as pandas sums them (NaN skipped, 0.0 when none)."""
-    return np.nansum(np.asarray(amounts, dtype="float64"))
+def _totals(group: np.ndarray, amounts, n: int) -> np.ndarray:
+    """Per group 0..n-1, the sum of its ``amounts`` in row order as ``np.nansum`` gives it
+    (as pandas sums: NaN skipped, 0.0 when none).
+
+    np.bincount adds each group's amounts one after the other; np.nansum does too below 8
+    values, and from 8 keeps 8 partial sums. Both are exact, so equal, when the amounts are
+    whole (yen) and their sum stays below 2**52; any other group of 8 or more (decimal
+    amounts) is left to np.nansum, one call per such group (tests/test_cart_totals.py)."""
+    a = np.asarray(amounts, dtype="float64")
+    whole = np.where(np.isnan(a), 0.0, a)
+    out = np.bincount(group, weights=whole, minlength=n)
+    inexact = np.bincount(group, weights=whole != np.round(whole), minlength=n) > 0
+    big = np.bincount(group, weights=np.abs(whole), minlength=n) >= 2.0**52
+    for g in np.flatnonzero((np.bincount(group, minlength=n) >= 8) & (inexact | big)):
+        out[g] = np.nansum(a[group == g])
+    return out
 
 
 def multi_package(
@@ -44,20 +57,26 @@ def _multi_package_rows(extra, upload, first, o) -> pd.DataFrame:
     involved = pd.unique(extra["order_no"])
     up_pos = positions(involved, upload["order_no"])
     first_pos = positions(involved, first.index)
+    # Taken before converting: the columns hold every uploaded order (800k at 1M).
     uploaded_of = dict(zip(involved, zip(
-        upload["carrier"].to_numpy()[up_pos],
-        upload["tracking_no"].to_numpy()[up_pos],
-        first["carrier"].to_numpy()[first_pos],  # the sheet's text, for the workbook
+        upload["carrier"].iloc[up_pos].to_numpy(),
+        upload["tracking_no"].iloc[up_pos].to_numpy(),
+        first["carrier"].iloc[first_pos].to_numpy(),  # the sheet's text, for the workbook
         strict=True,
     ), strict=True))  # fmt: skip
-    amounts = o["amount"].to_numpy()[positions(involved, o.index)]
-    amount_of = dict(zip(involved, amounts, strict=True))
     col = {c: extra[c].to_numpy() for c in _EXTRA_COLUMNS}
     col["carrier_name"] = carrier_name(extra).to_numpy()
-    by_cart = extra.groupby("cart_no", sort=False).indices
+    cart = keys(extra["cart_no"])  # carts numbered in sheet order
+    n = int(cart.max(initial=-1)) + 1
+    # A cart's amount: its distinct orders' amounts, in the order the cart names them.
+    once = first_seen(cart, extra["order_no"])
+    amounts = o["amount"].to_numpy()[positions(extra["order_no"][once], o.index)]
+    total = _totals(cart[once], amounts, n)
+    by_cart = np.argsort(cart, kind="stable")
+    bounds = np.searchsorted(cart[by_cart], np.arange(n + 1))
     rows = []
-    for cart_no in pd.unique(extra["cart_no"]):  # in sheet order
-        at = by_cart[cart_no]
+    for i, cart_no in enumerate(pd.unique(extra["cart_no"])):  # in sheet order
+        at = by_cart[bounds[i] : bounds[i + 1]]
         order_nos = list(dict.fromkeys(col["order_no"][at]))
         uploaded = [uploaded_of[k] for k in order_nos]
         # (carrier, number) per parcel, each number once, QSM's own first.
@@ -75,7 +94,7 @@ def _multi_package_rows(extra, upload, first, o) -> pd.DataFrame:
             "tracking_no": ", ".join(n for _, n in parcels),
             "carrier": ", ".join(dict.fromkeys(used)),
             **{c: head[c] for c in ("carrier_expected", "recipient", "source_file", "source_row")},
-            "amount": _total([amount_of[k] for k in order_nos]),
+            "amount": total[i],
             "n": len(others),
             "others": ", ".join(f"{c} {n}" for n, c in others.items()),
             "qsm": ", ".join(f"{c} {n}" for n, c in on_qsm.items()),
@@ -129,6 +148,8 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
     line_pos = positions(lines["order_no"], o.index)
     facts = _order_facts(o, line_pos)
     by_cart = lines.groupby("cart_no", sort=False).indices
+    cart = keys(lines["cart_no"])
+    total = _totals(cart, facts["amount"][line_pos], int(cart.max(initial=-1)) + 1)
     line_order = lines["order_no"].to_numpy()
     line_tracking = lines["tracking_no"].to_numpy()
     line_carrier = lines["carrier"].to_numpy()
@@ -145,7 +166,7 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
             "tracking_no": ", ".join(dict.fromkeys(numbers)),
             "carrier": ", ".join(dict.fromkeys(carriers_of)),
             **head,
-            "amount": _total(facts["amount"][line_pos[at]]),
+            "amount": total[cart[at[0]]],
             "parcels": "; ".join(f"{k} → {c} {t}" for k, c, t in lines_of),
             "customer_message": messages.split_cart(head["recipient"], lines_of),
         })  # fmt: skip
@@ -167,6 +188,8 @@ def _partial_cart_rows(upload, partial_carts, waiting, o) -> pd.DataFrame:
     facts = _order_facts(o, members)
     order_no = facts["order_no"]
     by_cart = pd.Series(members).groupby(cart_of.iloc[members].to_numpy(), sort=False).indices
+    cart, left = keys(cart_of.iloc[members]), waiting[members]
+    total = _totals(cart[left], facts["amount"][members[left]], int(cart.max(initial=-1)) + 1)
     up_pos = positions(order_no[members], upload["order_no"])
     up_tracking = upload["tracking_no"].to_numpy()
     rows = []
@@ -183,7 +206,7 @@ def _partial_cart_rows(upload, partial_carts, waiting, o) -> pd.DataFrame:
             "tracking_no": ", ".join(dict.fromkeys(up_tracking[up_pos[at][sent_mask]])),
             "carrier": None,
             **_head(facts, pos[0]),
-            "amount": _total(facts["amount"][left_pos]),
+            "amount": total[cart[at[0]]],
             "shipped": ", ".join(sent),
             "left": ", ".join(left),
             "customer_message": None,
