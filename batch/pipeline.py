@@ -179,6 +179,7 @@ def _write(target: Target, x: Decided, book, options: Options, clock: Clock) -> 
         uploaded = _write_uploads(x.orders, x.decision, options.today, staging, x.language, dates)
         clock.lap("upload", "uploaded", rows=len(uploaded))
         summary = _summary(run_id, options, x, uploaded, book, record)
+        x.orders.release_cells()  # the upload was their last reader
         result = RunResult(
             run_id=run_id,
             out=target.out,
