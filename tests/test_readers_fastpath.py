@@ -380,7 +380,8 @@ def test_zip_scan_matches_a_match_by_match_reading():
     rng = random.Random(11)
     pieces = [
         b' r="', b" r='", b'\tr="', b'r="', b" r =", b'"', b"A", b"z", b"XFD", b"XFDA", b"0",
-        b"7", b"0005", b"1234567", b"12345678", b"=", b" ", b"<c", b"<c ", b"<c>", b"<c/",
+        b"7", b"9", b"10", b"09", b"0005", b"1234567", b"12345678", b"=", b" ", b"<c", b"<c ",
+        b"<c>", b"<c/",
         b"<row", b"<row ", b"<rows", b"<f>", b"<f ", b"<x:c ", b"<", b">", b"\r", b"\xe3\x81\x82",
     ]  # fmt: skip
     for _ in range(3000):
