@@ -94,7 +94,9 @@ _KINDS = {float: _FLOAT, dt.date: _DATE, str: _STR}  # exact types: not bool, no
 
 def _kinds(values: np.ndarray) -> np.ndarray:
     """Each value's kind in _KINDS, 0 for any other type."""
-    return np.array(list(map(_KINDS.get, map(type, values), itertools.repeat(0))), np.int8)
+    return np.fromiter(
+        map(_KINDS.get, map(type, values), itertools.repeat(0)), np.int8, len(values)
+    )
 
 
 def _cells_text(values: np.ndarray, kind: np.ndarray | None = None):
@@ -148,7 +150,7 @@ def _text_body(rows: list, width: int) -> pd.DataFrame:
     n = lengths.pop()
     grid = np.fromiter(itertools.chain.from_iterable(rows), object, len(rows) * n)
     grid = grid.reshape(len(rows), n)
-    return pd.DataFrame({i: _column_text(np.ascontiguousarray(grid[:, i])) for i in range(n)})
+    return pd.DataFrame({i: _column_text(grid[:, i]) for i in range(n)})
 
 
 def _column_text(cells: np.ndarray) -> pd.Series:
