@@ -114,11 +114,10 @@ def _cells_text(values: np.ndarray, kind: np.ndarray | None = None):
     kind[ints] = _INT
     dates = np.flatnonzero(kind == _DATE)
     rest = np.flatnonzero((kind != _INT) & (kind != _DATE))
-    days = values[dates].tolist()
-    once = {d: d.isoformat() for d in set(days)}  # a date column holds a few days, repeated
+    day, days = pd.factorize(values[dates])  # a date column holds a few days, repeated
     parts = [
         (ints, pa.array(numbers[whole].astype(np.int64)).cast(pa.large_string())),
-        (dates, pa.array(list(map(once.__getitem__, days)), pa.large_string())),
+        (dates, pa.array([d.isoformat() for d in days], pa.large_string()).take(day)),
         (rest, pa.array(list(map(_cell_text, values[rest].tolist())), pa.large_string())),
     ]
     parts = [(at, part) for at, part in parts if len(at)] or parts[-1:]
@@ -150,7 +149,8 @@ def _text_body(rows: list, width: int) -> pd.DataFrame:
     n = lengths.pop()
     grid = np.fromiter(itertools.chain.from_iterable(rows), object, len(rows) * n)
     grid = grid.reshape(len(rows), n)
-    return pd.DataFrame({i: _column_text(grid[:, i]) for i in range(n)})
+    # copy=False: the columns are not stacked into one block (a copy of every text column).
+    return pd.DataFrame({i: _column_text(grid[:, i]) for i in range(n)}, copy=False)
 
 
 def _column_text(cells: np.ndarray) -> pd.Series:
