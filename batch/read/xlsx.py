@@ -155,7 +155,7 @@ def _text_body(rows: list, width: int) -> pd.DataFrame:
 
 def _column_text(cells: np.ndarray) -> pd.Series:
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # only str
-        return pd.Series(cells, dtype=object, copy=False)
+        return pd.Series(cells, dtype=object, copy=True)  # not a view keeping every cell alive
     kind = _kinds(cells)
     if kind.all():  # floats, dates and text only
         return pd.Series(_cells_text(cells, kind))
