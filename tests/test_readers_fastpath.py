@@ -23,7 +23,7 @@ from batch.errors import InputError
 from batch.read import csv as csv_reader
 from batch.read import read_sheet, read_table
 from batch.read.csv import _arrow_cells, _pandas_cells, _parse_csv
-from batch.read.xlsx import _cell_text, _to_text
+from batch.read.xlsx import _cell_text, _pandas_body, _text_body, _to_text
 from batch.read.xlsx_guard import _HUGE, _cell_refs, _start_tags
 
 SAMPLES = Path(__file__).parent.parent / "samples"
@@ -294,6 +294,38 @@ def test_to_text_random_mixes():
         assert _outcome(_to_text, column) == _outcome(_old_to_text, column), kinds
 
 
+def _body_outcome(build, rows, width):
+    body = build(rows, width)
+    return list(body.columns), list(body.index), [_outcome(lambda c: c, body[c]) for c in body]
+
+
+@pytest.mark.filterwarnings("ignore:Constructing a DataFrame from a list of sequences")
+def test_text_body_matches_the_pandas_frame():
+    # calamine's rows cut into columns give what the frame pandas infers from them gives.
+    rng = random.Random(11)
+    pool = NUMBERS + OTHERS
+    plain = [439628519514.0, 78121912.0, 2.5, "x", "", dt.date(2026, 11, 26)]
+    for _ in range(300):
+        width = rng.randint(1, 5)
+        kinds = [
+            rng.sample(plain if rng.random() < 0.6 else pool, rng.randint(1, 3))
+            for _ in range(width)
+        ]
+        rows = [[rng.choice(k) for k in kinds] for _ in range(rng.randint(0, 25))]
+        if rows and rng.random() < 0.1:
+            rows[rng.randrange(len(rows))].append("extra")  # ragged
+        header = rng.randint(0, width)
+        try:
+            expected = _body_outcome(_pandas_body, rows, header)
+        except ValueError as exc:  # NaT: time() raises in both
+            expected = str(exc)
+        try:
+            got = _body_outcome(_text_body, rows, header)
+        except ValueError as exc:
+            got = str(exc)
+        assert got == expected, rows
+
+
 def test_xlsx_numbers_and_dates_read_as_before(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -348,7 +380,8 @@ def test_zip_scan_matches_a_match_by_match_reading():
     rng = random.Random(11)
     pieces = [
         b' r="', b" r='", b'\tr="', b'r="', b" r =", b'"', b"A", b"z", b"XFD", b"XFDA", b"0",
-        b"7", b"0005", b"1234567", b"12345678", b"=", b" ", b"<c", b"<c ", b"<c>", b"<c/",
+        b"7", b"9", b"10", b"09", b"0005", b"1234567", b"12345678", b"=", b" ", b"<c", b"<c ",
+        b"<c>", b"<c/",
         b"<row", b"<row ", b"<rows", b"<f>", b"<f ", b"<x:c ", b"<", b">", b"\r", b"\xe3\x81\x82",
     ]  # fmt: skip
     for _ in range(3000):

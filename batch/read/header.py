@@ -17,6 +17,9 @@ from batch.errors import InputError, Phrase
 from batch.formats import Profile
 from batch.read.sheet import Sheet, Table, column_name
 
+# With copy-on-write (always on from pandas 3) the canonical frame shares the sheet's columns
+# instead of stacking them into a copy: neither side can see the other's changes.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 # How far down a sheet the header row may be (title and note rows above it).
 HEADER_SEARCH_ROWS = 30
 # Columns listed in a "not recognised" message; the rest are counted.
@@ -181,6 +184,7 @@ def canonical(sheet: Sheet, profile: Profile) -> Table:
             for canon in profile.columns
         },
         index=sheet.cells.index,
+        copy=not _COPY_ON_WRITE,
     )
     frame = frame.assign(source_file=sheet.path.name, source_row=sheet.rows)
     # Rows with nothing in them (Excel's trailing blank rows) are not data.

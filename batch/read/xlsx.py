@@ -88,41 +88,78 @@ def _to_text(column: pd.Series) -> pd.Series:
     return pd.Series(text, index=column.index, name=column.name)
 
 
-_INT, _FLOAT, _DATE = -1, 1, 2
-_KINDS = {float: _FLOAT, dt.date: _DATE}  # exact types: not bool, not datetime
+_INT, _FLOAT, _DATE, _STR = -1, 1, 2, 3
+_KINDS = {float: _FLOAT, dt.date: _DATE, str: _STR}  # exact types: not bool, not datetime
 
 
-def _cells_text(values: np.ndarray):
+def _kinds(values: np.ndarray) -> np.ndarray:
+    """Each value's kind in _KINDS, 0 for any other type."""
+    return np.fromiter(
+        map(_KINDS.get, map(type, values), itertools.repeat(0)), np.int8, len(values)
+    )
+
+
+def _cells_text(values: np.ndarray, kind: np.ndarray | None = None):
     """``_cell_text`` of each value, as the str array map would give. Numbers come as floats
     (order and tracking numbers): those holding an integer are written by Arrow at once;
     dates once per distinct day; the rest one by one."""
     import pyarrow as pa
 
-    kind = np.array(list(map(_KINDS.get, map(type, values), itertools.repeat(0))), np.int8)
+    kind = _kinds(values) if kind is None else kind.copy()
     floats = np.flatnonzero(kind == _FLOAT)
     numbers = values[floats].astype(np.float64)
     # v.is_integer(), and within int64 so that the cast is exact.
     whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**63)
     ints = floats[whole]
     kind[ints] = _INT
-    rest = np.flatnonzero(kind != _INT)
-    dates = values[kind == _DATE].tolist()
-    once = {d: d.isoformat() for d in set(dates)}  # a date column holds a few days, repeated
-    texts = [
-        once[v] if k == _DATE else _cell_text(v)
-        for v, k in zip(values[rest].tolist(), kind[rest].tolist(), strict=True)
+    dates = np.flatnonzero(kind == _DATE)
+    rest = np.flatnonzero((kind != _INT) & (kind != _DATE))
+    day, days = pd.factorize(values[dates])  # a date column holds a few days, repeated
+    parts = [
+        (ints, pa.array(numbers[whole].astype(np.int64)).cast(pa.large_string())),
+        (dates, pa.array([d.isoformat() for d in days], pa.large_string()).take(day)),
+        (rest, pa.array(list(map(_cell_text, values[rest].tolist())), pa.large_string())),
     ]
-    text = pa.concat_arrays(
-        [
-            pa.array(numbers[whole].astype(np.int64)).cast(pa.large_string()),
-            pa.array(texts, pa.large_string()),
-        ]
-    )
-    if len(ints) and len(rest):  # back in row order
+    parts = [(at, part) for at, part in parts if len(at)] or parts[-1:]
+    text = pa.concat_arrays([part for _, part in parts])
+    if len(parts) > 1:  # back in row order
         order = np.empty(len(values), dtype=np.intp)
-        order[np.concatenate([ints, rest])] = np.arange(len(values))
+        order[np.concatenate([at for at, _ in parts])] = np.arange(len(values))
         text = text.take(order)
     return pd.api.types.pandas_dtype(str).__from_arrow__(text)
+
+
+def _pandas_body(rows: list, width: int) -> pd.DataFrame:
+    """The data rows as text: the frame pandas builds from them, each column through _to_text."""
+    body = pd.DataFrame(rows)
+    if body.empty:
+        body = pd.DataFrame(columns=range(width))
+    body = body.reindex(columns=range(max(width, body.shape[1])), fill_value="")
+    return body.apply(_to_text)
+
+
+def _text_body(rows: list, width: int) -> pd.DataFrame:
+    """What `_pandas_body` gives, without the frame of cells pandas would build and infer:
+    calamine's rows are cut into columns at once; a column of text is kept as it is, one of
+    numbers, dates and text goes to `_cells_text` as the objects it holds (what that frame's
+    column would hand it), and only other mixes are left to pandas."""
+    lengths = set(map(len, rows))
+    if len(lengths) != 1 or min(lengths) < width:  # no rows, or ragged ones: pandas pads them
+        return _pandas_body(rows, width)
+    n = lengths.pop()
+    grid = np.fromiter(itertools.chain.from_iterable(rows), object, len(rows) * n)
+    grid = grid.reshape(len(rows), n)
+    # copy=False: the columns are not stacked into one block (a copy of every text column).
+    return pd.DataFrame({i: _column_text(grid[:, i]) for i in range(n)}, copy=False)
+
+
+def _column_text(cells: np.ndarray) -> pd.Series:
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # only str
+        return pd.Series(cells, dtype=object, copy=True)  # not a view keeping every cell alive
+    kind = _kinds(cells)
+    if kind.all():  # floats, dates and text only
+        return pd.Series(_cells_text(cells, kind))
+    return _to_text(pd.DataFrame(list(zip(cells)))[0])  # bools, ints, times...: as pandas infers
 
 
 def _fill_merged(path: Path, body: pd.DataFrame, merged, first_row: int) -> None:
@@ -267,14 +304,10 @@ def _sheet_from(path: Path, c: _Candidate) -> Sheet:
     while header and not header[-1]:
         header.pop()
     width = len(header)
-    body = pd.DataFrame(c.values[c.index + 1 :])
-    if body.empty:
-        body = pd.DataFrame(columns=range(width))
-    body = body.reindex(columns=range(max(width, body.shape[1])), fill_value="")
-    body = body.apply(_to_text)
+    body = _text_body(c.values[c.index + 1 :], width)
     _fill_merged(path, body, c.merged, c.index + 1)
     extra = body.iloc[:, width:].ne("").any(axis=1).to_numpy()
-    cells = body.iloc[:, :width].copy()
+    cells = body if body.shape[1] == width else body.iloc[:, :width].copy()
     cells.columns = range(width)
     rows = np.arange(c.index + 2, c.index + 2 + len(cells))
     return Sheet(
