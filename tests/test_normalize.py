@@ -395,3 +395,13 @@ def test_person_name_per_distinct_value_is_the_same_as_per_row():
     assert len(s) >= 2_000  # long enough for the per-distinct path
     pd.testing.assert_series_equal(got, normalize._person_name(normalize.as_text(s)))
     assert got.iloc[:4].tolist() == ["山田太郎", "山田太郎", "김민수", "smithjohn"]
+
+
+def test_a_column_whose_values_repeat_is_read_once_per_value_even_if_its_head_does_not():
+    # A day's order times: the first rows all differ, the day as a whole repeats them.
+    texts = pd.Series([f"2026/11/24 {i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+                       for i in range(15_000)] * 4, dtype=str)  # fmt: skip
+    read = []
+    dates = normalize._per_distinct(texts, lambda t: read.append(len(t)) or normalize._dates(t))
+    assert read == [15_000]
+    pd.testing.assert_series_equal(dates, normalize._dates(texts))
