@@ -137,7 +137,11 @@ def ascii_digits(s: pd.Series) -> pd.Series:
     return pd.Series(pa.chunked_array(chunks, cells.type), index=t.index, dtype=t.dtype)
 
 
-def _digits(cells: pa.LargeStringArray) -> pa.LargeStringArray:
+def _digits(cells: pa.LargeStringArray, rows: int = 1 << 16) -> pa.LargeStringArray:
+    # A slice of rows at a time: the byte masks and sums of a 1M-row chunk (a filtered column)
+    # are ~200 MB of fresh memory, which costs the kernel more than the work itself.
+    if len(cells) > rows:
+        return pa.concat_arrays([_digits(cells.slice(i, rows)) for i in range(0, len(cells), rows)])
     n, (_, offsets, data) = len(cells), cells.buffers()
     at = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * cells.offset)
     text = np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]] if data else np.empty(0, np.uint8)

@@ -158,6 +158,9 @@ def test_ascii_digits_are_what_removing_every_other_character_leaves(seed):
     expected = texts.str.replace("[^0-9]+", "", regex=True)
     assert normalize.ascii_digits(texts).tolist() == expected.tolist()
     assert normalize.ascii_digits(texts.iloc[7:20]).tolist() == expected.iloc[7:20].tolist()
+    # A long chunk is done a slice of rows at a time.
+    whole = texts.array.__arrow_array__().combine_chunks()
+    assert normalize._digits(whole, rows=100).to_pylist() == expected.tolist()
 
 
 @pytest.mark.parametrize(("seed", "alphabet"), [(1, ANY), (2, POSTAL), (3, POSTAL)])
