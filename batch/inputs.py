@@ -206,7 +206,8 @@ def prepare_orders(table: Table) -> Loaded:
     valid, invalid = _validate(orders_schema.Orders, checked, table)
     validated = time.perf_counter() - started
     dates = {c: _valid_dates(checked[c], valid) for c in ("order_date", "paid_at", "est_ship_date")}
-    raw, checked = _valid_rows(raw, valid, _ORDERS_READ), _valid_rows(checked, valid)
+    raw = _valid_rows(raw, valid, _ORDERS_READ)
+    checked = _valid_rows(checked, valid, ["order_no", "cart_no", "amount"])
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
     frame = pd.DataFrame(
@@ -340,7 +341,7 @@ def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
         valid, invalid = _cancelled(raw, table, valid, invalid)
     raw = _valid_rows(raw, valid, _DISPATCH_READ)
-    checked, tracking = _valid_rows(checked, valid), tracking[valid]
+    checked, tracking = _valid_rows(checked, valid, ["ship_date"]), tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
     # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.
