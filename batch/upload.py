@@ -28,9 +28,14 @@ FILES_PER_BATCH = 100  # files rendered together (50,000 rows)
 SCREEN_ENCODING = {"ja": "cp932", "ko": "utf-8-sig"}
 
 
+def _encoding(sheet: Sheet, language: str) -> str:
+    """The export's own encoding (CSV), or the screen's (xlsx)."""
+    return sheet.encoding or SCREEN_ENCODING.get(language, "utf-8-sig")
+
+
 def encode(text: str, sheet: Sheet, language: str) -> bytes:
     """Bytes in the export's own encoding (CSV), or the screen's (xlsx)."""
-    encoding = sheet.encoding or SCREEN_ENCODING.get(language, "utf-8-sig")
+    encoding = _encoding(sheet, language)
     if encoding == "utf-16":
         return text.encode("utf-16")  # writes the BOM Excel's Unicode text has
     try:
@@ -135,23 +140,37 @@ def _quote_triggers(delimiter: str, newline: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _arrow_text(col: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column as Arrow large_string (null for NaN / None), or None when it is not text."""
+    if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
+        return None
+    try:
+        arr = pa.array(col, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    t = arr.type
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
+        return None
+    return arr.cast(pa.large_string())
+
+
 def _csv_lines(sheet: Sheet, cells: pd.DataFrame) -> pa.Array | None:
     """One CSV record (newline included) per row, built column-wise by Arrow: the same text
     as ``_to_csv`` without a Python call per cell. None when a column is not all text."""
+    columns = [_arrow_text(cells.iloc[:, j]) for j in range(cells.shape[1])]
+    if not columns or any(c is None for c in columns):
+        return None
+    return _records(sheet, columns)
+
+
+def _records(sheet: Sheet, columns: list) -> pa.Array:
+    """``_csv_lines`` of the rows whose cells ``columns`` (Arrow large_string) hold."""
     newline, delimiter = _newline(sheet), sheet.delimiter
-    columns = []
-    for j in range(cells.shape[1]):
-        col = cells.iloc[:, j]
-        if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
-            return None
-        try:
-            arr = pa.array(col, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            return None
-        t = arr.type
-        if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
-            return None
-        arr = arr.cast(pa.large_string()).fill_null("")  # NaN / None: pandas writes ""
+    fields = []
+    for arr in columns:
+        arr = arr.fill_null("")  # NaN / None: pandas writes ""
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
         if sheet.quote_all:
             arr = _quoted(arr)
         else:
@@ -163,15 +182,13 @@ def _csv_lines(sheet: Sheet, cells: pd.DataFrame) -> pa.Array | None:
                 if ch.encode() in data:
                     hit = pc.match_substring(arr, ch)
                     need = hit if need is None else pc.or_(need, hit)
-            if cells.shape[1] == 1:  # a record of one empty field is written ""
+            if len(columns) == 1:  # a record of one empty field is written ""
                 hit = pc.equal(arr, _text(""))
                 need = hit if need is None else pc.or_(need, hit)
             if need is not None:
                 arr = pc.if_else(need, _quoted(arr), arr)
-        columns.append(arr)
-    if not columns:
-        return None
-    rows = pc.binary_join_element_wise(*columns, _text(delimiter))
+        fields.append(arr)
+    rows = pc.binary_join_element_wise(*fields, _text(delimiter))
     return pc.binary_join_element_wise(rows, _text(newline), _text(""))
 
 
@@ -197,6 +214,15 @@ def _value_bytes(arr: pa.Array, start: int = 0, stop: int | None = None) -> byte
 def _joined(lines: pa.Array, start: int, stop: int) -> str:
     """The text of lines[start:stop], concatenated."""
     return _value_bytes(lines, start, stop).decode("utf-8")
+
+
+def _file_bytes(head: str, lines: pa.Array, start: int, stop: int, sheet: Sheet, language: str):
+    """A file of the header and lines[start:stop]: in UTF-8 the records' bytes as Arrow
+    holds them, in another encoding their text encoded."""
+    encoding = _encoding(sheet, language)
+    if encoding in ("utf-8", "utf-8-sig"):  # "-sig": the BOM first
+        return head.encode(encoding) + _value_bytes(lines, start, stop)
+    return encode(head + _joined(lines, start, stop), sheet, language)
 
 
 def render(sheet: Sheet, cells: pd.DataFrame) -> str:
@@ -234,24 +260,64 @@ def write(
     rows = rows[list(upload_file.fill)]
     max_rows = layout.rows_per_file
     head = header_text(sheet) + _newline(sheet)
+    source = _source_columns(sheet)
+    index = sheet.cells.index
+    at = index.get_indexer(rows.index) if index.is_unique else np.full(len(rows), -1)
+    # The filled columns as Arrow text once (None: not text, the batches take the reference).
+    filled = {positions[c]: _arrow_text(rows[c]) for c in rows.columns if c in positions}
     written = []
     # A batch of files at a time: the filled cells of 770k rows and their text would add
     # about a gigabyte at once.
     batch = max_rows * FILES_PER_BATCH
     for first in range(0, len(rows), batch):
-        cells = fill(sheet, positions, rows.iloc[first : first + batch])
+        part = rows.iloc[first : first + batch]
+        labels = part.index
         # Every record is rendered once, column-wise; each file takes its slice of the text.
-        lines = _csv_lines(sheet, cells)
-        for start in range(0, len(cells), max_rows):
-            stop = min(start + max_rows, len(cells))
+        lines = _batch_lines(sheet, source, at[first : first + batch], filled, first)
+        if lines is None:  # not Arrow text: the reference's frame of filled cells
+            cells = fill(sheet, positions, part)
+            lines = _csv_lines(sheet, cells)
+        for start in range(0, len(labels), max_rows):
+            stop = min(start + max_rows, len(labels))
             path = out_dir / upload_file.name(len(written) + 1)
             if lines is not None:
-                text = head + _joined(lines, start, stop)
+                data = _file_bytes(head, lines, start, stop, sheet, language)
             else:
-                text = render(sheet, cells.iloc[start:stop])
-            path.write_bytes(encode(text, sheet, language))
-            written.append((path, cells.index[start:stop]))
+                data = encode(render(sheet, cells.iloc[start:stop]), sheet, language)
+            path.write_bytes(data)
+            written.append((path, labels[start:stop]))
     return written
+
+
+def _source_columns(sheet: Sheet) -> list[pa.ChunkedArray | None]:
+    """Each column of the export as the Arrow text it is read into (no copy), or None."""
+    columns = []
+    for j in range(sheet.cells.shape[1]):
+        values = sheet.cells.iloc[:, j].array
+        arrow = values.__arrow_array__() if isinstance(values, pd.arrays.ArrowStringArray) else None
+        ok = arrow is not None and pa.types.is_large_string(arrow.type)
+        columns.append(arrow if ok else None)
+    return columns
+
+
+def _batch_lines(sheet: Sheet, source: list, at: np.ndarray, filled: dict, first: int):
+    """The records of the export's rows at positions ``at``, the ``filled`` columns (by
+    position: all rows' Arrow text) set from row ``first`` on; None when a column is not text.
+
+    The rows are taken from the span of the export they come from: Arrow's take on a
+    chunked column joins all its chunks first, which for 1M rows cost more than the rest."""
+    if not len(at) or at.min() < 0:  # no rows, or a label not in the export (fill says which)
+        return None
+    whole = [filled.get(j, c) for j, c in enumerate(source)]
+    if any(c is None for c in whole):
+        return None
+    lo, hi = int(at.min()), int(at.max()) + 1
+    take = pa.array(at - lo)
+    columns = [
+        c.slice(first, len(at)) if j in filled else c.slice(lo, hi - lo).take(take)
+        for j, c in enumerate(whole)
+    ]
+    return _records(sheet, columns)
 
 
 def file_of_rows(written: list[tuple[Path, pd.Index]]) -> np.ndarray:

@@ -2,12 +2,16 @@
 
 import dataclasses
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from batch import formats, outputs, staging, upload
-from batch.read import read_table
+from batch.read import Sheet, read_table
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -56,3 +60,79 @@ def test_every_file_a_profile_names_is_one_the_out_folder_knows_as_its_own(profi
         assert outputs.WRITES["labels"].fullmatch(profile.writer["file"])
         names.append(profile.writer["file"])
     assert all(staging.OWN_NAME.fullmatch(n) for n in names)
+
+
+_FIELD = st.one_of(
+    st.none(),
+    st.text(st.sampled_from("a,\"\t\r\n; 注'"), max_size=5),
+    st.sampled_from(["", "-", "=1+1", 'say "hi"', "line\nbreak"]),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.tuples(
+            st.lists(st.lists(_FIELD, min_size=width, max_size=width), min_size=1, max_size=9),
+            st.sampled_from([",", "\t"]),
+            st.sampled_from(["\r\n", "\n"]),
+            st.booleans(),
+            st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
+        )
+    ),
+    st.data(),
+)
+def test_the_files_are_what_pandas_writes_for_the_filled_cells(tmp_path_factory, dialect, data):
+    """Rows taken from the export's own Arrow columns (any subset, in any order, some cells
+    filled, some empty) are the bytes Python's csv module writes for the filled cells, in
+    the export's encoding."""
+    body, delimiter, newline, quote_all, encoding = dialect
+    width = len(body[0])
+    cells = pd.DataFrame({j: pd.array([r[j] for r in body], dtype=str) for j in range(width)})
+    cells.index = pd.RangeIndex(10, 10 + len(body))
+    sheet = Sheet(Path("orders.csv"), [f"h{j}" for j in range(width)], cells,
+                  rows=np.arange(2, 2 + len(body)), encoding=encoding, newline=newline,
+                  delimiter=delimiter, quote_all=quote_all)  # fmt: skip
+    picked = data.draw(st.lists(st.sampled_from(list(cells.index)), unique=True, min_size=1))
+    n = len(picked)
+    rows = pd.DataFrame(
+        {
+            "tracking_no": data.draw(st.lists(_FIELD, min_size=n, max_size=n)),
+            "carrier": ["ヤマト運輸"] * n,
+            "ship_date": ["2026/11/26"] * n,
+        },
+        index=picked,
+    )
+    positions = {"tracking_no": 0}
+    layout = dataclasses.replace(formats.get("qsm-detail-ja").upload, rows_per_file=2)
+    out = tmp_path_factory.mktemp("up")
+    with mock.patch.object(upload, "FILES_PER_BATCH", 2):
+        written = upload.write(sheet, positions, rows, out, "ja", layout)
+    filled = upload.fill(sheet, positions, rows[list(layout.dispatch.fill)])
+    for k, (path, index) in enumerate(written):
+        assert list(index) == picked[2 * k : 2 * k + 2]
+        part = filled.iloc[2 * k : 2 * k + 2]
+        expected = upload.header_text(sheet) + newline + upload._to_csv(sheet, part)
+        assert path.read_bytes() == upload.encode(expected, sheet, "ja")
+
+
+@pytest.mark.parametrize("case", ["cp932-detail", "utf8-lf-detail", "bom-ko-brief", "xlsx-detail"])
+def test_cells_not_in_arrow_write_the_same_files(tmp_path, case):
+    """Cells as Python objects (as pandas before 3 reads text) take the frame-by-frame path:
+    the same bytes as the rows taken from Arrow."""
+    table = read_table(next((GOLDEN / case).glob("orders.*")), "orders")
+    n = len(table.sheet.cells)
+    rows = pd.DataFrame(
+        {"tracking_no": [f"3897110740{i:02d}" for i in range(n)][::-1], "carrier": ["佐川急便"] * n,
+         "ship_date": ["2026/11/26"] * n},
+        index=table.sheet.cells.index[::-1],
+    )  # fmt: skip
+    layout = dataclasses.replace(table.profile.upload, rows_per_file=2)
+    files = {}
+    for kind in ("arrow", "object"):
+        cells = table.sheet.cells if kind == "arrow" else table.sheet.cells.astype(object)
+        sheet = dataclasses.replace(table.sheet, cells=cells)
+        (tmp_path / kind).mkdir()
+        written = upload.write(sheet, table.positions, rows, tmp_path / kind, "ja", layout)
+        files[kind] = [path.read_bytes() for path, _ in written]
+    assert files["arrow"] == files["object"] and len(files["arrow"]) == (n + 1) // 2

@@ -33,10 +33,10 @@ def exceptions_table(ex: pd.DataFrame, lang: str) -> Table:
     return Table(
         "sheet.exceptions",
         [
-            Column("col.severity", texts(ex["severity"].map(severity)), coloured=True),
+            Column("col.severity", texts(mapped(ex["severity"], severity)), coloured=True),
             Column("col.code", texts(code), coloured=True),
-            Column("col.reason", texts(code.map(reason)), cap=22),
-            Column("col.action", texts(code.map(action)), cap=22),
+            Column("col.reason", texts(mapped(code, reason)), cap=22),
+            Column("col.action", texts(mapped(code, action)), cap=22),
             # A cart's orders and parcels wrap one number a line: columns one number wide.
             Column("col.order_no", texts(ex["order_no"]), cap=10),
             Column("col.cart_no", texts(ex["cart_no"]), cap=9),
@@ -143,7 +143,7 @@ def orders_table(result, lang: str) -> Table:
     return Table(
         "sheet.orders",
         [
-            Column("col.outcome", texts(rows["bucket"].map(outcome)), coloured=True, cap=14),
+            Column("col.outcome", texts(mapped(rows["bucket"], outcome)), coloured=True, cap=14),
             Column("col.order_no", texts(rows["order_no"]), cap=13),
             Column("col.cart_no", texts(rows["cart_no"]), cap=12),
             Column("col.status", texts(rows["status"]), cap=14),
@@ -153,7 +153,7 @@ def orders_table(result, lang: str) -> Table:
             Column("col.reason", texts(found["reasons"]), cap=44),
             Column("col.source_row", numbers(rows["source_row"], int), "int"),
         ],
-        looks=texts(rows["bucket"].map(OUTCOME_LOOK)),
+        looks=texts(mapped(rows["bucket"], OUTCOME_LOOK)),
     )
 
 
@@ -174,10 +174,19 @@ def _arrow(values) -> pa.Array:
     return pa.array(pd.Series(values, dtype=object), pa.large_string(), from_pandas=True)
 
 
+def mapped(values, names: dict[str, str]) -> pa.Array:
+    """``values.map(names)`` as Arrow text (null where a value has none), by one hash join
+    rather than pandas' per-value map."""
+    keys, shown = pa.array(list(names), pa.large_string()), pa.array(list(names.values()))
+    return pc.take(shown.cast(pa.large_string()), pc.index_in(_arrow(values), keys))
+
+
 def joined(where: pa.Array, values, keys, sep: str = ", ") -> pa.Array:
     """For each key of ``where``, the ``values`` of its ``keys`` joined by ``sep`` in their
     order (null for none): Arrow's ordered group-by, no Python loop."""
     table = pa.table({"k": _arrow(keys), "v": _arrow(values)}).filter(pc.field("k").is_valid())
+    if pc.count_distinct(table["k"]).as_py() == table.num_rows:  # a value per key: itself
+        return _arrow(pc.take(table["v"], pc.index_in(_arrow(where), _arrow(table["k"]))))
     lists = table.group_by("k", use_threads=False).aggregate([("v", "list")])
     text = pc.binary_join(lists["v_list"], pa.scalar(sep, pa.large_string()))
     return _arrow(pc.take(text, pc.index_in(_arrow(where), _arrow(lists["k"]))))

@@ -9,8 +9,8 @@ always stored as text, never a formula. Nothing here knows what the tables mean.
 
 Long tables stay in Arrow and numpy arrays (values.texts, numbers, dates): the XML of
 CHUNK rows at a time is one Arrow concatenation of columns built with vectorised string
-kernels, deflated in the main thread while a worker builds the next run (1M rows in ~6 s
-of CPU, about half of it zlib; openpyxl spends 50-100 µs a cell).
+kernels, deflated in the main thread (ISA-L's deflate, `archive`) while a worker builds the
+next run (openpyxl spends 50-100 µs a cell).
 
     book = Book(creator="me")
     sheet = book.add_sheet("Orders")

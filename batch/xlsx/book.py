@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from batch.xlsx.archive import ZIP64_LIMIT, ZipWriter
 from batch.xlsx.layout import EXCEL_ROWS
 from batch.xlsx.rows import Column, ahead, row_xml, rows_xml, style_ids
 from batch.xlsx.styles import Style, StyleSheet
@@ -127,7 +127,7 @@ class Sheet:
     @property
     def large(self) -> bool:
         """Whether its XML may pass 2 GiB: Zip64 then (Excel warns about it on small files)."""
-        return self._cells * CELL_BYTES > zipfile.ZIP64_LIMIT
+        return self._cells * CELL_BYTES > ZIP64_LIMIT
 
     def _view(self) -> str:
         if not self.freeze:
@@ -262,11 +262,11 @@ class Book:
         """Write the workbook to ``path`` (deflated fast: level 1 is most of the saving)."""
         if not self.sheets:
             raise ValueError("a workbook needs a sheet")
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with open(path, "wb") as file:
+            z = ZipWriter(file, level=1)
             for name, xml in self._package().items():
-                z.writestr(name, _HEAD + xml)
+                z.write(name, [(_HEAD + xml).encode()])
             for i, sheet in enumerate(self.sheets, 1):
-                with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=sheet.large) as out:
-                    for chunk in sheet.chunks():
-                        out.write(chunk)
-            z.writestr("xl/styles.xml", self.styles.xml())
+                z.write(f"xl/worksheets/sheet{i}.xml", sheet.chunks(), large=sheet.large)
+            z.write("xl/styles.xml", [self.styles.xml()])
+            z.close()

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from batch.xlsx.values import cell_texts
+from batch.xlsx.values import cell_texts, utf8
 
 EXCEL_ROWS = 1_048_576  # rows in one sheet, header included
 WIDTH_CAP = 40  # widest column, in characters; longer text wraps
@@ -104,6 +104,9 @@ def row_heights(columns: Sequence, widths: Sequence[float]) -> np.ndarray:
             continue
         usable = max(width - 3, 1)  # the padding and the indent
         text = cell_texts(col.values, col.kind)
+        data, at = utf8(text)
+        if (np.diff(at).max(initial=0) <= usable) and not (data == 10).any():
+            continue  # no cell has more bytes than fit (a character is at least one), nor LF
         # display_width of one-line texts at C speed (empty cells 0); multi-line ones by line.
         shown = pc.add(pc.binary_length(text), pc.utf8_length(text)).fill_null(0).to_numpy() // 2
         multi = pc.match_substring(text, "\n").fill_null(False).to_numpy(zero_copy_only=False)
