@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from batch import carriers, exceptions, formats, i18n, normalize
 from batch.read import Table, read_table
 from batch.row_messages import say
+from schemas import checks
 from schemas import dispatch as dispatch_schema
 from schemas import orders as orders_schema
 
@@ -181,6 +182,16 @@ def _valid_rows(frame: pd.DataFrame, valid: pd.Series, columns=None) -> pd.DataF
     return frame if valid.all() else frame[valid]
 
 
+def _valid_dates(text: pd.Series, valid: pd.Series) -> pd.Series:
+    """The dates of the valid rows, from the reading the real-date check made of every row.
+
+    What ``normalize.dates`` gives the valid rows alone: pandas makes a column with no date
+    at all datetime64[s] and one with any date datetime64[us], so a column left with none
+    once the invalid rows are out is made [s] as their own reading would be."""
+    dates = _valid_rows(checks.read_dates(text), valid)
+    return dates if dates.notna().any() else dates.astype("datetime64[s]")
+
+
 def prepare_orders(table: Table) -> Loaded:
     raw = table.frame.reindex(
         columns=[*orders_schema.COLUMNS, "source_file", "source_row"], fill_value=""
@@ -200,7 +211,9 @@ def prepare_orders(table: Table) -> Loaded:
     started = time.perf_counter()
     valid, invalid = _validate(orders_schema.Orders, checked, table)
     validated = time.perf_counter() - started
-    raw, checked = _valid_rows(raw, valid, _ORDERS_READ), _valid_rows(checked, valid)
+    dates = {c: _valid_dates(checked[c], valid) for c in ("order_date", "paid_at", "est_ship_date")}
+    raw = _valid_rows(raw, valid, _ORDERS_READ)
+    checked = _valid_rows(checked, valid, ["order_no", "cart_no", "amount"])
     listing = carriers.resolve(raw["carrier"])
     tracking = normalize.tracking(raw["tracking_no"])
     frame = pd.DataFrame(
@@ -213,9 +226,9 @@ def prepare_orders(table: Table) -> Loaded:
             "expected_company": listing["company"],
             "expected_trackable": listing["trackable"],
             "existing_tracking": tracking.where(~tracking.str.startswith("UMN"), ""),
-            "ordered_at": normalize.dates(checked["order_date"]),
-            "paid_at": normalize.dates(checked["paid_at"]),
-            "est_ship_date": normalize.dates(checked["est_ship_date"]),
+            "ordered_at": dates["order_date"],
+            "paid_at": dates["paid_at"],
+            "est_ship_date": dates["est_ship_date"],
             "amount": normalize.money(checked["amount"]),
             "item_name": raw["item_name"],
             "recipient_name": raw["recipient_name"],
@@ -334,7 +347,7 @@ def prepare_dispatch(table: Table, carrier: str = "") -> Loaded:
     if table.profile.cancelled and "cancelled" in table.positions:  # absent: not required
         valid, invalid = _cancelled(raw, table, valid, invalid)
     raw = _valid_rows(raw, valid, _DISPATCH_READ)
-    checked, tracking = _valid_rows(checked, valid), tracking[valid]
+    checked, tracking = _valid_rows(checked, valid, ["ship_date"]), tracking[valid]
     carrier_text, used, reference = carrier_text[valid], used[valid], reference[valid]
     ship_date = normalize.dates(checked["ship_date"])
     # Date-shaped but no real day (2026/02/30, 25:61): kept to be reported, never replaced.

@@ -124,16 +124,42 @@ def is_mangled(raw: pd.Series) -> pd.Series:
     return t.str.fullmatch(f"{SCIENTIFIC}|{ROUNDED}").astype(bool)
 
 
+def ascii_digits(s: pd.Series) -> pd.Series:
+    """The ASCII digits of each text, in order: ``s.str.replace("[^0-9]+", "")``.
+
+    Done on the UTF-8 bytes (a byte 0-9 is never part of a longer character), chunk by chunk:
+    the regex takes ~0.45 s a 1M phone numbers, this ~0.05 s."""
+    t = as_text(s)
+    cells = t.array.__arrow_array__() if isinstance(t.dtype, pd.StringDtype) else None
+    if cells is None or cells.null_count or not pa.types.is_large_string(cells.type):
+        return t.str.replace("[^0-9]+", "", regex=True)
+    chunks = [_digits(c) for c in cells.chunks]
+    return pd.Series(pa.chunked_array(chunks, cells.type), index=t.index, dtype=t.dtype)
+
+
+def _digits(cells: pa.LargeStringArray, rows: int = 1 << 16) -> pa.LargeStringArray:
+    # A slice of rows at a time: the byte masks and sums of a 1M-row chunk (a filtered column)
+    # are ~200 MB of fresh memory, which costs the kernel more than the work itself.
+    if len(cells) > rows:
+        return pa.concat_arrays([_digits(cells.slice(i, rows)) for i in range(0, len(cells), rows)])
+    n, (_, offsets, data) = len(cells), cells.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * cells.offset)
+    text = np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]] if data else np.empty(0, np.uint8)
+    digit = (text >= ord("0")) & (text <= ord("9"))
+    kept = np.concatenate(([0], np.cumsum(digit, dtype=np.int64)))[at - at[0]]
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(kept), pa.py_buffer(text[digit]))
+
+
 def phone(s: pd.Series) -> pd.Series:
     """Digits of a Japanese phone number, "" when missing.
 
     "+81-90-1234-5678" → "09012345678"; "-", "+81--" and "000-0000-0000" → "".
     """
-    t = nfkc(s).str.removeprefix("'")
-    digits = t.str.replace("[^0-9]+", "", regex=True)
-    # "+81…", "0081…" or "81-…"; a bare "81…" is left alone: it may be a number whose
-    # leading 0 Excel dropped.
-    intl = t.str.match(f"(?:[+]|00)[{SPACES}]*81|81[{SPACES}]*[({HYPHENS}{SPACES}]")
+    t = nfkc(s)
+    digits = ascii_digits(t)
+    # "+81…", "0081…" or "81-…" (after Excel's "'"); a bare "81…" is left alone: it may be a
+    # number whose leading 0 Excel dropped.
+    intl = t.str.match(f"'?(?:(?:[+]|00)[{SPACES}]*81|81[{SPACES}]*[({HYPHENS}{SPACES}])")
     intl = intl.to_numpy(dtype=bool)
     if intl.any():  # the rewrites below run on the few rows they concern
         national = digits[intl].str.replace("^(?:00)?81", "", regex=True).str.lstrip("0")
@@ -148,8 +174,11 @@ def phone(s: pd.Series) -> pd.Series:
 
 def postal(s: pd.Series) -> pd.Series:
     """7-digit postal code ("'289-1733", "〒100-0001" → "2891733"); anything else → ""."""
-    t = nfkc(s).str.replace(f"[{HYPHENS}{SPACES}'〒]+", "", regex=True)
-    return t.where(t.str.fullmatch("[0-9]{7}"), "")
+    t = nfkc(s)
+    # Seven digits among separators alone: what is left once the separators are removed.
+    kept = ascii_digits(t)
+    code = t.str.fullmatch(f"[{HYPHENS}0-9{SPACES}'〒]*") & kept.str.len().eq(7)
+    return kept.where(code, "")
 
 
 def person_name(s: pd.Series) -> pd.Series:
@@ -177,10 +206,14 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system, 
 
 def _per_distinct(t: pd.Series, fn) -> pd.Series:
     """``fn(t)`` for an element-wise ``fn``, evaluated once per distinct value when values
-    repeat (amounts, ship dates, statuses): a sample of the column decides."""
-    if len(t) < 2_000 or t.iloc[:20_000].nunique() > 0.5 * min(len(t), 20_000):
+    repeat (amounts, statuses, ship dates, a day's order times: 168k in 1M lines). Counted,
+    not judged from the column's head, which can be as varied as the whole day is not; the
+    count is Arrow's hash, ~0.03-0.1 s a 1M rows."""
+    if len(t) < 2_000:
         return fn(t)
     codes, distinct = pd.factorize(t, use_na_sentinel=False)
+    if len(distinct) > 0.5 * len(t):
+        return fn(t)
     done = fn(pd.Series(distinct, dtype=t.dtype))
     return pd.Series(done.to_numpy()[codes], index=t.index, dtype=done.dtype)
 

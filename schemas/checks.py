@@ -3,6 +3,9 @@ and the row checks of every table."""
 
 from __future__ import annotations
 
+import weakref
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -22,17 +25,40 @@ def blank_or(pattern: str) -> str:
     return rf"(?:{pattern})?"
 
 
+# What `read_dates` read, by the id of the Arrow cells it read: an entry leaves with its cells.
+_read: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def read_dates(s: pd.Series) -> pd.Series:
+    """``normalize.dates(s)``, read once for the same cells.
+
+    pandera hands a column check the very Arrow cells of the frame it validates, so the
+    real-date check and the loader, which both need a date column's dates, share one reading
+    (~0.4 s a column at 1M lines). Arrow cells never change, so a reading stays theirs."""
+    cells = s.array.__arrow_array__() if isinstance(s.dtype, pd.StringDtype) else None
+    if cells is not None and id(cells) in _read:
+        ref, dates = _read[id(cells)]
+        if ref() is cells:
+            return pd.Series(dates, index=s.index)
+    dates = normalize.dates(s)
+    if cells is not None:
+        key = id(cells)
+        _read[key] = (weakref.ref(cells, lambda _: _read.pop(key, None)), dates.to_numpy())
+    return dates
+
+
 def real_date(s: pd.Series) -> pd.Series:
     """False where a date-shaped text names no real day or time (2026/02/30, 25:61): the
     shape alone lets those through, and reading them gives no date at all.
 
     Blanks and texts that are not date-shaped pass: the shape check reports the latter.
     The date is read as the tool reads it everywhere (batch.normalize.dates)."""
-    shaped = s.str.fullmatch(DATE).to_numpy(dtype=bool)
-    ok = pd.Series(True, index=s.index)
-    if shaped.any():
-        ok[shaped] = normalize.dates(s[shaped]).notna().to_numpy()
-    return ok
+    ok = np.ones(len(s), dtype=bool)
+    # Only the few non-blank cells that give no date are looked at for their shape.
+    unread = np.isnat(read_dates(s).to_numpy()) & s.ne("").to_numpy(dtype=bool)
+    if unread.any():
+        ok[unread] = ~s[unread].str.fullmatch(DATE).to_numpy(dtype=bool)
+    return pd.Series(ok, index=s.index)
 
 
 # A check's ``error`` is the catalogue key of its text (batch/locale/<lang>/rows.toml): the

@@ -100,6 +100,9 @@ def test_is_mangled_returns_bool_series_with_index():
         ("090-1234-5678", "09012345678"),
         ("０９０ー１２３４ー５６７８", "09012345678"),
         ("'090-1234-5678", "09012345678"),
+        ("'+81-90-1234-5678", "09012345678"),  # Excel's "'" before the country code
+        ("'81-90-1234-5678", "09012345678"),
+        ("''+81-90-1234-5678", "819012345678"),  # only one "'" is Excel's
         ("(03) 1234-5678", "0312345678"),
         ("9012345678", "09012345678"),  # Excel dropped the leading 0
         ("-", ""),
@@ -124,11 +127,51 @@ def test_phone(raw, expected):
         ("100-001", ""),
         ("100-00012", ""),
         ("東京都", ""),
+        ("100-0001 東京都", ""),
+        ("1a00001", ""),
         ("", ""),
     ],
 )
 def test_postal(raw, expected):
     assert _one(normalize.postal, raw) == expected
+
+
+def _random_texts(seed: int, alphabet: str, n: int = 3000) -> pd.Series:
+    """Short texts of ``alphabet``'s characters in several Arrow chunks, one of them a slice:
+    what a CSV's or a filter's columns look like."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    texts = ["".join(rng.choice(list(alphabet), rng.integers(0, 14))) for _ in range(n)]
+    whole = pa.array(texts, pa.large_string())
+    chunks = [whole.slice(0, 1000), whole.slice(1000, 1), whole.slice(1001)]
+    return pd.Series(pa.chunked_array(chunks), dtype=str)
+
+
+ANY = "0123456789０１９-ー－‐ 〒'+()a漢é\t\u3000"
+POSTAL = "0123456789０１-ー 〒'a"  # mostly seven digits among separators
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ascii_digits_are_what_removing_every_other_character_leaves(seed):
+    texts = _random_texts(seed, ANY)
+    expected = texts.str.replace("[^0-9]+", "", regex=True)
+    assert normalize.ascii_digits(texts).tolist() == expected.tolist()
+    assert normalize.ascii_digits(texts.iloc[7:20]).tolist() == expected.iloc[7:20].tolist()
+    # A long chunk is done a slice of rows at a time.
+    whole = texts.array.__arrow_array__().combine_chunks()
+    assert normalize._digits(whole, rows=100).to_pylist() == expected.tolist()
+
+
+@pytest.mark.parametrize(("seed", "alphabet"), [(1, ANY), (2, POSTAL), (3, POSTAL)])
+def test_postal_is_seven_digits_once_the_separators_are_removed(seed, alphabet):
+    texts = _random_texts(seed, alphabet)
+    separators = f"[{normalize.HYPHENS}{normalize.SPACES}'〒]+"
+    kept = normalize.nfkc(texts).str.replace(separators, "", regex=True)
+    expected = kept.where(kept.str.fullmatch("[0-9]{7}"), "")
+    got = normalize.postal(texts)
+    assert got.tolist() == expected.tolist()
+    assert alphabet == ANY or got.ne("").sum() > 50
 
 
 @pytest.mark.parametrize(
@@ -369,3 +412,13 @@ def test_person_name_per_distinct_value_is_the_same_as_per_row():
     assert len(s) >= 2_000  # long enough for the per-distinct path
     pd.testing.assert_series_equal(got, normalize._person_name(normalize.as_text(s)))
     assert got.iloc[:4].tolist() == ["山田太郎", "山田太郎", "김민수", "smithjohn"]
+
+
+def test_a_column_whose_values_repeat_is_read_once_per_value_even_if_its_head_does_not():
+    # A day's order times: the first rows all differ, the day as a whole repeats them.
+    texts = pd.Series([f"2026/11/24 {i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+                       for i in range(15_000)] * 4, dtype=str)  # fmt: skip
+    read = []
+    dates = normalize._per_distinct(texts, lambda t: read.append(len(t)) or normalize._dates(t))
+    assert read == [15_000]
+    pd.testing.assert_series_equal(dates, normalize._dates(texts))
