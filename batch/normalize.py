@@ -40,7 +40,11 @@ def as_text(s: pd.Series) -> pd.Series:
 
 def nfkc(s: pd.Series) -> pd.Series:
     """NFKC (full-width digits and letters to ASCII, half-width kana to full-width) and strip."""
-    return _by_distinct(as_text(s), lambda t: t.str.normalize("NFKC")).str.strip()
+    return _by_distinct(as_text(s), lambda t: t.str.normalize("NFKC"), then=_strip)
+
+
+def _strip(t: pd.Series) -> pd.Series:
+    return t.str.strip()
 
 
 def casefold(s: pd.Series) -> pd.Series:
@@ -48,27 +52,47 @@ def casefold(s: pd.Series) -> pd.Series:
     return _by_distinct(as_text(s), lambda t: t.str.casefold(), lambda t: t.str.lower())
 
 
-def _by_distinct(t: pd.Series, fn, ascii_fn=None) -> pd.Series:
-    """``fn(t)`` for a text Series, computing ``fn`` once per distinct non-ASCII value.
+def _by_distinct(t: pd.Series, fn, ascii_fn=None, then=None) -> pd.Series:
+    """``fn(t)`` for a text Series, computing ``fn`` once per distinct non-ASCII value, and
+    ``then`` (element-wise too) of the result when given.
 
     pandas runs NFKC and casefold through Python per element (Arrow lacks them); most cells
     are ASCII, where NFKC changes nothing (``ascii_fn``, identity by default, stands in),
     and the rest repeat (statuses, carriers, names). Same result as ``fn(t)``.
     """
+    then = then or (lambda x: x)
     arr = _arrow_text(t.array) if isinstance(t.dtype, pd.StringDtype) else None
     if arr is None or arr.null_count:
-        return fn(t)
+        return then(fn(t))
     odd = pc.invert(pc.string_is_ascii(arr))
+    if len(t) >= 2_000 and 2 * pc.sum(odd).as_py() > len(t):
+        by_word = _few_words(t, arr, lambda w: then(fn(w)))
+        if by_word is not None:
+            return by_word
     sub = arr.filter(odd)
     if ascii_fn is not None:
         t = ascii_fn(t)
         arr = _arrow_text(t.array)
     if not len(sub):
-        return t
+        return then(t)
     codes, distinct = pd.factorize(pd.Series(sub, dtype=t.dtype))
     done = _arrow_text(fn(pd.Series(distinct, dtype=t.dtype)).array)
     fixed = done.take(pa.array(codes))
-    return pd.Series(pc.replace_with_mask(arr, odd, fixed), index=t.index, dtype=t.dtype)
+    return then(pd.Series(pc.replace_with_mask(arr, odd, fixed), index=t.index, dtype=t.dtype))
+
+
+def _few_words(t: pd.Series, arr: pa.Array, fn) -> pd.Series | None:
+    """``fn(t)`` from its distinct values when they are few (a column of statuses or
+    carriers: a handful of words in 1M rows); None otherwise.
+
+    For a column of mostly non-ASCII text, where taking out the non-ASCII cells, fixing them
+    and putting them back would copy nearly the whole column three times: here it is hashed
+    and copied once."""
+    encoded = arr.dictionary_encode()
+    if len(encoded.dictionary) > len(t) // 2:
+        return None
+    done = _arrow_text(fn(pd.Series(encoded.dictionary, dtype=t.dtype)).array)
+    return pd.Series(done.take(encoded.indices), index=t.index, dtype=t.dtype)
 
 
 def without_spaces(s: pd.Series) -> pd.Series:

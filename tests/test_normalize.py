@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from batch import normalize
@@ -422,3 +424,29 @@ def test_a_column_whose_values_repeat_is_read_once_per_value_even_if_its_head_do
     dates = normalize._per_distinct(texts, lambda t: read.append(len(t)) or normalize._dates(t))
     assert read == [15_000]
     pd.testing.assert_series_equal(dates, normalize._dates(texts))
+
+
+@pytest.mark.parametrize("chunks", [1, 7])
+def test_nfkc_and_casefold_of_a_column_of_few_words_are_the_per_row_ones(chunks):
+    # Mostly non-ASCII and repeating (statuses, carriers): done on the distinct words.
+    words = ["配送要請", " ﾔﾏﾄ運輸 ", "ヤマト運輸\u3000", "ＳＡＧＡＷＡ", "Sagawa ", "",
+             "김민수 님"]  # fmt: skip
+    texts = np.random.default_rng(5).choice(words, 6_000, p=[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05])
+    cells = pa.array(texts, pa.large_string())
+    size = -(-len(texts) // chunks)
+    s = pd.Series(pa.chunked_array([cells.slice(i, size) for i in range(0, len(texts), size)]),
+                  index=range(3, 3 + len(texts)), dtype=str)  # fmt: skip
+    assert s.array.__arrow_array__().num_chunks == chunks
+    per_row = pd.Series([t.strip() for t in map(_nfkc, texts)], index=s.index, dtype=str)
+    pd.testing.assert_series_equal(normalize.nfkc(s), per_row)
+    folded = pd.Series([t.casefold() for t in texts], index=s.index, dtype=str)
+    pd.testing.assert_series_equal(normalize.casefold(s), folded)
+    # Many distinct non-ASCII texts take the per-distinct path, with the same result.
+    many = pd.Series([f"ﾔﾏﾄ {i} " for i in range(3_000)], dtype=str)
+    pd.testing.assert_series_equal(
+        normalize.nfkc(many), pd.Series([_nfkc(t).strip() for t in many], dtype=str)
+    )
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
