@@ -174,6 +174,35 @@ def _digits(cells: pa.LargeStringArray, rows: int = 1 << 16) -> pa.LargeStringAr
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(kept), pa.py_buffer(text[digit]))
 
 
+def digit_keys(s: pd.Series) -> np.ndarray | None:
+    """An int64 per text of 1-17 ASCII digits, equal only for equal texts (its number and
+    its length: "0123" is not "123"), and -1 for any other text; None when ``s`` is not
+    Arrow text. Sorting 1M of these is ~10x cheaper than hashing the texts."""
+    cells = s.array.__arrow_array__() if isinstance(s.dtype, pd.StringDtype) else None
+    if cells is None or cells.null_count or not pa.types.is_large_string(cells.type):
+        return None
+    length = pc.binary_length(cells).to_numpy().astype(np.int64)
+    number = np.concatenate([np.empty(0, bool), *map(_all_digits, cells.chunks)])
+    number &= (length >= 1) & (length <= 17)
+    key = np.full(len(cells), -1, dtype=np.int64)
+    key[number] = pc.cast(cells.filter(pa.array(number)), pa.int64()).to_numpy() * 18
+    key[number] += length[number]
+    return key
+
+
+def _all_digits(cells: pa.LargeStringArray, rows: int = 1 << 16) -> np.ndarray:
+    """Whether each text is ASCII digits alone (or empty), from the UTF-8 bytes."""
+    if len(cells) > rows:  # a slice at a time, as in _digits
+        return np.concatenate(
+            [_all_digits(cells.slice(i, rows)) for i in range(0, len(cells), rows)]
+        )
+    n, (_, offsets, data) = len(cells), cells.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=8 * cells.offset)
+    text = np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]] if data else np.empty(0, np.uint8)
+    other = np.concatenate(([0], np.cumsum((text < ord("0")) | (text > ord("9")))))
+    return np.diff(other[at - at[0]]) == 0
+
+
 def phone(s: pd.Series) -> pd.Series:
     """Digits of a Japanese phone number, "" when missing.
 

@@ -47,6 +47,21 @@ def read_dates(s: pd.Series) -> pd.Series:
     return dates
 
 
+def first_of_each(s: pd.Series) -> pd.Series:
+    """``~s.duplicated(keep="first")``. Texts of digits are compared by their number and
+    length (``normalize.digit_keys``: ~0.05 s for 1M order numbers against ~0.28 s for
+    the texts), the rest as texts among themselves: a text of digits equals no other text."""
+    key = normalize.digit_keys(s)
+    if key is None:
+        return ~s.duplicated(keep="first")
+    first = np.zeros(len(key), dtype=bool)
+    first[np.unique(key, return_index=True)[1]] = True  # a sort: cheaper than a hash here
+    other = key < 0
+    if other.any():
+        first[other] = ~s[other].duplicated(keep="first").to_numpy()
+    return pd.Series(first, index=s.index)
+
+
 def real_date(s: pd.Series) -> pd.Series:
     """False where a date-shaped text names no real day or time (2026/02/30, 25:61): the
     shape alone lets those through, and reading them gives no date at all.

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from batch import normalize
+from schemas import checks
 
 
 def _one(func, value):
@@ -450,3 +451,26 @@ def test_nfkc_and_casefold_of_a_column_of_few_words_are_the_per_row_ones(chunks)
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_first_of_each_is_not_duplicated_of_the_texts(seed):
+    # Order numbers hashed as numbers: "0123" and "123" differ, 18+ digits and any other
+    # text are compared as texts; several chunks, sliced.
+    rng = np.random.default_rng(seed)
+    pieces = ["0", "1", "7", "00", "12", "１", "O", "-", " ", "", "9" * 17, "9" * 18, "1" * 20]
+    texts = ["".join(rng.choice(pieces, rng.integers(0, 4))) for _ in range(4_000)]
+    cells = pa.array(texts, pa.large_string())
+    s = pd.Series(pa.chunked_array([cells.slice(0, 1_500), cells.slice(1_500)]), dtype=str)
+    for part in (s, s.iloc[700:3_100]):
+        expected = ~part.duplicated(keep="first")
+        assert expected.sum() < len(part) - 100  # many repeats, of both kinds
+        pd.testing.assert_series_equal(checks.first_of_each(part), expected)
+    whole = normalize._all_digits(cells)
+    assert (normalize._all_digits(cells, rows=100) == whole).all()
+    assert whole.sum() > 1_000 and (~whole).sum() > 1_000
+    objects = s.astype(object)
+    pd.testing.assert_series_equal(checks.first_of_each(objects), ~objects.duplicated())
+    keys = normalize.digit_keys(pd.Series(["0123", "123", "12x", "", "１２"], dtype=str))
+    assert keys[0] != keys[1] and (keys[1:3] == [123 * 18 + 3, -1]).all()
+    assert (keys[3:] == -1).all()
