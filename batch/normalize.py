@@ -296,13 +296,64 @@ def _dates(t: pd.Series) -> pd.Series:
             .str.replace("^([0-9/]+ [0-9]{1,2}:[0-9]{2})$", r"\1:00", regex=True)
             .str.replace("(:[0-9]{2}:[0-9]{2})[.][0-9]+$", r"\1", regex=True)
         )
-    written = pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")
+    written = _as_written(iso, plain)
     if not other.any():
         return written
     serial = t.where(other & t.str.fullmatch("[0-9]{5}(?:[.][0-9]+)?").to_numpy(dtype=bool))
     serial = pd.to_numeric(serial, errors="coerce")
     from_serial = (_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).dt.round("s")
     return written.fillna(from_serial.astype(written.dtype))
+
+
+# Where the digits of a "YYYY/mm/dd HH:MM:SS" text are; the days of each month (00-99).
+_FIELDS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_MONTH_DAYS = np.zeros(100, dtype=np.int64)
+_MONTH_DAYS[1:13] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+def _as_written(iso: pd.Series, plain: np.ndarray) -> pd.Series:
+    """``pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")``, the ``plain``
+    cells (in that form, digits where digits go) whose fields are in range read from their
+    bytes (pandas' parse is ~0.4 s a 1M cells).
+
+    The rest go to pandas: other forms, and fields out of range, which pandas reads its own
+    way (02/30 and 24:00 are no date, a 60th second is the next minute's first). With any
+    date the column is datetime64[us], with none datetime64[s], as pandas makes it."""
+    cells = _arrow_text(iso.array) if isinstance(iso.dtype, pd.StringDtype) else None
+    value = np.full(len(iso), np.datetime64("NaT"), dtype="datetime64[us]")
+    done = np.zeros(len(iso), dtype=bool)
+    if cells is not None and not cells.null_count and plain.any():
+        at = np.frombuffer(cells.buffers()[1], np.int64, len(cells) + 1, 8 * cells.offset)
+        data = np.frombuffer(cells.buffers()[2], np.uint8)
+        rows = np.flatnonzero(plain)
+        for block in range(0, len(rows), 1 << 16):  # a block at a time: small scratch arrays
+            at_rows = rows[block : block + (1 << 16)]
+            value[at_rows], done[at_rows] = _fields_read(data, at[at_rows])
+    rest = ~done
+    if rest.any():
+        value[rest] = pd.to_datetime(iso[rest], format="%Y/%m/%d %H:%M:%S", errors="coerce")
+    written = pd.Series(value, index=iso.index)
+    return written if written.notna().any() else written.astype("datetime64[s]")
+
+
+def _fields_read(data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The times the 19-byte texts at ``starts`` write, and whether each one's fields are in
+    range (a month 01-12, a day of that month, 00-23, 00-59, 00-59); NaT where not."""
+    d = data[starts[:, None] + _FIELDS].astype(np.int32) - ord("0")
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month, day, hour, minute, second = (d[:, i] * 10 + d[:, i + 1] for i in range(4, 14, 2))
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok = (month >= 1) & (day >= 1) & (day <= _MONTH_DAYS[month] + (leap & (month == 2)))
+    ok &= (hour < 24) & (minute < 60) & (second < 60)
+    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = (era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468).astype(np.int64)
+    seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
+    at = (seconds * 1_000_000).view("datetime64[us]")
+    return np.where(ok, at, np.datetime64("NaT", "us")), ok
 
 
 def money(s: pd.Series) -> pd.Series:

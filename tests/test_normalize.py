@@ -474,3 +474,34 @@ def test_first_of_each_is_not_duplicated_of_the_texts(seed):
     keys = normalize.digit_keys(pd.Series(["0123", "123", "12x", "", "１２"], dtype=str))
     assert keys[0] != keys[1] and (keys[1:3] == [123 * 18 + 3, -1]).all()
     assert (keys[3:] == -1).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_written_dates_read_from_their_bytes_are_pandas_own(seed):
+    # In range, out of range (month 00/13, 02/29 of common years, day 31 of short months,
+    # 24:00, a 60th or 61st second, year 0000) and other spellings, in a sliced array.
+    rng = np.random.default_rng(seed)
+    n = 3_000
+
+    def field(lo, hi, width):
+        return np.char.zfill(rng.integers(lo, hi, n).astype(str), width)
+
+    texts = np.char.add(np.char.add(field(0, 2400, 4), "/"), field(0, 14, 2))
+    texts = np.char.add(np.char.add(texts, "/"), field(0, 33, 2))
+    for sep, hi in ((" ", 26), (":", 62), (":", 63)):
+        texts = np.char.add(np.char.add(texts, sep), field(0, hi, 2))
+    some = rng.random(n)
+    texts = np.where(some < 0.1, "2026/11/24 0:00:00", texts)
+    texts = np.where(some > 0.95, "", texts).tolist()
+    iso = pd.Series(["x", *texts], dtype=str).iloc[1:]
+    plain = iso.str.fullmatch(normalize._YMD_HMS).to_numpy(dtype=bool)
+    expected = pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")
+    assert expected.notna().sum() > 500 and plain.sum() > 2_000
+    pd.testing.assert_series_equal(normalize._as_written(iso, plain), expected)
+    none = iso.where(~plain, "2026/02/30 10:00:00")
+    pd.testing.assert_series_equal(
+        normalize._as_written(none, np.zeros(n, dtype=bool)),
+        pd.to_datetime(none, format="%Y/%m/%d %H:%M:%S", errors="coerce"),
+    )
+    blank = pd.Series(["2026/02/30 10:00:00", ""], dtype=str)
+    assert str(normalize._as_written(blank, np.array([True, False])).dtype) == "datetime64[s]"
