@@ -121,7 +121,10 @@ def _timed(prepare, path, kind, format, password) -> Loaded:
 
 def _ids(s: pd.Series) -> pd.Series:
     # Order and cart numbers: full-width digits and Excel's protective apostrophe occur.
-    return normalize.without_spaces(normalize.nfkc(s).str.lstrip("'"))
+    ids = normalize.nfkc(s)
+    if ids.str.startswith("'").any():  # a copy of the column only where there is one
+        ids = ids.str.lstrip("'")
+    return normalize.without_spaces(ids)
 
 
 def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd.DataFrame]:

@@ -505,3 +505,32 @@ def test_written_dates_read_from_their_bytes_are_pandas_own(seed):
     )
     blank = pd.Series(["2026/02/30 10:00:00", ""], dtype=str)
     assert str(normalize._as_written(blank, np.array([True, False])).dtype) == "datetime64[s]"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_texts_with_nothing_to_strip_or_remove_are_left_as_they_are(seed):
+    # Columns of printable ASCII are not copied by strip or without_spaces: the same texts
+    # as pandas' strip and the regex give, whichever cells hold a space, a tab or U+3000.
+    rng = np.random.default_rng(seed)
+    edge = [" ", "\t", "\u3000", "\xa0", "\x1c", "é", "ア", "a", "9", "'", "~", "!"]
+    for kinds in (edge[6:], edge[7:], edge):
+        texts = [
+            "".join(rng.choice(kinds, rng.integers(0, 3))) + "x" + "".join(rng.choice(kinds, 2))
+            if rng.random() < 0.9
+            else ""
+            for _ in range(600)
+        ]
+        cells = pa.array(["?", *texts], pa.large_string()).slice(1)
+        s = pd.Series(pa.chunked_array([cells.slice(0, 0), cells.slice(0, 250), cells.slice(250)]),
+                      dtype=str)  # fmt: skip
+        pd.testing.assert_series_equal(normalize._strip(s), s.str.strip())
+        removed = s.where(~s.str.contains("[^!-~]"), s.str.replace(r"\s+", "", regex=True))
+        pd.testing.assert_series_equal(normalize.without_spaces(s), removed)
+        assert normalize._printable_at(s.array.__arrow_array__()) == (kinds == edge[7:])
+    blank = pd.Series(["", ""], dtype=str)
+    assert normalize._printable_at(blank.array.__arrow_array__(), edges=True)
+    # What nfkc gives is never its input: changing it leaves the input alone.
+    plain = pd.Series(["123", "456"], dtype=str)
+    out = normalize.nfkc(plain)
+    out[0] = "9"
+    assert plain.tolist() == ["123", "456"]
