@@ -141,19 +141,18 @@ def _validate(model, checked: pd.DataFrame, table: Table) -> tuple[pd.Series, pd
     header = table.sheet.header
     names = {c: header[p] for c, p in table.positions.items()}
     column = cases["column"].map(lambda c: names.get(c, c)).to_numpy()
-    value = checked.loc[index, :]
-    shown = pd.Series([str(v) for v in cases["failure_case"]], index=value.index).str.slice(0, 80)
+    # The failing rows as read and as checked, each taken once (a take of every column).
+    rows, ids = table.frame.loc[index], checked.loc[index]
+    shown = pd.Series([str(v) for v in cases["failure_case"]], index=ids.index).str.slice(0, 80)
     # A dispatch row says which order it was for by its reference.
-    reference = table.frame.loc[index].get("reference", pd.Series("", index=value.index))
+    reference = rows.get("reference", pd.Series("", index=ids.index))
     check = cases["check"].to_numpy(dtype=object)
     # A check of pandera's own (not one of the schemas') is named as pandera words it.
     known = np.isin(check, list(i18n.catalogue(i18n.FALLBACK)))
     why = say(np.where(known, check, "row.check.other"), check=check)
     message = _invalid(reference, column, why, shown)
-    rows = table.frame.loc[index]
     # Order and cart numbers as the rest of the run reads them (full-width digits, "'"), so a
     # courier row naming an invalid order can be linked to it.
-    ids = checked.loc[index]
     invalid = exceptions.make(
         "INVALID_ROW",
         rows,
