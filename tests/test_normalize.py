@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from batch import normalize
+from batch import normalize, utf8
 from schemas import checks
 
 
@@ -466,12 +466,12 @@ def test_first_of_each_is_not_duplicated_of_the_texts(seed):
         expected = ~part.duplicated(keep="first")
         assert expected.sum() < len(part) - 100  # many repeats, of both kinds
         pd.testing.assert_series_equal(checks.first_of_each(part), expected)
-    whole = normalize._all_digits(cells)
-    assert (normalize._all_digits(cells, rows=100) == whole).all()
+    whole = utf8._digits_alone(cells)
+    assert (utf8._digits_alone(cells, rows=100) == whole).all()
     assert whole.sum() > 1_000 and (~whole).sum() > 1_000
     objects = s.astype(object)
     pd.testing.assert_series_equal(checks.first_of_each(objects), ~objects.duplicated())
-    keys = normalize.digit_keys(pd.Series(["0123", "123", "12x", "", "１２"], dtype=str))
+    keys = utf8.digit_keys(pd.Series(["0123", "123", "12x", "", "１２"], dtype=str))
     assert keys[0] != keys[1] and (keys[1:3] == [123 * 18 + 3, -1]).all()
     assert (keys[3:] == -1).all()
 
@@ -526,9 +526,9 @@ def test_texts_with_nothing_to_strip_or_remove_are_left_as_they_are(seed):
         pd.testing.assert_series_equal(normalize._strip(s), s.str.strip())
         removed = s.where(~s.str.contains("[^!-~]"), s.str.replace(r"\s+", "", regex=True))
         pd.testing.assert_series_equal(normalize.without_spaces(s), removed)
-        assert normalize._printable_at(s.array.__arrow_array__()) == (kinds == edge[7:])
+        assert utf8.printable(s.array.__arrow_array__()) == (kinds == edge[7:])
     blank = pd.Series(["", ""], dtype=str)
-    assert normalize._printable_at(blank.array.__arrow_array__(), edges=True)
+    assert utf8.printable(blank.array.__arrow_array__(), edges=True)
     # What nfkc gives is never its input: changing it leaves the input alone.
     plain = pd.Series(["123", "456"], dtype=str)
     out = normalize.nfkc(plain)
