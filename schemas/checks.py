@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from batch import normalize
+from batch import normalize, utf8
 
 DIGITS = r"\d+"
 # 2026/11/24, 2026-11-24 10:12:33, 20261124, 2026年11月24日, or an Excel serial day number.
@@ -45,6 +45,21 @@ def read_dates(s: pd.Series) -> pd.Series:
         key = id(cells)
         _read[key] = (weakref.ref(cells, lambda _: _read.pop(key, None)), dates.to_numpy())
     return dates
+
+
+def first_of_each(s: pd.Series) -> pd.Series:
+    """``~s.duplicated(keep="first")``. Texts of digits are compared by their number and
+    length (``utf8.digit_keys``: ~0.05 s for 1M order numbers against ~0.28 s for
+    the texts), the rest as texts among themselves: a text of digits equals no other text."""
+    key = utf8.digit_keys(s)
+    if key is None:
+        return ~s.duplicated(keep="first")
+    first = np.zeros(len(key), dtype=bool)
+    first[np.unique(key, return_index=True)[1]] = True  # a sort: cheaper than a hash here
+    other = key < 0
+    if other.any():
+        first[other] = ~s[other].duplicated(keep="first").to_numpy()
+    return pd.Series(first, index=s.index)
 
 
 def real_date(s: pd.Series) -> pd.Series:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.checks import DATE, DIGITS, MONEY, Row, blank_or, real_date
+from schemas.checks import DATE, DIGITS, MONEY, Row, blank_or, first_of_each, real_date
 from schemas.columns import ORDERS
 
 COLUMNS = ORDERS
@@ -27,7 +27,7 @@ class Orders(Row):
 
     @pa.check("order_no", name="order_no_unique", error="row.check.order_no_unique")
     def _order_no_once(cls, s):
-        return ~s.duplicated(keep="first")
+        return first_of_each(s)
 
     @pa.check("cart_no", name="cart_no_digits", error="row.check.cart_no_digits")
     def _cart_no(cls, s):

@@ -15,7 +15,7 @@ BATCH = Path(__file__).resolve().parent.parent / "batch"
 # Bottom to top: a module may import only modules earlier in this list.
 LAYERS = [
     # foundations: no import of the package
-    "codes", "normalize", "jpholidays", "jpcalendar", "messages", "i18n", "errors",
+    "codes", "utf8", "normalize", "jpholidays", "jpcalendar", "messages", "i18n", "errors",
     "row_messages", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
     # its carriers); reading and the shared records; what a rule is

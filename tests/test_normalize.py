@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from batch import normalize
+from batch import normalize, utf8
+from schemas import checks
 
 
 def _one(func, value):
@@ -422,3 +425,112 @@ def test_a_column_whose_values_repeat_is_read_once_per_value_even_if_its_head_do
     dates = normalize._per_distinct(texts, lambda t: read.append(len(t)) or normalize._dates(t))
     assert read == [15_000]
     pd.testing.assert_series_equal(dates, normalize._dates(texts))
+
+
+@pytest.mark.parametrize("chunks", [1, 7])
+def test_nfkc_and_casefold_of_a_column_of_few_words_are_the_per_row_ones(chunks):
+    # Mostly non-ASCII and repeating (statuses, carriers): done on the distinct words.
+    words = ["配送要請", " ﾔﾏﾄ運輸 ", "ヤマト運輸\u3000", "ＳＡＧＡＷＡ", "Sagawa ", "",
+             "김민수 님"]  # fmt: skip
+    texts = np.random.default_rng(5).choice(words, 6_000, p=[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05])
+    cells = pa.array(texts, pa.large_string())
+    size = -(-len(texts) // chunks)
+    s = pd.Series(pa.chunked_array([cells.slice(i, size) for i in range(0, len(texts), size)]),
+                  index=range(3, 3 + len(texts)), dtype=str)  # fmt: skip
+    assert s.array.__arrow_array__().num_chunks == chunks
+    per_row = pd.Series([t.strip() for t in map(_nfkc, texts)], index=s.index, dtype=str)
+    pd.testing.assert_series_equal(normalize.nfkc(s), per_row)
+    folded = pd.Series([t.casefold() for t in texts], index=s.index, dtype=str)
+    pd.testing.assert_series_equal(normalize.casefold(s), folded)
+    # Many distinct non-ASCII texts take the per-distinct path, with the same result.
+    many = pd.Series([f"ﾔﾏﾄ {i} " for i in range(3_000)], dtype=str)
+    pd.testing.assert_series_equal(
+        normalize.nfkc(many), pd.Series([_nfkc(t).strip() for t in many], dtype=str)
+    )
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_first_of_each_is_not_duplicated_of_the_texts(seed):
+    # Order numbers hashed as numbers: "0123" and "123" differ, 18+ digits and any other
+    # text are compared as texts; several chunks, sliced.
+    rng = np.random.default_rng(seed)
+    pieces = ["0", "1", "7", "00", "12", "１", "O", "-", " ", "", "9" * 17, "9" * 18, "1" * 20]
+    texts = ["".join(rng.choice(pieces, rng.integers(0, 4))) for _ in range(4_000)]
+    cells = pa.array(texts, pa.large_string())
+    s = pd.Series(pa.chunked_array([cells.slice(0, 1_500), cells.slice(1_500)]), dtype=str)
+    for part in (s, s.iloc[700:3_100]):
+        expected = ~part.duplicated(keep="first")
+        assert expected.sum() < len(part) - 100  # many repeats, of both kinds
+        pd.testing.assert_series_equal(checks.first_of_each(part), expected)
+    whole = utf8._digits_alone(cells)
+    assert (utf8._digits_alone(cells, rows=100) == whole).all()
+    assert whole.sum() > 1_000 and (~whole).sum() > 1_000
+    objects = s.astype(object)
+    pd.testing.assert_series_equal(checks.first_of_each(objects), ~objects.duplicated())
+    keys = utf8.digit_keys(pd.Series(["0123", "123", "12x", "", "１２"], dtype=str))
+    assert keys[0] != keys[1] and (keys[1:3] == [123 * 18 + 3, -1]).all()
+    assert (keys[3:] == -1).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_written_dates_read_from_their_bytes_are_pandas_own(seed):
+    # In range, out of range (month 00/13, 02/29 of common years, day 31 of short months,
+    # 24:00, a 60th or 61st second, year 0000) and other spellings, in a sliced array.
+    rng = np.random.default_rng(seed)
+    n = 3_000
+
+    def field(lo, hi, width):
+        return np.char.zfill(rng.integers(lo, hi, n).astype(str), width)
+
+    texts = np.char.add(np.char.add(field(0, 2400, 4), "/"), field(0, 14, 2))
+    texts = np.char.add(np.char.add(texts, "/"), field(0, 33, 2))
+    for sep, hi in ((" ", 26), (":", 62), (":", 63)):
+        texts = np.char.add(np.char.add(texts, sep), field(0, hi, 2))
+    some = rng.random(n)
+    texts = np.where(some < 0.1, "2026/11/24 0:00:00", texts)
+    texts = np.where(some > 0.95, "", texts).tolist()
+    iso = pd.Series(["x", *texts], dtype=str).iloc[1:]
+    plain = iso.str.fullmatch(normalize._YMD_HMS).to_numpy(dtype=bool)
+    expected = pd.to_datetime(iso, format="%Y/%m/%d %H:%M:%S", errors="coerce")
+    assert expected.notna().sum() > 500 and plain.sum() > 2_000
+    pd.testing.assert_series_equal(normalize._as_written(iso, plain), expected)
+    none = iso.where(~plain, "2026/02/30 10:00:00")
+    pd.testing.assert_series_equal(
+        normalize._as_written(none, np.zeros(n, dtype=bool)),
+        pd.to_datetime(none, format="%Y/%m/%d %H:%M:%S", errors="coerce"),
+    )
+    blank = pd.Series(["2026/02/30 10:00:00", ""], dtype=str)
+    assert str(normalize._as_written(blank, np.array([True, False])).dtype) == "datetime64[s]"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_texts_with_nothing_to_strip_or_remove_are_left_as_they_are(seed):
+    # Columns of printable ASCII are not copied by strip or without_spaces: the same texts
+    # as pandas' strip and the regex give, whichever cells hold a space, a tab or U+3000.
+    rng = np.random.default_rng(seed)
+    edge = [" ", "\t", "\u3000", "\xa0", "\x1c", "é", "ア", "a", "9", "'", "~", "!"]
+    for kinds in (edge[6:], edge[7:], edge):
+        texts = [
+            "".join(rng.choice(kinds, rng.integers(0, 3))) + "x" + "".join(rng.choice(kinds, 2))
+            if rng.random() < 0.9
+            else ""
+            for _ in range(600)
+        ]
+        cells = pa.array(["?", *texts], pa.large_string()).slice(1)
+        s = pd.Series(pa.chunked_array([cells.slice(0, 0), cells.slice(0, 250), cells.slice(250)]),
+                      dtype=str)  # fmt: skip
+        pd.testing.assert_series_equal(normalize._strip(s), s.str.strip())
+        removed = s.where(~s.str.contains("[^!-~]"), s.str.replace(r"\s+", "", regex=True))
+        pd.testing.assert_series_equal(normalize.without_spaces(s), removed)
+        assert utf8.printable(s.array.__arrow_array__()) == (kinds == edge[7:])
+    blank = pd.Series(["", ""], dtype=str)
+    assert utf8.printable(blank.array.__arrow_array__(), edges=True)
+    # What nfkc gives is never its input: changing it leaves the input alone.
+    plain = pd.Series(["123", "456"], dtype=str)
+    out = normalize.nfkc(plain)
+    out[0] = "9"
+    assert plain.tolist() == ["123", "456"]
