@@ -14,6 +14,7 @@ in the same folder with the same copy of the samples, because outputs quote inpu
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import shutil
@@ -145,7 +146,20 @@ def _summary(path: Path) -> dict:
 
 def _workbook_parts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as book:
-        return {name: _without_moments(book.read(name)) for name in book.namelist()}
+        parts = {
+            name: book.read(name).decode("utf-8", "surrogateescape") for name in book.namelist()
+        }
+    # The Summary sheet holds the run's start as an Excel date number of the run id's day.
+    days = {
+        (dt.date(int(r[:4]), int(r[4:6]), int(r[6:8])) - dt.date(1899, 12, 30)).days
+        for r in RUN_ID.findall("".join(parts.values()))
+    }
+    started = [re.compile(rf"<v>{day}\.\d+</v>") for day in days]
+    for name, text in parts.items():
+        for moment in started:
+            text = moment.sub("<v>MOMENT</v>", text)
+        parts[name] = _without_moments(text.encode("utf-8", "surrogateescape"))
+    return parts
 
 
 def same(a: Path, b: Path, name: str) -> bool:

@@ -3,6 +3,7 @@ of difference it promises to see, and nothing that two runs of the same code dif
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import zipfile
@@ -37,7 +38,11 @@ def _run_folder(root: Path, run_id: str, sheet: str = "<row>1</row>", upload: by
     (out / "exceptions.jsonl").write_text(f'{{"run": "{run_id}", "code": "OVERDUE"}}\n')
     (out / "qsm-upload-1.csv").write_bytes(upload)
     run_at = f"2026-11-26 09:{len(run_id) % 60:02d} JST"
-    _book(out / "exceptions.xlsx", {"xl/worksheets/sheet1.xml": f"{run_at} {run_id} {sheet}"})
+    # The Summary sheet's start of the run: an Excel date number of the run id's moment.
+    started = dt.datetime.strptime(run_id[:15], "%Y%m%d-%H%M%S") - dt.datetime(1899, 12, 30)
+    serial = f"<v>{started / dt.timedelta(days=1)!r}</v>"
+    xml = f"{run_at} {run_id} {serial} <v>46352.0</v> {sheet}"
+    _book(out / "exceptions.xlsx", {"xl/worksheets/sheet1.xml": xml})
     (root / "ledger.sqlite3").write_bytes(run_id.encode())  # not an output to compare
 
 
