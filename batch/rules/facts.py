@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from batch import row_messages
-from batch.normalize import first_seen, positions, sort_positions
+from batch.normalize import first_seen, sort_positions
 from batch.rules import row
 
 # Text columns no rule reads stay out of the joined rows: every take of them copies each
@@ -63,9 +63,9 @@ class Joined:
             earliest_ship=earliest_ship(orders),
         )
         d_at = pd.Index(self._d["dispatch_id"]).get_indexer(pairs["dispatch_id"])
-        o_at = positions(pairs["order_no"], self._o["order_no"])  # order numbers are unique
+        o_at = pairs["order_at"].to_numpy()  # matching found each order's position
         inner = (d_at >= 0) & (o_at >= 0)  # what an inner merge keeps, in the pairs' order
-        self._pairs = pairs[inner].reset_index(drop=True)
+        self._pairs = pairs[inner].drop(columns="order_at").reset_index(drop=True)
         self._d_at, self.order_at = d_at[inner], o_at[inner]  # by pair
         # The columns every pair needs: the sort, the de-duplication, the date check.
         self.keys = pd.DataFrame(
