@@ -35,6 +35,7 @@ class Matches:
     # What matching reports: UNMATCHED_DISPATCH, AMBIGUOUS_MATCH, FALLBACK_MATCH, and the
     # INVALID_ROW of a row whose order is invalid in the export.
     unmatched: pd.DataFrame
+    cart_of: np.ndarray  # per order (by position in the orders): its cart as an integer code
 
 
 def duplicates(dispatch: pd.DataFrame) -> pd.Series:
@@ -54,6 +55,7 @@ class _Carts:
     cart numbers in order of first appearance): the cart numbers are hashed once per run,
     and every later look-up is on integers."""
 
+    of_order: np.ndarray  # per order (by position in orders): its cart's code
     names: pd.Series  # cart code -> cart_no
     members: np.ndarray  # positions in orders of the orders each cart ships, cart by cart
     bounds: np.ndarray  # cart code c ships members[bounds[c] : bounds[c + 1]] (in row order)
@@ -70,6 +72,7 @@ def _carts(orders: pd.DataFrame) -> _Carts:
     n = int(cart.max(initial=-1)) + 1
     first = np.unique(cart, return_index=True)[1]  # each code's first row
     return _Carts(
+        of_order=cart,
         names=orders["cart_no"].iloc[first].reset_index(drop=True),
         members=members,
         bounds=np.searchsorted(cart[members], np.arange(n + 1)),
@@ -180,4 +183,5 @@ def match(
         pairs=pd.concat(parts, ignore_index=True),
         duplicate=dispatch.loc[dup, "dispatch_id"],
         unmatched=exceptions.concat(found),
+        cart_of=carts.of_order,
     )
