@@ -535,7 +535,10 @@ def first_rows(*rows: dict) -> pd.DataFrame:
 
 def usable_of(first: pd.DataFrame, **keys) -> pd.DataFrame:
     u = first.reset_index()[["order_no", "tracking_no", "cart_no"]]
-    return u.assign(order_name_key=keys.get("names", "yamada"), order_postal="1500041")
+    number = pd.factorize(u["tracking_no"])[0]  # the numbers as codes, as facts.build gives them
+    return u.assign(
+        number=number, order_name_key=keys.get("names", "yamada"), order_postal="1500041"
+    )
 
 
 def test_shipped_while_unpaid_or_cancelled():
