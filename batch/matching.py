@@ -14,7 +14,7 @@ import pandas as pd
 
 from batch import exceptions
 from batch.inputs import AWAITING_PAYMENT, CANCELLED
-from batch.normalize import first_seen, isin, keys
+from batch.normalize import first_seen, isin, keys, positions
 from batch.rules import match as match_rules
 from batch.rules.match import INVALID_ORDER
 from batch.rules.registry import report
@@ -23,13 +23,19 @@ from batch.rules.registry import report
 _NOT_ELIGIBLE = (AWAITING_PAYMENT, CANCELLED)
 
 
+# order_at: the order's position in the orders matched against (-1: an invalid row's order),
+# so that later stages look orders up without hashing their numbers again.
+_PAIR_COLUMNS = ["dispatch_id", "order_no", "how", "order_at"]
+
+
 @dataclass
 class Matches:
-    pairs: pd.DataFrame  # one row per (dispatch row, order): dispatch_id, order_no, how
+    pairs: pd.DataFrame  # one row per (dispatch row, order): dispatch_id, order_no, how, order_at
     duplicate: pd.Series  # dispatch_id of rows that repeat an earlier row exactly
     # What matching reports: UNMATCHED_DISPATCH, AMBIGUOUS_MATCH, FALLBACK_MATCH, and the
     # INVALID_ROW of a row whose order is invalid in the export.
     unmatched: pd.DataFrame
+    cart_of: np.ndarray  # per order (by position in the orders): its cart as an integer code
 
 
 def duplicates(dispatch: pd.DataFrame) -> pd.Series:
@@ -43,36 +49,68 @@ def duplicates(dispatch: pd.DataFrame) -> pd.Series:
     return key.duplicated(keep="first")
 
 
-def _cart_members(orders: pd.DataFrame, carts=None) -> pd.DataFrame:
-    """cart_no -> the orders a cart-level reference ships (of the carts ``carts`` only, when
-    given: a cart's members are all kept or all left out).
+@dataclass
+class _Carts:
+    """What a cart-level reference ships, by integer cart code (codes number the export's
+    cart numbers in order of first appearance): the cart numbers are hashed once per run,
+    and every later look-up is on integers."""
 
-    Eligible (paid) orders of the cart; when a cart has none, all of them, so that
-    shipping an unpaid or cancelled cart is reported rather than ignored.
-    """
-    members = orders[["cart_no", "order_no", "state"]]
-    if carts is not None:
-        members = members[isin(members["cart_no"], carts)]
-    eligible = ~members["state"].isin(_NOT_ELIGIBLE).to_numpy()
-    cart = keys(members["cart_no"])
+    of_order: np.ndarray  # per order (by position in orders): its cart's code
+    names: pd.Series  # cart code -> cart_no
+    members: np.ndarray  # positions in orders of the orders each cart ships, cart by cart
+    bounds: np.ndarray  # cart code c ships members[bounds[c] : bounds[c + 1]] (in row order)
+
+
+def _carts(orders: pd.DataFrame) -> _Carts:
+    """The orders each cart ships: its eligible (paid) orders; when a cart has none, all of
+    them, so that shipping an unpaid or cancelled cart is reported rather than ignored."""
+    cart = keys(orders["cart_no"])
+    eligible = ~orders["state"].isin(_NOT_ELIGIBLE).to_numpy()
     has_eligible = (np.bincount(cart, weights=eligible) > 0)[cart]
-    return members.loc[eligible | ~has_eligible, ["cart_no", "order_no"]]
+    ships = np.flatnonzero(eligible | ~has_eligible)
+    members = ships[np.argsort(cart[ships], kind="stable")]
+    n = int(cart.max(initial=-1)) + 1
+    first = np.unique(cart, return_index=True)[1]  # each code's first row
+    return _Carts(
+        of_order=cart,
+        names=orders["cart_no"].iloc[first].reset_index(drop=True),
+        members=members,
+        bounds=np.searchsorted(cart[members], np.arange(n + 1)),
+    )
 
 
-def _by_reference(dispatch: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+def _shipped(dispatch_id: pd.Series, cart_no: pd.Series, carts: _Carts, orders) -> pd.DataFrame:
+    """dispatch_id, order_no, order_at: each row's cart's orders, row after row, each cart's
+    in the export's row order (what a merge on cart_no gives, without hashing its text)."""
+    code = positions(cart_no, carts.names)
+    known = code >= 0
+    ids, code = dispatch_id.to_numpy()[known], code[known]
+    start = carts.bounds[code]
+    count = carts.bounds[code + 1] - start
+    row = np.repeat(np.arange(len(code)), count)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    at = carts.members[start[row] + offset]
+    return pd.DataFrame(
+        {"dispatch_id": ids[row], "order_no": orders["order_no"].array.take(at), "order_at": at}
+    )
+
+
+def _by_reference(dispatch: pd.DataFrame, orders: pd.DataFrame, carts: _Carts) -> pd.DataFrame:
     refs = dispatch.loc[dispatch["reference"].ne(""), ["dispatch_id", "reference"]]
-    # Order numbers are unique: a reference names one order or none (an inner merge on 1M
-    # text keys, in the rows' order).
-    is_order = isin(refs["reference"], orders["order_no"])
+    # Order numbers are unique: a reference names one order or none (its position in orders).
+    at = positions(refs["reference"], orders["order_no"])
+    is_order = at >= 0
     by_order = pd.DataFrame(
-        {"dispatch_id": refs["dispatch_id"][is_order], "order_no": refs["reference"][is_order]}
+        {
+            "dispatch_id": refs["dispatch_id"][is_order],
+            "order_no": refs["reference"][is_order],
+            "order_at": at[is_order],
+        }
     ).assign(how="order")
     # A number that is an order number is not also looked up as a cart number.
     rest = refs[~is_order]
-    by_cart = rest.merge(
-        _cart_members(orders, rest["reference"]), left_on="reference", right_on="cart_no"
-    ).assign(how="cart")
-    return pd.concat([by_order, by_cart], ignore_index=True)[["dispatch_id", "order_no", "how"]]
+    by_cart = _shipped(rest["dispatch_id"], rest["reference"], carts, orders).assign(how="cart")
+    return pd.concat([by_order, by_cart], ignore_index=True)[_PAIR_COLUMNS]
 
 
 def _fallback(rows: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +155,8 @@ def match(
     """
     dup = duplicates(dispatch)
     live = dispatch[~dup]
-    by_ref = _by_reference(live, orders)
+    carts = _carts(orders)
+    by_ref = _by_reference(live, orders, carts)
     rest = live[~live["dispatch_id"].isin(by_ref["dispatch_id"])]
     linked = match_rules.linked_to_invalid(rest, invalid_orders)
     invalid_order = exceptions.empty()
@@ -128,10 +167,11 @@ def match(
 
     cand = _fallback(rest, orders)
     single = cand.drop_duplicates("dispatch_id", keep=False)
-    by_fallback = single.merge(_cart_members(orders), on="cart_no")[["dispatch_id", "order_no"]]
+    by_fallback = _shipped(single["dispatch_id"], single["cart_no"], carts, orders)
     by_fallback = by_fallback.assign(how="fallback")
-    to_invalid = linked[["dispatch_id", "order_no"]].assign(how=INVALID_ORDER)
-    parts = [by_ref, by_fallback, *([to_invalid] if len(to_invalid) else [])]
+    # An invalid row's order is not among the valid orders: it has no position.
+    to_invalid = linked[["dispatch_id", "order_no"]].assign(how=INVALID_ORDER, order_at=-1)
+    parts = [by_ref, by_fallback, *([to_invalid[_PAIR_COLUMNS]] if len(to_invalid) else [])]
     fallback_orders = by_fallback.groupby("dispatch_id")["order_no"].agg(", ".join)
     found = [
         invalid_order,
@@ -143,4 +183,5 @@ def match(
         pairs=pd.concat(parts, ignore_index=True),
         duplicate=dispatch.loc[dup, "dispatch_id"],
         unmatched=exceptions.concat(found),
+        cart_of=carts.of_order,
     )

@@ -151,7 +151,7 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
         sheet_of = np.repeat(np.arange(len(sheets)), [s.rows - s.invalid_rows for s in sheets])
         for i, n in enumerate(np.bincount(sheet_of[from_listing], minlength=len(sheets))):
             sheets[i].carrier_from_listing = int(n)
-    decision = rules.decide(o, d, matches.pairs, options.today)
+    decision = rules.decide(o, d, matches.pairs, options.today, matches.cart_of)
     decision = upload_life.apply(decision, o, earlier_rows, options.today)
     waiting = o[decision.bucket.to_numpy() == rules.UNSHIPPED]
     watched = watch.watch_unshipped(waiting, options.today)

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from batch import carriers, codes, pipeline, watch
+from batch.normalize import keys, positions
 from batch.rules import cart, engine, match, row, unshipped
 from batch.rules import order as order_rules
 from batch.rules.registry import Rules
@@ -534,7 +535,10 @@ def first_rows(*rows: dict) -> pd.DataFrame:
 
 def usable_of(first: pd.DataFrame, **keys) -> pd.DataFrame:
     u = first.reset_index()[["order_no", "tracking_no", "cart_no"]]
-    return u.assign(order_name_key=keys.get("names", "yamada"), order_postal="1500041")
+    number = pd.factorize(u["tracking_no"])[0]  # the numbers as codes, as facts.build gives them
+    return u.assign(
+        number=number, order_name_key=keys.get("names", "yamada"), order_postal="1500041"
+    )
 
 
 def test_shipped_while_unpaid_or_cancelled():
@@ -651,12 +655,18 @@ def upload_of(*rows: tuple[str, str, str]) -> pd.DataFrame:
     )
 
 
+def cart_codes(o: pd.DataFrame, up: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The carts as integer codes, as matching gives them: each order's, each upload line's."""
+    of_order = keys(o["cart_no"])
+    return of_order, of_order[positions(up["order_no"], o.index)]
+
+
 def test_a_cart_uploaded_under_two_numbers_is_split():
     o = export(*({"order_no": n, "cart_no": c} for n, c in
                  [("1", "C1"), ("2", "C1"), ("3", "C2"), ("4", "C2"), ("5", "C3")]))  # fmt: skip
     up = upload_of(("1", "C1", "A"), ("2", "C1", "B"), ("3", "C2", "D"), ("4", "C2", "D"),
                    ("5", "C3", "E"))  # fmt: skip
-    hit = cart.split_cart(up, o)
+    hit = cart.split_cart(up, cart_codes(o, up)[1], o)
     assert hits(hit) == [0, 1]
     (split,) = hit.message().to_dict("records")
     assert split["cart_no"] == "C1" and split["tracking_no"] == "A, B"
@@ -670,7 +680,7 @@ def test_a_cart_with_orders_left_unshipped_is_partial():
                  [("1", "C1"), ("2", "C1"), ("3", "C2"), ("4", "C3")]))  # fmt: skip
     up = upload_of(("1", "C1", "A"), ("3", "C2", "D"))
     waiting = np.array([False, True, False, True])  # order 4's cart has nothing uploaded
-    hit = cart.partial_cart(up, waiting, o)
+    hit = cart.partial_cart(up, waiting, o, *cart_codes(o, up))
     assert hits(hit) == [1]
     (partial,) = hit.message().to_dict("records")
     assert partial["message"] == "shipped: 1; not shipped yet: 2"

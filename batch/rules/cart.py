@@ -136,9 +136,10 @@ def _head(facts: dict[str, np.ndarray], at: int) -> dict:
                                       "source_row")}  # fmt: skip
 
 
-def split_cart(upload: pd.DataFrame, o: pd.DataFrame) -> Hit:
-    """SPLIT_CART: the uploaded orders of one cart went out under different numbers."""
-    several = distinct_per_group(upload["cart_no"], upload["tracking_no"]) > 1
+def split_cart(upload: pd.DataFrame, cart: np.ndarray, o: pd.DataFrame) -> Hit:
+    """SPLIT_CART: the uploaded orders of one cart (``cart``: each line's, as an integer
+    code) went out under different numbers."""
+    several = distinct_per_group(cart, upload["tracking_no"]) > 1
     return Hit(several, lambda at: _split_cart_rows(upload, at, o))
 
 
@@ -173,11 +174,16 @@ def _split_cart_rows(upload: pd.DataFrame, at: np.ndarray, o: pd.DataFrame) -> p
     return _said(pd.DataFrame(rows), "row.cart.split", "parcels")
 
 
-def partial_cart(upload: pd.DataFrame, waiting: np.ndarray, o: pd.DataFrame) -> Hit:
+def partial_cart(
+    upload: pd.DataFrame, waiting: np.ndarray, o: pd.DataFrame, cart_of: np.ndarray, up_cart
+) -> Hit:
     """PARTIAL_CART: some orders of a cart are uploaded, others of it wait unshipped
-    (``waiting``, by position in ``o``)."""
+    (``waiting``, by position in ``o``). Carts as integer codes: ``cart_of`` each order's (by
+    position in ``o``), ``up_cart`` each upload line's."""
+    shipped = np.zeros(int(cart_of.max(initial=-1)) + 1, dtype=bool)
+    shipped[up_cart] = True
     return Hit(
-        waiting & isin(o["cart_no"], upload["cart_no"]),
+        waiting & shipped[cart_of],
         lambda at: _partial_cart_rows(upload, o["cart_no"][at].unique(), waiting, o),
     )
 

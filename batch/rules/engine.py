@@ -11,7 +11,7 @@ import pandas as pd
 
 from batch import codes, exceptions, row_messages
 from batch.inputs import AWAITING_PAYMENT, CANCELLED, SHIPPED
-from batch.normalize import isin, joined_per_group, keys
+from batch.normalize import joined_per_group, keys
 from batch.rules import cart, facts, order
 from batch.rules.match import INVALID_ORDER
 from batch.rules.registry import Hit, report
@@ -42,9 +42,14 @@ class Decision:
 
 
 def decide(
-    orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame, today: dt.date
+    orders: pd.DataFrame,
+    dispatch: pd.DataFrame,
+    pairs: pd.DataFrame,
+    today: dt.date,
+    cart_of: np.ndarray,
 ) -> Decision:
-    """Buckets, upload rows and exceptions from the matched pairs; ``today`` is the run's."""
+    """Buckets, upload rows and exceptions from the matched pairs; ``today`` is the run's,
+    ``cart_of`` each order's cart as an integer code (by position, from matching)."""
     # A row linked to an order that is invalid in the export has no order to ship here
     # (matching reported it as INVALID_ROW).
     pairs = pairs[pairs["how"].ne(INVALID_ORDER).to_numpy()]
@@ -83,9 +88,11 @@ def decide(
     bucket = pd.Series(bucket, index=o.index, dtype=object)
 
     found.append(report("MULTI_PACKAGE", None, cart.multi_package(t.extra, upload, t.first, o)))
-    found.append(report("SPLIT_CART", None, cart.split_cart(upload, o)))
+    up_cart = cart_of[at[go]]  # the carts of the upload's lines
+    found.append(report("SPLIT_CART", None, cart.split_cart(upload, up_cart, o)))
     waiting = bucket.eq(UNSHIPPED).to_numpy()
-    found.append(report("PARTIAL_CART", None, cart.partial_cart(upload, waiting, o)))
+    partial = cart.partial_cart(upload, waiting, o, cart_of, up_cart)
+    found.append(report("PARTIAL_CART", None, partial))
     return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
 
 
@@ -162,5 +169,6 @@ def _unsent_buckets(bucket: np.ndarray, o: pd.DataFrame) -> None:
     bucket[rest & has_existing] = ALREADY
     bucket[rest & ~has_existing & (state == SHIPPED)] = ALREADY
     rest = bucket == ""
-    bucket[rest & isin(o["state"], [AWAITING_PAYMENT, CANCELLED])] = NOT_ELIGIBLE
+    # state holds Python strings: pandas' isin hashes them where Arrow would convert 1M first.
+    bucket[rest & o["state"].isin([AWAITING_PAYMENT, CANCELLED]).to_numpy()] = NOT_ELIGIBLE
     bucket[bucket == ""] = UNSHIPPED

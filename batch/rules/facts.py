@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from batch import row_messages
-from batch.normalize import first_seen, positions, sort_positions
+from batch.normalize import first_seen, keys
 from batch.rules import row
 
 # Text columns no rule reads stay out of the joined rows: every take of them copies each
@@ -63,9 +65,9 @@ class Joined:
             earliest_ship=earliest_ship(orders),
         )
         d_at = pd.Index(self._d["dispatch_id"]).get_indexer(pairs["dispatch_id"])
-        o_at = positions(pairs["order_no"], self._o["order_no"])  # order numbers are unique
+        o_at = pairs["order_at"].to_numpy()  # matching found each order's position
         inner = (d_at >= 0) & (o_at >= 0)  # what an inner merge keeps, in the pairs' order
-        self._pairs = pairs[inner].reset_index(drop=True)
+        self._pairs = pairs[inner].drop(columns="order_at").reset_index(drop=True)
         self._d_at, self.order_at = d_at[inner], o_at[inner]  # by pair
         # The columns every pair needs: the sort, the de-duplication, the date check.
         self.keys = pd.DataFrame(
@@ -87,6 +89,11 @@ class Joined:
     def column(self, name: str, at: np.ndarray) -> pd.Series:
         """One column of the joined rows of the pairs ``at`` (from the dispatch row)."""
         return self._d[name].take(self._d_at[at])
+
+    def codes(self, name: str, at: np.ndarray) -> np.ndarray:
+        """A column of the dispatch rows as integer codes (equal text, equal code), of the
+        pairs ``at``: the sheets' rows hashed once, fewer than the pairs."""
+        return keys(self._d[name])[self._d_at[at]]
 
     def order_column(self, name: str, at: np.ndarray) -> pd.Series:
         return self._o[name].take(self.order_at[at])
@@ -116,6 +123,19 @@ def _starts(group: np.ndarray) -> np.ndarray:
     return np.concatenate([[True], group[1:] != group[:-1]]) if len(group) else group == 0
 
 
+def _by_order(j: Joined, usable: np.ndarray, orders: pd.DataFrame) -> np.ndarray:
+    """Positions that sort the pairs ``usable`` by order number, ship date (missing last),
+    then file order: what sorting on the numbers' text gives, with each order's number as
+    its rank among the orders' numbers (unique, so no ties), sorted by numpy on integers."""
+    by_number = pc.sort_indices(pa.array(orders["order_no"], from_pandas=True)).to_numpy()
+    rank = np.empty(len(by_number), dtype=np.int64)
+    rank[by_number] = np.arange(len(by_number))
+    ship = j.keys["ship_date"].to_numpy()[usable]
+    missing = np.isnat(ship)
+    file_order = j.keys["dispatch_id"].to_numpy()[usable]
+    return np.lexsort((file_order, ship.view(np.int64), missing, rank[j.order_at[usable]]))
+
+
 def build(
     orders: pd.DataFrame, dispatch: pd.DataFrame, pairs: pd.DataFrame, today: dt.date
 ) -> Facts:
@@ -126,17 +146,19 @@ def build(
     # Sorted and de-duplicated on a narrow frame of positions in the pairs; `first` and
     # `extra` take their rows once.
     usable = np.flatnonzero(code == "")
-    keyed = j.keys[["order_no", "ship_date", "dispatch_id"]].iloc[usable]
-    at = usable[sort_positions(keyed, ["order_no", "ship_date", "dispatch_id"])]
+    at = usable[_by_order(j, usable, orders)]
+    # Numbers as integer codes (one hash of the sheets' numbers): `usable` is grouped by them.
+    number = j.codes("tracking_no", at)
     ok = pd.DataFrame(
         {
             "order_no": j.keys["order_no"].take(at).set_axis(at),
             "tracking_no": j.column("tracking_no", at).set_axis(at),
+            "number": number,
             **{c: j.order_column(c, at).set_axis(at) for c in _USABLE_ORDER},
         }
     )
     # An order is its position in orders (numbers are unique): integers, not text, to hash.
-    once = first_seen(j.order_at[at], ok["tracking_no"])
+    once = first_seen(j.order_at[at], ok["number"])
     at, ok = at[once], ok[once]
     is_first = _starts(j.order_at[at])  # sorted by order: its first row starts its run
     return Facts(

@@ -51,7 +51,7 @@ def shipments(first: pd.DataFrame, usable: pd.DataFrame) -> Shipments:
     # One number on carts with different recipients is a mix-up, not a shared parcel.
     on_shared = usable[
         distinct_per_group(
-            usable["tracking_no"], usable["order_name_key"], usable["order_postal"]
+            usable["number"], usable["order_name_key"], usable["order_postal"]
         ) > 1
     ]  # fmt: skip
     return Shipments(
