@@ -274,7 +274,7 @@ def unshipped_table(
     return Table(
         "sheet.unshipped",
         [
-            Column("col.priority", list(range(1, len(u) + 1)), "int"),
+            Column("col.priority", np.arange(1.0, len(u) + 1), "int"),
             Column("col.alerts", texts(listed), coloured=True, cap=16),
             Column("col.order_no", texts(u["order_no"])),
             Column("col.cart_no", texts(u["cart_no"]), cap=9),
