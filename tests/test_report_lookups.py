@@ -5,6 +5,7 @@ whatever the numbers: missing ones, repeated ones, keys no row has, values missi
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given, settings
@@ -51,3 +52,13 @@ def test_one_value_per_key_and_groups_alike():
     lookup = ids.lookup(ids.of[0], 1)
     assert lookup.joined(_texts(["a", "b", "c", "d"])).to_pylist() == ["b", "a, c", None, None]
     assert np.array_equal(tables.first_at(ids.of[1], ids.count)[ids.of[0]], [1, 0, 3, -1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(""), st.text(max_size=7)), max_size=10))
+def test_masked_phone_is_pandas_slice(phones):
+    phone = pd.Series(phones, dtype=object)
+    expected = ("…" + phone.str[-4:]).where(phone.str.len().gt(0), None)
+    got = tables.masked_phone(phone)
+    got = got.to_pylist() if isinstance(got, pa.Array) else got.tolist()
+    assert got == [None if pd.isna(v) else v for v in expected.tolist()]
