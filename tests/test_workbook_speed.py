@@ -250,14 +250,19 @@ def test_rows_xml_as_before(monkeypatch):
         assert xml == old_rows_xml(old, looks, part, ids, old_heights)
 
 
-def test_building_ahead_passes_errors_on():
-    def chunks():
-        yield b"a"
+def test_building_ahead_keeps_the_order_and_passes_errors_on():
+    def broken():
         raise ValueError("broken")
 
+    def run(k):
+        return lambda: bytes([k])
+
+    assert list(xrows.ahead([run(k) for k in range(9)], workers=3)) == [
+        bytes([k]) for k in range(9)
+    ]
     got = []
     with pytest.raises(ValueError, match="broken"):
-        for chunk in xrows.ahead(chunks()):
+        for chunk in xrows.ahead([run(97), broken, run(98)]):
             got.append(chunk)
     assert got == [b"a"]
-    assert list(xrows.ahead(iter([]))) == []
+    assert list(xrows.ahead([])) == []

@@ -91,11 +91,14 @@ def order_lines(result) -> pd.DataFrame:
 def order_rows(result, lang: str) -> tuple[pd.DataFrame, dict[str, pa.Array]]:
     """The Orders sheet's rows: order_lines sorted by outcome in summary.json's order, then
     as in the export; and per row its tracking_no, codes and reasons (Arrow texts)."""
-    o, ex, rows = result.orders, result.exceptions, order_lines(result)
+    o, ex, lines = result.orders, result.exceptions, order_lines(result)
     rank = {b: k for k, b in enumerate(b for b in result.summary["orders"] if b != "total")}
-    rows = rows.iloc[np.lexsort((rows["source_row"].to_numpy(), rows["bucket"].map(rank)))]
-    rows = rows.reset_index(drop=True)
-    order_no = _arrow(rows["order_no"])
+    # The few outcomes hashed once; per row an integer (-1, none, reads the last entry).
+    bucket, outcomes = pd.factorize(lines["bucket"])
+    by_outcome = [*outcomes, None]
+    ranked = np.array([rank.get(b, np.nan) for b in by_outcome])[bucket]
+    sort = np.lexsort((lines["source_row"].to_numpy(), ranked))
+    rows, bucket = lines.iloc[sort].reset_index(drop=True), bucket[sort]
     # Per order the exceptions naming it (a cart's rows name several orders), most serious
     # first, and the tracking numbers they name (one row may name several).
     names = pc.split_pattern(_arrow(ex["order_no"]), ", ")
@@ -113,25 +116,32 @@ def order_rows(result, lang: str) -> tuple[pd.DataFrame, dict[str, pa.Array]]:
     code_list = pa.array(list(reason), pa.large_string())
     reasons = pc.take(pa.array(list(reason.values()), pa.large_string()),
                       pc.index_in(_arrow(pairs["code"]), code_list))  # fmt: skip
-    codes = joined(order_no, pairs["code"], pairs["order_no"], "\n")  # beside its reason
+    up = result.uploaded
+    ids = NumberIds(lines["order_no"], pairs["order_no"], up["order_no"], found["order_no"])
+    where = ids.of[0][sort]
+    of_pairs = ids.lookup(where, 1)
+    codes = of_pairs.joined(pairs["code"], "\n")  # beside its reason
     # The number an order went to QSM with; for one held, the numbers found for it (not the
     # numbers of a cart's other parcels an unshipped order's PARTIAL_CART names).
-    up = result.uploaded
-    tracking = joined(order_no, _arrow(up["tracking_no"]), _arrow(up["order_no"]))
-    held = pa.array(~rows["bucket"].isin(["uploaded", "unshipped", "not_eligible"]).to_numpy())
-    tracking = pc.if_else(held, joined(order_no, found["tracking_no"], found["order_no"]), tracking)
+    tracking = ids.lookup(where, 2).joined(up["tracking_no"])
+    kept = ~pd.Index(by_outcome).isin(["uploaded", "unshipped", "not_eligible"])
+    held = pa.array(kept[bucket])
+    tracking = pc.if_else(held, ids.lookup(where, 3).joined(found["tracking_no"]), tracking)
+    # As index_in in o's numbers, the first lines' (order_lines puts o's rows first).
     existing = _arrow(o["existing_tracking"].replace("", None))
-    existing = pc.take(existing, pc.index_in(order_no, _arrow(o["order_no"])))
+    in_o = first_at(ids.of[0][: len(o)], ids.count)[where]
+    existing = pc.take(existing, pa.array(in_o, mask=in_o < 0))
     tracking = pc.if_else(pc.and_(held, pc.is_null(tracking)), existing, tracking)
     # An invalid row without a number that names it: its own code.
-    unnamed = pc.and_(pa.array(rows["bucket"].eq("invalid").to_numpy()), pc.is_null(codes))
+    invalid = pa.array(np.array([b == "invalid" for b in by_outcome])[bucket])
+    unnamed = pc.and_(invalid, pc.is_null(codes))
     return rows, {
         "tracking_no": tracking,
         "codes": pc.if_else(unnamed, pa.scalar("INVALID_ROW", pa.large_string()), codes),
         "reasons": pc.if_else(
             unnamed,
             pa.scalar(reason["INVALID_ROW"], pa.large_string()),
-            joined(order_no, reasons, pairs["order_no"], "\n"),
+            of_pairs.joined(reasons, "\n"),
         ),
     }
 
@@ -157,9 +167,15 @@ def orders_table(result, lang: str) -> Table:
     )
 
 
-def masked_phone(phone: pd.Series) -> pd.Series:
+def masked_phone(phone: pd.Series) -> pd.Series | pa.Array:
     """Only the last four digits: enough to recognise a buyer, not to call a stranger."""
-    return ("…" + phone.str[-4:]).where(phone.str.len().gt(0), None)
+    try:  # text: by Arrow's kernels (pandas' .str on objects is a Python call per row)
+        text = pa.array(phone.to_numpy(object), pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError):
+        return ("…" + phone.str[-4:]).where(phone.str.len().gt(0), None)
+    dots, none = pa.scalar("…", pa.large_string()), pa.scalar("", pa.large_string())
+    masked = pc.binary_join_element_wise(dots, pc.utf8_slice_codeunits(text, -4), none)
+    return pc.if_else(pc.greater(pc.utf8_length(text), 0), masked, None)
 
 
 def _arrow(values) -> pa.Array:
@@ -192,6 +208,64 @@ def joined(where: pa.Array, values, keys, sep: str = ", ") -> pa.Array:
     return _arrow(pc.take(text, pc.index_in(_arrow(where), _arrow(lists["k"]))))
 
 
+def first_at(ids: np.ndarray, count: int) -> np.ndarray:
+    """Per id below ``count``, the first position of ``ids`` holding it (-1: none), as
+    index_in finds it."""
+    first = np.full(count, -1, np.int64)
+    if np.bincount(ids, minlength=count).max(initial=0) <= 1:
+        first[ids] = np.arange(len(ids))
+    else:
+        held, at = np.unique(ids, return_index=True)
+        first[held] = at
+    return first
+
+
+class NumberIds:
+    """Columns of order numbers as integer ids from one hash of them all, so that each
+    look-up after it is integer indexing, not another hash of every number. A missing
+    number is an id too (index_in matches null with null); look-ups skip it as keys."""
+
+    def __init__(self, *columns) -> None:
+        texts = [_arrow(c) for c in columns]
+        encoded = pc.dictionary_encode(pa.concat_arrays(texts), null_encoding="encode")
+        ids = encoded.indices.to_numpy().astype(np.int64)
+        self.count = len(encoded.dictionary)
+        self.of = np.split(ids, np.cumsum([len(t) for t in texts])[:-1])
+        self.valid = [t.is_valid().to_numpy(zero_copy_only=False) for t in texts]
+
+    def lookup(self, where: np.ndarray, keys: int) -> Lookup:
+        return Lookup(where, self.of[keys], self.valid[keys], self.count)
+
+
+class Lookup:
+    """For each id of ``where``, the entries of ``keys`` (ids, those ``valid``) with that id."""
+
+    def __init__(self, where: np.ndarray, keys: np.ndarray, valid: np.ndarray, count: int):
+        self.kept = None if valid.all() else pa.array(valid)
+        keys = keys if self.kept is None else keys[valid]
+        self.order = None  # a key per entry: each is its own group
+        slot = np.full(count, -1, np.int64)
+        if np.bincount(keys, minlength=count).max(initial=0) <= 1:
+            slot[keys] = np.arange(len(keys))
+        else:  # entries grouped by key, each group in the entries' order
+            self.order = np.argsort(keys, kind="stable")
+            grouped = keys[self.order]
+            self.starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+            slot[grouped[self.starts]] = np.arange(len(self.starts))
+        at = slot[where]
+        self.at = pa.array(at, mask=at < 0)
+
+    def joined(self, values, sep: str = ", ") -> pa.Array:
+        """joined(where, values, keys, sep) of the texts that go with the keys."""
+        values = _arrow(values)
+        values = values if self.kept is None else values.filter(self.kept)
+        if self.order is not None:
+            ends = pa.array(np.r_[self.starts, len(values)])
+            lists = pa.LargeListArray.from_arrays(ends, values.take(pa.array(self.order)))
+            values = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
+        return _arrow(pc.take(values, self.at))
+
+
 def unshipped_table(
     u: pd.DataFrame, ex: pd.DataFrame, today: dt.date, lang: str, personal: bool = False
 ) -> Table:
@@ -206,7 +280,7 @@ def unshipped_table(
     return Table(
         "sheet.unshipped",
         [
-            Column("col.priority", list(range(1, len(u) + 1)), "int"),
+            Column("col.priority", np.arange(1.0, len(u) + 1), "int"),
             Column("col.alerts", texts(listed), coloured=True, cap=16),
             Column("col.order_no", texts(u["order_no"])),
             Column("col.cart_no", texts(u["cart_no"]), cap=9),

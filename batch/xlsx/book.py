@@ -13,7 +13,7 @@ from pathlib import Path
 
 from batch.xlsx.archive import ZIP64_LIMIT, ZipWriter
 from batch.xlsx.layout import EXCEL_ROWS
-from batch.xlsx.rows import Column, ahead, row_xml, rows_xml, style_ids
+from batch.xlsx.rows import Column, ahead, row_runs, row_xml, style_ids
 from batch.xlsx.styles import Style, StyleSheet
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -177,7 +177,7 @@ class Sheet:
             if isinstance(part, str):
                 yield part.encode()
             else:
-                yield from ahead(rows_xml(*part))
+                yield from ahead(row_runs(*part))
         yield self._tail().encode()
 
     def names(self, index: int) -> str:

@@ -9,7 +9,9 @@ also takes its style's quote prefix, so it stays text once the cell is edited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import functools
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -21,10 +23,12 @@ from batch.xlsx.styles import Style, StyleSheet
 from batch.xlsx.values import TEXT, cell_texts, clean_text, number_texts, scalar, serial, utf8
 
 CHUNK = 20_000  # data rows serialised at a time
+BUILDERS = 2  # threads building runs of rows (the machine's cores, as in the benchmark)
 # Starts that spreadsheets read as a formula.
 RISKY = ("=", "+", "-", "@", "\t", "\r")
-_RISKY_BYTES = np.frombuffer("".join(RISKY).encode(), np.uint8)
-_MARKUP = np.frombuffer(b"&<>\r", np.uint8)  # what XML text must escape
+_RISKY_FIRST = np.zeros(256, bool)  # per first byte of a text, whether it starts one
+_RISKY_FIRST[np.frombuffer("".join(RISKY).encode(), np.uint8)] = True
+_MARKUP = tuple(bytes([b]) for b in b"&<>\r")  # what XML text must escape
 _INLINE = ' t="inlineStr"><is><t xml:space="preserve">'
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 
@@ -109,7 +113,8 @@ def _join(*parts, nulls: str = "emit_null") -> pa.Array:
 
 def escape(text: pa.Array) -> pa.Array:
     """XML text; CR as a character reference, which an XML parser would read as LF."""
-    if not np.isin(utf8(text)[0], _MARKUP).any():  # nearly always: one scan of the bytes
+    data = utf8(text)[0].tobytes()  # a copy, searched by memchr: 10x a numpy scan
+    if not any(char in data for char in _MARKUP):  # nearly always
         return text
     for char, ref in _ESCAPES:
         text = pc.replace_substring(text, char, ref)
@@ -122,7 +127,7 @@ def risky(text: pa.Array) -> np.ndarray:
     first = np.zeros(len(text), np.uint8)
     full = (at[1:] > at[:-1]) & text.is_valid().to_numpy(zero_copy_only=False)
     first[full] = data[at[:-1][full]]
-    return np.isin(first, _RISKY_BYTES)
+    return _RISKY_FIRST[first]
 
 
 def style_ids(col: Column, sheet: StyleSheet) -> list[int]:
@@ -161,38 +166,55 @@ def _cells(col: Column, letter: str, rows: pa.Array, text: pa.Array, style) -> l
 
 def _row_starts(rows: pa.Array, heights: np.ndarray) -> list:
     """<row r="..."> of a run of rows, with the height of the tall ones; as parts."""
-    tall = heights > 0
-    if not tall.any():
+    if not (heights > 0).any():
         return ['<row r="', rows, '">']
-    ht = number_texts(heights, as_int=False)  # "34.0", as f"{float}"
-    tall_start = _join('<row r="', rows, '" ht="', ht, '" customHeight="1">')
-    return [pc.if_else(tall, tall_start, _join('<row r="', rows, '">'))]
+    # The attribute of each of the few heights, then taken per row.
+    shown, each = np.unique(heights, return_inverse=True)
+    ht = _join(' ht="', number_texts(shown, as_int=False), '" customHeight="1"')  # "34.0"
+    ht = pc.if_else(pa.array(shown > 0), ht, scalar(""))
+    return ['<row r="', rows, '"', ht.take(pa.array(each.ravel())), ">"]
 
 
-def rows_xml(
+def row_runs(
     columns: Sequence[Column], part: range, first: int, ids: list[list[int]], heights
-) -> Iterator[np.ndarray]:
-    """Rows ``part`` of ``columns`` as sheet rows ``first``..., CHUNK rows at a time, as
-    UTF-8 XML; ``ids`` per column from style_ids(), ``heights`` per row (0: not set)."""
+) -> list[Callable[[], np.ndarray]]:
+    """Rows ``part`` of ``columns`` as sheet rows ``first``..., CHUNK rows a run: a function
+    per run that builds its UTF-8 XML; ``ids`` per column from style_ids(), ``heights`` per
+    row (0: not set). The runs share only what they read, so threads may build them."""
     letters = [column_letter(j) for j in range(1, len(columns) + 1)]
     texts = [cell_texts(c.values, c.kind) for c in columns]
     heights = np.zeros(len(columns[0].values)) if heights is None else np.asarray(heights)
-    for a in range(part.start, part.stop, CHUNK):
-        b = min(a + CHUNK, part.stop)
+
+    def run(a: int, b: int) -> np.ndarray:
         rows = pa.array(np.arange(a - part.start + first, b - part.start + first)).cast(TEXT)
         cells = []
         for c, letter, t, i in zip(columns, letters, texts, ids, strict=True):
             style = _styles(c, i, t[a:b], None if c.pick is None else c.pick[a:b])
             cells += _cells(c, letter, rows, t[a:b], style)
         # One concatenation per run of rows (an empty cell, null, is left out); its bytes.
-        yield utf8(_join(*_row_starts(rows, heights[a:b]), *cells, "</row>", nulls="replace"))[0]
+        return utf8(_join(*_row_starts(rows, heights[a:b]), *cells, "</row>", nulls="replace"))[0]
+
+    starts = range(part.start, part.stop, CHUNK)
+    return [functools.partial(run, a, min(a + CHUNK, part.stop)) for a in starts]
 
 
-def ahead(chunks: Iterator) -> Iterator:
-    """``chunks``, the next one built in a thread meanwhile: Arrow and zlib release the GIL,
-    so building the XML and deflating it overlap on two cores."""
-    with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(next, chunks, None)
-        while (chunk := future.result()) is not None:
-            future = pool.submit(next, chunks, None)
-            yield chunk
+def rows_xml(*table) -> Iterator[np.ndarray]:
+    """row_runs(*table) built one after another."""
+    return (run() for run in row_runs(*table))
+
+
+def ahead(runs: Sequence[Callable], workers: int = BUILDERS) -> Iterator:
+    """What each of ``runs`` builds, in order, ``workers`` of them built in threads while
+    the caller deflates the one before: Arrow and the deflate release the GIL, so on two
+    cores the XML is built by both while the deflate takes its share."""
+    pool = ThreadPoolExecutor(workers)
+    try:
+        pending: deque = deque()
+        for run in runs:
+            pending.append(pool.submit(run))
+            if len(pending) > workers:  # at most workers + 1 runs' XML held at once
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
