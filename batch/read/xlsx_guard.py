@@ -41,7 +41,10 @@ _DOCUMENTS = {
     "ppt/presentation.xml": "PowerPoint (.pptx)",
 }
 _BINARY_MEMBERS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
-_CHUNK = 1 << 22
+# 1 MB: the scans' temporary arrays (a few per chunk, each about its size) stay below the
+# allocator's mmap threshold; at 4 MB each was fresh memory from the kernel, page faults that
+# were ~25 ms of system time for a 16 MB sheet.
+_CHUNK = 1 << 20
 _OVERLAP = 64  # bytes carried from one chunk to the next; longer than any pattern we look for
 _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 13, 32]] = True
@@ -170,9 +173,10 @@ def _max_column(a: np.ndarray, at: np.ndarray, letters: np.ndarray) -> int:
     return int(col.max())
 
 
-def _uncached_formula(buf: bytes, limit: int, p: bytes) -> bool:
+def _uncached_formula(buf: bytes, limit: int, p: bytes, before: bytes) -> bool:
     """A formula cell whose value was never calculated (written by a program, not by Excel):
-    no <v>, or an empty one, and not a text result (t="str" may legitimately be empty)."""
+    no <v>, or an empty one, and not a text result (t="str" may legitimately be empty).
+    ``before`` is the last cell's start tag in the chunks before (see `_last_cell_tag`)."""
     empty = rb"\s*(?:<%sv\s*/>|<%sv>\s*</%sv>|</%sc>)" % (p, p, p, p)
     ends = re.compile(
         re.escape(b"</" + p + b"f>")
@@ -186,20 +190,29 @@ def _uncached_formula(buf: bytes, limit: int, p: bytes) -> bool:
         if match.start() >= limit:
             break
         cell = buf.rfind(b"<" + p + b"c ", 0, match.start())
-        if cell < 0:
-            continue  # the cell began in the previous chunk: give it the benefit of the doubt
-        tag = buf[cell : buf.find(b">", cell)]
-        if not re.search(rb"""\bt=["']str["']""", tag):
+        tag = buf[cell : buf.find(b">", cell)] if cell >= 0 else before
+        if tag and not re.search(rb"""\bt=["']str["']""", tag):
             return True
     return False
+
+
+def _last_cell_tag(buf: bytes, limit: int, p: bytes, before: bytes) -> bytes:
+    """The start tag of the last cell beginning before ``limit`` (or ``before``): where a
+    formula's cell began in an earlier chunk, it is looked at as in one read of the part."""
+    opening = b"<" + p + b"c "
+    cell = buf.rfind(opening, 0, min(len(buf), limit + len(opening) - 1))
+    if cell < 0:
+        return before
+    end = buf.find(b">", cell)
+    return buf[cell : end if end >= 0 else len(buf)]
 
 
 def _scan_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, bool]:
     """(rows, columns) a worksheet part spans from A1, and whether it holds formulas whose
     value was never calculated. Streams the part; vectorised, no per-cell Python."""
     max_row = max_col = cell_refs = row_refs = cell_tags = row_tags = 0
-    uncached = False
-    p = None
+    uncached = formulas = False
+    p, cell_tag = None, b""
     for buf, limit in _chunks(z, info):
         if p is None:
             p = _prefix(buf, b"worksheet")
@@ -208,8 +221,11 @@ def _scan_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, b
         cell_refs, row_refs = cell_refs + cells, row_refs + rows
         c_tags, r_tags, f_tags = _start_tags(buf, limit, p + b"c", p + b"row", p + b"f")
         cell_tags, row_tags = cell_tags + c_tags, row_tags + r_tags
-        if not uncached and f_tags:
-            uncached = _uncached_formula(buf, limit, p)
+        formulas = formulas or f_tags > 0  # a formula begun here may end in a later chunk
+        if not uncached and formulas:
+            uncached = _uncached_formula(buf, limit, p, cell_tag)
+        if not uncached:
+            cell_tag = _last_cell_tag(buf, limit, p, cell_tag)
     # Cells and rows without a position continue from the previous one.
     columns = max_col + max(0, cell_tags - cell_refs)
     rows = max_row + max(0, row_tags - row_refs)
