@@ -12,7 +12,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 import numpy as np
 
@@ -51,6 +54,7 @@ _SPACE[[9, 10, 13, 32]] = True
 _TAG_END = _SPACE.copy()
 _TAG_END[[ord(">"), ord("/")]] = True
 _HUGE = 1 << 40
+T = TypeVar("T")
 
 
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -246,17 +250,38 @@ def _shared_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int
     return declared, held
 
 
-def inspect_zip(path: Path, data: bytes) -> None:
-    """Refuse what is not a workbook, or would exhaust memory or time, before parsing."""
+def inspect_zip(path: Path, data: bytes, opening: Callable[[], T] | None = None) -> T | None:
+    """Refuse what is not a workbook, or would exhaust memory or time, before parsing.
+
+    ``opening``, the parser's opening of the workbook (which reads the shared strings, styles
+    and workbook parts, never a worksheet), is called once all it reads is safe: the zip's
+    directory (no bomb, nothing too big to unpack) and the shared strings. It runs in a
+    thread of its own while the worksheets are scanned, and its result is returned (or its
+    exception raised) only once every part has passed; a refusal is the one the parts give
+    in their zip order, as when everything is checked first.
+    """
     z, members = _open_zip(path, data)
     _refuse_other_archives(path, {m.filename for m in members})
     _refuse_bombs(path, members)
-    try:
-        _inspect_parts(path, z, members)
-    except InputError:
-        raise
-    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
-        raise InputError(path, Phrase("error.zip.damaged", problem=exc), _AGAIN_HINT) from None
+    parts = [m for m in members if not _skipped(m)]
+    strings = [i for i, m in enumerate(parts) if _is_strings(m)]
+    for i in strings:
+        try:
+            _check_part(path, z, parts[i])
+        except InputError:
+            for m in parts[:i]:  # a refusal of a part before it is the one to give
+                _check_part(path, z, m)
+            raise
+    rest = [m for m in parts if not _is_strings(m)]
+    if opening is None:
+        for m in rest:
+            _check_part(path, z, m)
+        return None
+    with ThreadPoolExecutor(1, thread_name_prefix="workbook-open") as pool:
+        opened = pool.submit(opening)
+        for m in rest:  # a refusal here waits for the opening to end (the pool's exit)
+            _check_part(path, z, m)
+        return opened.result()
 
 
 def _open_zip(path: Path, data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
@@ -318,30 +343,43 @@ def _refuse_bombs(path: Path, members: list[zipfile.ZipInfo]) -> None:
             raise InputError(path, bomb, _TOO_BIG_HINT)
 
 
-def _inspect_parts(path: Path, z: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    for m in members:
-        name = PurePosixPath(m.filename)
-        if m.is_dir() or name.suffix.lower() in _BINARY_MEMBERS:
-            continue
-        if name.name.lower() == "sharedstrings.xml":
-            declared, held = _shared_strings(z, m)
-            if declared > held + 1024:
-                raise InputError(
-                    path,
-                    Phrase("error.zip.strings", declared=f"{declared:,}", held=f"{held:,}"),
-                    SAVE_AS_HINT,
-                )
-            continue
-        rows, columns, uncached = _scan_member(z, m)
-        if rows * columns > MAX_SHEET_CELLS:
-            corner = f"{column_name(min(columns, 1 << 20))}{rows}"
-            far = Phrase(
-                "error.zip.far_cells",
-                corner=corner,
-                rows=f"{rows:,}",
-                columns=f"{columns:,}",
-                most=f"{MAX_SHEET_CELLS:,}",
+def _skipped(m: zipfile.ZipInfo) -> bool:
+    return m.is_dir() or PurePosixPath(m.filename).suffix.lower() in _BINARY_MEMBERS
+
+
+def _is_strings(m: zipfile.ZipInfo) -> bool:
+    return PurePosixPath(m.filename).name.lower() == "sharedstrings.xml"
+
+
+def _check_part(path: Path, z: zipfile.ZipFile, m: zipfile.ZipInfo) -> None:
+    try:
+        _inspect_part(path, z, m)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile / zlib on a damaged member: bad CRC, bad deflate data
+        raise InputError(path, Phrase("error.zip.damaged", problem=exc), _AGAIN_HINT) from None
+
+
+def _inspect_part(path: Path, z: zipfile.ZipFile, m: zipfile.ZipInfo) -> None:
+    if _is_strings(m):
+        declared, held = _shared_strings(z, m)
+        if declared > held + 1024:
+            raise InputError(
+                path,
+                Phrase("error.zip.strings", declared=f"{declared:,}", held=f"{held:,}"),
+                SAVE_AS_HINT,
             )
-            raise InputError(path, far, _OUTSIDE_HINT)
-        if uncached:
-            raise InputError(path, Phrase("error.zip.uncached"), Phrase("error.zip.uncached_hint"))
+        return
+    rows, columns, uncached = _scan_member(z, m)
+    if rows * columns > MAX_SHEET_CELLS:
+        corner = f"{column_name(min(columns, 1 << 20))}{rows}"
+        far = Phrase(
+            "error.zip.far_cells",
+            corner=corner,
+            rows=f"{rows:,}",
+            columns=f"{columns:,}",
+            most=f"{MAX_SHEET_CELLS:,}",
+        )
+        raise InputError(path, far, _OUTSIDE_HINT)
+    if uncached:
+        raise InputError(path, Phrase("error.zip.uncached"), Phrase("error.zip.uncached_hint"))
