@@ -5,6 +5,7 @@ checking everything first gives."""
 from __future__ import annotations
 
 import io
+import random
 import threading
 import zipfile
 from pathlib import Path
@@ -96,3 +97,60 @@ def test_with_two_refusals_the_first_part_in_the_zip_is_the_one_told(strings_fir
     told = _refusal(Path("two.xlsx"), data, opening)
     assert told == _refusal(Path("two.xlsx"), data)
     assert ("shared strings" in told) == strings_first and opening.threads == []
+
+
+WORKBOOKS = sorted(SAMPLES.glob("*.xlsx")) + sorted(CORPUS.glob("*.xlsx"))
+
+
+def _outcome(path: Path, data: bytes) -> str:
+    try:
+        xlsx_guard.inspect_zip(path, data)
+    except InputError as exc:
+        return str(exc)
+    return "passes"
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_members_are_inflated_by_isal_where_zipfile_would_read_them_alike(path, monkeypatch):
+    data = path.read_bytes()
+    if not data.startswith(b"PK"):
+        pytest.skip("not a zip")
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        z = None
+    ends = xlsx_guard._data_ends(z, z.infolist()) if z else {}
+    for m in z.infolist() if z else []:
+        try:
+            fast = b"".join(xlsx_guard._inflated(data, m, ends[id(m)]))
+        except xlsx_guard._NotPlain:
+            assert path.parent != SAMPLES, f"{m.filename}: the samples' members are plain"
+            continue
+        assert fast == z.read(m), m.filename
+    with monkeypatch.context() as only_zipfile:
+        only_zipfile.setattr(xlsx_guard, "_inflated", _never_plain)
+        alone = _outcome(path, data)
+    assert _outcome(path, data) == alone
+
+
+def _never_plain(*_):
+    raise xlsx_guard._NotPlain
+    yield b""  # pragma: no cover - a generator, as _inflated is
+
+
+@pytest.mark.parametrize("path", [SAMPLES / "generic-ko.xlsx", SAMPLES / "qsm-detail-ja.xlsx"])
+def test_a_damaged_zip_is_refused_as_zipfile_alone_refuses_it(path, monkeypatch):
+    """Bytes flipped anywhere (headers, directory, deflate data), the file cut short, a
+    member's directory entry pointing at another's data: the guard's outcome is the one it
+    gives reading every member through zipfile."""
+    rng = random.Random(path.name)
+    data = path.read_bytes()
+    cases = [data[: rng.randrange(len(data))] for _ in range(20)]
+    for _ in range(200):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 1, 2, 5])):
+            damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        cases.append(bytes(damaged))
+    fast = [_outcome(path, case) for case in cases]
+    monkeypatch.setattr(xlsx_guard, "_inflated", _never_plain)
+    assert fast == [_outcome(path, case) for case in cases]
