@@ -94,16 +94,19 @@ def _inflated(data: bytes, info: zipfile.ZipInfo, data_end: int) -> Iterator[byt
     size with the declared CRC) raises _NotPlain, by the end at the latest, before a
     refusal is decided: the part is then read by zipfile, its errors the ones given."""
     at = info.header_offset
-    header = _LOCAL_HEADER.unpack_from(data, at) if at + 30 <= len(data) else (b"",) + (0,) * 10
-    name = data[at + 30 : at + 30 + header[9]]
-    start = at + 30 + header[9] + header[10]
-    plain = (
-        header[0] == b"PK\x03\x04"
-        and info.compress_type == zipfile.ZIP_DEFLATED
-        and not info.flag_bits & 0x61  # encrypted, patched, strongly encrypted
-        and name.decode("utf-8" if header[2] & 0x800 else "cp437") == info.orig_filename
-        and start + info.compress_size <= min(data_end, len(data))
-    )
+    try:
+        header = _LOCAL_HEADER.unpack_from(data, at) if at >= 0 else ()
+        name = data[at + 30 : at + 30 + header[9]]
+        start = at + 30 + header[9] + header[10]
+        plain = (
+            header[0] == b"PK\x03\x04"
+            and info.compress_type == zipfile.ZIP_DEFLATED
+            and not info.flag_bits & 0x61  # encrypted, patched, strongly encrypted
+            and name.decode("utf-8" if header[2] & 0x800 else "cp437") == info.orig_filename
+            and start + info.compress_size <= min(data_end, len(data))
+        )
+    except (struct.error, IndexError, UnicodeDecodeError):
+        plain = False
     if not plain:
         raise _NotPlain
     packed, fed = memoryview(data)[start : start + info.compress_size], 0
