@@ -405,3 +405,33 @@ def test_blank_rows_are_what_eq_all_gives():
             cells.iloc[0, 0] = np.nan  # an xlsx cell the reader left empty
         expected = cells.eq("").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
         assert _blank_rows(cells).tolist() == expected.tolist()
+
+
+def test_zip_scan_is_the_same_in_any_chunk_size(monkeypatch):
+    """A ref, a tag or a formula cut by a chunk boundary is counted once, and a formula's
+    cell begun in an earlier chunk is found, whatever the chunk size."""
+    import io
+    import zipfile
+
+    from batch.read import xlsx_guard
+
+    rng = random.Random(16)
+    pieces = [b'<c r="B12">', b'<c r="XFD3"/>', b"<c>", b'<row r="1048576">', b"<row>", b"</c>",
+              b'<c t="str"><f>""</f><v></v></c>', b"<v>5</v>", b" "]  # fmt: skip
+    uncached = b'<c r="A7" s="1"><f>' + b"A1+" * rng.randint(1, 60) + b"1</f></c>"
+    for case in range(60):
+        cells = [rng.choice(pieces) for _ in range(rng.randint(1, 300))]
+        if case % 2:  # one formula never calculated, its text long enough to span chunks
+            cells.insert(rng.randint(0, len(cells)), uncached)
+        sheet = b"<worksheet>" + b"".join(cells) + b"</worksheet>"
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z = zipfile.ZipFile(packed)
+        info = z.infolist()[0]
+        whole = xlsx_guard._scan_member(xlsx_guard._unpacked(z, info))
+        assert whole[2] == bool(case % 2)
+        for size in (65, 97, 256, 1000):
+            monkeypatch.setattr(xlsx_guard, "_CHUNK", size)
+            assert xlsx_guard._scan_member(xlsx_guard._unpacked(z, info)) == whole, size
+        monkeypatch.undo()

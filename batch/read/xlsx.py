@@ -1,9 +1,10 @@
 """A workbook (.xlsx, .xlsm, .xls; encrypted ones with their password) -> a Sheet of text.
 
-The zip is checked first (`batch.read.xlsx_guard`), then calamine parses it. Every cell
-becomes the text the seller sees: a number holding an integer loses its ".0", never its
-digits; a date cell is YYYY-MM-DD (with its time when it has one). One sheet a file is
-read: the one whose header fits a profile and holds data.
+The zip is checked first (`batch.read.xlsx_guard`; calamine opens the workbook meanwhile, once
+what it reads there is checked), then calamine parses the sheets. Every cell becomes the text
+the seller sees: a number holding an integer loses its ".0", never its digits; a date cell is
+YYYY-MM-DD (with its time when it has one). One sheet a file is read: the one whose header
+fits a profile and holds data.
 """
 
 from __future__ import annotations
@@ -224,9 +225,10 @@ def _workbook_error(path: Path, data: bytes, exc: BaseException) -> InputError:
 def read_xlsx(path: Path, data: bytes, kind: str | None, profile, password):
     if data.startswith(OLE_MAGIC):
         data = _decrypt(path, data, password)
-    if data.startswith(b"PK"):
-        inspect_zip(path, data)
-    book, names = _open_workbook(path, data)
+    if data.startswith(b"PK"):  # the zip checked, the workbook opened meanwhile
+        book, names = inspect_zip(path, data, lambda: _open_workbook(path, data))
+    else:
+        book, names = _open_workbook(path, data)
     found = [_read_candidate(path, book, name, kind, profile) for name in names]
     return _choose_sheet(path, [c for c in found if c is not None], kind, profile)
 
