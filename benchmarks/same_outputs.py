@@ -24,8 +24,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import tomli  # an install requirement; the stdlib has tomllib only from 3.11
-
 TODAY = "2026-11-26"
 ORDERS = [
     "qsm-detail-ja.csv",
@@ -34,15 +32,6 @@ ORDERS = [
     "qsm-brief-ja.csv",
     "qsm-brief-ko.csv",
     "qsm-detail-ja-2022.csv",
-]
-TWO_SHEETS = ["yamato-b2.csv", "generic-ko.xlsx"]
-ALL_SHEETS = TWO_SHEETS + [
-    "sagawa-ehiden2.csv",
-    "sagawa-ehiden3.csv",
-    "japanpost-yupri.csv",
-    "clickpost.csv",
-    "seino-km2.csv",
-    "generic-en.csv",
 ]
 # What differs between two runs of the same code: the run id and the moments of the run.
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
@@ -57,14 +46,21 @@ def sample_jobs(samples: Path, out: Path) -> list[list[str]]:
     every other courier sheet, a protected workbook, a ledger used twice, labels for three
     couriers."""
 
+    # The sample day's sheets as samples/make_samples.py lists them.
+    expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))
+    two_sheets, all_sheets = (
+        expected["main"]["dispatch"],
+        expected["all_dispatch_files"]["dispatch"],
+    )
+
     def sheets(names):
         return [a for n in names for a in ("--dispatch", str(samples / n))]
 
     jobs = []
     for name in ORDERS:
         orders = ["--orders", str(samples / name), "--today", TODAY]
-        jobs.append(["run", *orders, *sheets(TWO_SHEETS), "--out", f"{out}/run-{name}"])
-        jobs.append(["run", *orders, *sheets(ALL_SHEETS), "--out", f"{out}/all-{name}"])
+        jobs.append(["run", *orders, *sheets(two_sheets), "--out", f"{out}/run-{name}"])
+        jobs.append(["run", *orders, *sheets(all_sheets), "--out", f"{out}/all-{name}"])
         jobs.append(["plan", *orders, "--out", f"{out}/plan-{name}"])
     for args in jobs:
         args.append("--no-ledger")
@@ -74,13 +70,12 @@ def sample_jobs(samples: Path, out: Path) -> list[list[str]]:
         + ["--out", f"{out}/protected"]
     )
     # The sheets of samples/scenarios/ (one courier or 3PL layout each), with any orders file.
-    for scenario in sorted((samples / "scenarios").glob("*.toml")):
-        sheet = samples / tomli.loads(scenario.read_text(encoding="utf-8"))["file"]
+    for name in expected["scenario_files"]:
         jobs.append(
             ["run", "--orders", str(samples / "qsm-detail-ja.csv"), "--today", TODAY]
-            + ["--dispatch", str(sheet), "--no-ledger", "--out", f"{out}/sheet-{sheet.name}"]
+            + ["--dispatch", str(samples / name), "--no-ledger", "--out", f"{out}/sheet-{name}"]
         )
-    ledger = ["--ledger", f"{out}/ledger.sqlite3", "--today", TODAY, *sheets(ALL_SHEETS)]
+    ledger = ["--ledger", f"{out}/ledger.sqlite3", "--today", TODAY, *sheets(all_sheets)]
     for n, name in enumerate(["qsm-detail-ja.csv", "qsm-detail-ko.csv"], 1):
         jobs.append(["run", "--orders", str(samples / name), *ledger, "--out", f"{out}/ledger{n}"])
     for carrier in ["yamato", "sagawa", "japanpost"]:
