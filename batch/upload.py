@@ -116,14 +116,38 @@ def _newline(sheet: Sheet) -> str:
 
 
 def _to_csv(sheet: Sheet, cells: pd.DataFrame) -> str:
-    """The rows as pandas writes them (Python's csv module): the reference dialect."""
-    return cells.to_csv(
+    """The rows as pandas writes them (Python's csv module): the reference dialect, but for
+    a field holding a line break, quoted whatever the file's own line ends (see
+    ``_quote_triggers``). Written with CRLF, which quotes both, each record then ended as
+    the export ends its records."""
+    text = cells.to_csv(
         header=False,
         index=False,
         sep=sheet.delimiter,
-        lineterminator=_newline(sheet),
+        lineterminator=_ROW_END,
         quoting=csv.QUOTE_ALL if sheet.quote_all else csv.QUOTE_MINIMAL,
     )
+    newline = _newline(sheet)
+    return text if newline == _ROW_END else _row_ends(text, newline)
+
+
+# A row end no field can hold unquoted: each record's end is found by the quotes before it.
+_ROW_END = "\r\n"
+
+
+def _row_ends(text: str, newline: str) -> str:
+    """``text``'s record ends (CRLF outside quotes) as ``newline``; CRLF inside a quoted
+    field stays. Quotes inside a field are doubled, so a CRLF ends a record exactly where an
+    even number of quotes precedes it."""
+    parts = text.split(_ROW_END)
+    records, pending, quotes = [], [], 0  # a loop per record: only cells that are not text
+    for part in parts[:-1]:  # text ends with a row end: the last part is empty
+        pending.append(part)
+        quotes += part.count('"')
+        if quotes % 2 == 0:
+            records.append(_ROW_END.join(pending) + newline)
+            pending, quotes = [], 0
+    return "".join(records)
 
 
 @cache
@@ -137,7 +161,9 @@ def _quote_triggers(delimiter: str, newline: str) -> tuple[str, ...]:
         csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerow([f"a{ch}b", "c"])
         if buf.getvalue().startswith('"'):
             found.append(ch)
-    return tuple(found)
+    # The writer quotes only its own line terminator's characters: a lone CR in an LF file
+    # went bare, and every reader (QSM's, Excel's, pandas', ours) ends the row there.
+    return tuple(sorted({*found, "\r", "\n"}))
 
 
 def _arrow_text(col: pd.Series) -> pa.Array | pa.ChunkedArray | None:

@@ -136,3 +136,36 @@ def test_cells_not_in_arrow_write_the_same_files(tmp_path, case):
         written = upload.write(sheet, table.positions, rows, tmp_path / kind, "ja", layout)
         files[kind] = [path.read_bytes() for path, _ in written]
     assert files["arrow"] == files["object"] and len(files["arrow"]) == (n + 1) // 2
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("kind", ["arrow", "object", "numbers"])
+def test_a_line_break_in_a_cell_never_splits_the_row(tmp_path, newline, kind):
+    """A cell holding a CR, an LF or both is quoted whatever the file's own line ends: any
+    reader (QSM's, Excel's, pandas', ours) takes either for the end of a row. Python's csv
+    writer quotes only the line terminator's characters, so a lone CR in an LF export was
+    written bare, and the file read back had a row more than was uploaded."""
+    import csv
+    import io
+
+    notes = ["memo\rnext", "two\nlines", "both\r\nends", "plain"]
+    cells = pd.DataFrame(
+        {0: pd.array(["1001", "1002", "1003", "1004"], dtype=str), 1: pd.array(notes, dtype=str)}
+    )
+    if kind == "object":
+        cells = cells.astype(object)
+    cells[2] = [1, 2, 3, 4] if kind == "numbers" else ["1", "2", "3", "4"]  # numbers: pandas'
+    sheet = Sheet(Path("orders.csv"), ["注文番号", "メモ", "数量"], cells, rows=np.arange(2, 6),
+                  encoding="utf-8", newline=newline, delimiter=",", quote_all=False)  # fmt: skip
+    rows = pd.DataFrame(
+        {"tracking_no": [f"3897110740{i}" for i in range(12, 16)], "carrier": ["ヤマト運輸"] * 4,
+         "ship_date": ["2026/11/26"] * 4},
+        index=cells.index,
+    )  # fmt: skip
+    layout = formats.get("qsm-detail-ja").upload
+    [(path, _)] = upload.write(sheet, {"tracking_no": 0}, rows, tmp_path, "ja", layout)
+    back = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    assert back[1:] == [
+        [t, n, q] for t, n, q in zip(rows["tracking_no"], notes, "1234", strict=True)
+    ]
+    assert path.read_bytes().count(newline.encode()) >= len(notes) + 1  # the file's own ends
