@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         failed = run_jobs(args.checkout.resolve(), args.dir, args.days)
         print(f"{failed} jobs ended with an error (exits.txt)" if failed else "done")
         return 0
+    for folder in (args.before, args.after):
+        if not (folder / "summary.json").exists() and not any(folder.glob("*/summary.json")):
+            parser.error(f"{folder} holds no outputs of the jobs step (not made yet?)")
     found = differences(args.before, args.after)
     print("\n".join(found) if found else "same")
     return 1 if found else 0

@@ -106,3 +106,14 @@ def test_the_jobs_read_every_sample_sheet(tmp_path, same_outputs):
     sheets = {p.name for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx")}
     assert sheets - read == set()
     assert all(Path(a).exists() for job in jobs for a in job if a.startswith(str(SAMPLES)))
+
+
+def test_a_folder_without_outputs_is_refused_not_compared(tmp_path, same_outputs):
+    # A jobs step still running has not moved its folder into place yet: comparing with it
+    # must not list every file as missing, nor say "same" of an empty folder.
+    _run_folder(tmp_path / "a", "20261126-090000-abcdef")
+    (tmp_path / "empty").mkdir()
+    for other in ("empty", "not-made"):
+        with pytest.raises(SystemExit) as stop:
+            same_outputs.main(["compare", str(tmp_path / "a"), str(tmp_path / other)])
+        assert stop.value.code == 2
