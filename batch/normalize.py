@@ -438,12 +438,3 @@ def joined_per_group(group: np.ndarray, values) -> np.ndarray:
     if len(g):
         out[g[starts]] = np.add.reduceat(pieces, starts)
     return out
-
-
-def sort_positions(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """Row positions that sort ``frame`` by ``by`` (ascending, missing last, stable): what
-    ``sort_values(by, na_position="last")`` gives, sorted by Arrow instead."""
-    table = pa.table({str(i): pa.array(frame[c], from_pandas=True) for i, c in enumerate(by)})
-    # Arrow puts nulls (NaT, None) last by default; the sort is stable.
-    order = pc.sort_indices(table, sort_keys=[(str(i), "ascending") for i in range(len(by))])
-    return order.to_numpy()

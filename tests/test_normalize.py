@@ -340,8 +340,6 @@ def test_key_helpers_agree_with_pandas():
         assert (normalize.first_seen(df["a"]) == ~df["a"].duplicated()).all()
         nunique = df.groupby("a")["b"].nunique()
         assert (normalize.distinct_per_group(df["a"], df["b"]) == nunique.loc[df["a"]]).all()
-        expected = df.sort_values(["a", "c", "d"], na_position="last").index
-        assert (df.index[normalize.sort_positions(df, ["a", "c", "d"])] == expected).all()
 
 
 def test_joined_per_group_is_join_present_of_each_group_of_groupby():

@@ -246,7 +246,7 @@ def test_rows_xml_as_before(monkeypatch):
     heights = layout.row_heights(new, [9, 12, 10, 10, 19, 14, 6])
     old_heights = [None if h == 0 else float(h) for h in heights]
     for part in (range(0, n), range(13, 101), range(0, 0)):
-        xml = b"".join(bytes(c) for c in xrows.rows_xml(new, part, 2, ids, heights))
+        xml = b"".join(bytes(run()) for run in xrows.row_runs(new, part, 2, ids, heights))
         assert xml == old_rows_xml(old, looks, part, ids, old_heights)
 
 

@@ -198,11 +198,6 @@ def row_runs(
     return [functools.partial(run, a, min(a + CHUNK, part.stop)) for a in starts]
 
 
-def rows_xml(*table) -> Iterator[np.ndarray]:
-    """row_runs(*table) built one after another."""
-    return (run() for run in row_runs(*table))
-
-
 def ahead(runs: Sequence[Callable], workers: int = BUILDERS) -> Iterator:
     """What each of ``runs`` builds, in order, ``workers`` of them built in threads while
     the caller deflates the one before: Arrow and the deflate release the GIL, so on two
