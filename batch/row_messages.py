@@ -53,8 +53,9 @@ def say(key, **fields) -> Said:
         return {REASON_KEY: str(key), **{column(x): _one(key, x, fields) for x in i18n.LANGUAGES}}
     keys = np.broadcast_to(keys, (n,))
     out = {REASON_KEY: np.array(keys, dtype=object)}
+    texts: dict = {}  # a field's text, made once for every language and key that quotes it
     for lang in i18n.LANGUAGES:
-        out[column(lang)] = render(keys, fields, lang)
+        out[column(lang)] = render(keys, fields, lang, texts)
     return out
 
 
@@ -63,15 +64,16 @@ def _one(key: str, lang: str, fields: dict) -> str:
     return i18n.text(key, lang, **values)
 
 
-def render(keys: np.ndarray, fields: dict, lang: str) -> np.ndarray:
-    """The text of each row's key in ``lang``, its fields filled from that row."""
+def render(keys: np.ndarray, fields: dict, lang: str, texts: dict) -> np.ndarray:
+    """The text of each row's key in ``lang``, its fields filled from that row (``texts``:
+    the fields already made text, by name, filled in as they are first quoted)."""
     out = np.empty(len(keys), dtype=object)
     entries = i18n.catalogue(i18n.language(lang))
     for key in pd.unique(keys):
         at = keys == key
         entry = entries[key]
         if not isinstance(entry, dict):
-            out[at] = _fill(entry, fields, at, lang)
+            out[at] = _fill(entry, fields, at, lang, texts)
             continue
         count = pd.Series(np.broadcast_to(np.asarray(fields["n"]), (len(keys),)), dtype=object)
         count = count.astype("float").to_numpy()
@@ -79,28 +81,38 @@ def render(keys: np.ndarray, fields: dict, lang: str) -> np.ndarray:
         for n in pd.unique(count[at]):  # a form per distinct count, by the language's rule
             form[at & (count == n)] = i18n.plural_form(i18n.language(lang), int(n))
         for name in pd.unique(form[at]):
-            out[at & (form == name)] = _fill(entry[name], fields, at & (form == name), lang)
+            out[at & (form == name)] = _fill(entry[name], fields, at & (form == name), lang, texts)
     return out
 
 
-def _fill(template: str, fields: dict, at: np.ndarray, lang: str) -> np.ndarray:
+def _fill(template: str, fields: dict, at: np.ndarray, lang: str, texts: dict) -> np.ndarray:
     """``template`` for the rows ``at``: its literal parts and fields, concatenated."""
     text = np.full(int(at.sum()), "", dtype=object)
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         if literal:
             text = text + literal
         if name is not None:
-            text = text + _values(fields[name], at, lang)
+            text = text + _values(fields, name, at, lang, texts)
     return text
 
 
-def _values(value, at: np.ndarray, lang: str) -> np.ndarray:
-    if isinstance(value, dict):  # a message quoted: in the same language
+def _values(fields: dict, name: str, at: np.ndarray, lang: str, texts: dict) -> np.ndarray:
+    """The text of field ``name`` for the rows ``at``. A field of one value per row is made
+    text once, for all its rows (one pandas call, not one per key and language: on a small day
+    that call's fixed cost is the cost); a quoted message is its ``lang`` column."""
+    value = fields[name]
+    quoted = isinstance(value, dict)
+    if quoted:  # a message quoted: in the same language, so not kept for the others
         value = value[column(lang)]
+    elif name in texts:
+        return texts[name][at]
     if np.ndim(value) == 0:
         return np.full(int(at.sum()), str(value), dtype=object)
-    picked = np.asarray(value, dtype=object)[at]
-    return pd.Series(picked, dtype=object).astype(str).to_numpy(dtype=object)
+    text = pd.Series(np.asarray(value, dtype=object), dtype=object).astype(str)
+    text = text.to_numpy(dtype=object)
+    if not quoted:
+        texts[name] = text
+    return text[at]
 
 
 def pick(said: Said, at) -> Said:
