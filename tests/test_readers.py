@@ -131,6 +131,39 @@ def test_xlsx_picks_the_sheet_with_a_known_header(tmp_path):
     assert table.rows == 1
 
 
+def test_reading_a_workbook_leaves_the_collector_as_it_was(tmp_path, monkeypatch):
+    # The sheet is read with the garbage collector off: it must come back on after a read,
+    # after a refusal and after an interrupt, and stay off for a caller that had it off.
+    import gc
+
+    from batch.read import xlsx as xlsx_reader
+
+    good = xlsx(tmp_path, "d.xlsx", [["注文番号", "送り状番号"], [104600001, 389711074012]])
+    bad = xlsx(tmp_path, "memo.xlsx", [["これはメモです"]])
+    assert gc.isenabled()
+    assert read_table(good, "dispatch").rows == 1
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        read_table(bad, "dispatch")
+    assert gc.isenabled()
+
+    def interrupted(*args):
+        assert not gc.isenabled()  # the collector is off while the cells are read
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_reader, "_choose_sheet", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            read_table(good, "dispatch")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_table(good, "dispatch")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def _encrypted(tmp_path, password):
     from msoffcrypto.format.ooxml import OOXMLFile
 

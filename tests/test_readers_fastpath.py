@@ -383,6 +383,9 @@ def test_zip_scan_matches_a_match_by_match_reading():
         b"7", b"9", b"10", b"09", b"0005", b"1234567", b"12345678", b"=", b" ", b"<c", b"<c ",
         b"<c>", b"<c/",
         b"<row", b"<row ", b"<rows", b"<f>", b"<f ", b"<x:c ", b"<", b">", b"\r", b"\xe3\x81\x82",
+        # bytes that are a letter or a digit once their high bit or 0x20 is dropped
+        b"\xc1", b"\xe1", b"\xb0", b"\xb9", b"\xda", b"\xfa", b"@", b"[", b"`", b"{", b"/", b":",
+        b"ABCDEFGH", b"123456789",
     ]  # fmt: skip
     for _ in range(3000):
         buf = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
