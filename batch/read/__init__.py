@@ -13,6 +13,7 @@ bytes and hands each to its reader.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -27,6 +28,21 @@ from batch.read.sheet import EXPORT_AGAIN, SAVE_AS_HINT, Sheet, Table
 from batch.read.xlsx import OLE_MAGIC, read_xlsx
 
 __all__ = ["Sheet", "Table", "read_sheet", "read_table"]
+
+
+def _arrow_memory_pool() -> None:
+    """Arrow's cells allocated by jemalloc where the wheel has it (Linux, macOS), not by its
+    default mimalloc: mimalloc commits fresh arenas that the kernel faults in at a high
+    system-time cost (200k lines: ~1.1 s of a run's ~2.4 s system time; copying 256 MB of
+    text 0.9 -> 0.3 s CPU), and jemalloc also keeps a lower peak (200k: ~880 -> ~760 MB).
+    The system allocator was as fast but peaked ~25% higher. Elsewhere the default stays."""
+    import pyarrow
+
+    with contextlib.suppress(NotImplementedError, pyarrow.ArrowNotImplementedError):
+        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+
+
+_arrow_memory_pool()
 
 ZIP_MAGIC = b"PK\x03\x04"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")

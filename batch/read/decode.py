@@ -39,6 +39,7 @@ _UTF8_BODY = (
 _UTF8_FIRST_LINE = re.compile(_UTF8_BODY)
 _UTF8_LINE = re.compile(rb"\n" + _UTF8_BODY)
 _UTF8_CANDIDATES = 1000  # lines looked at before deciding a CP932 file has no UTF-8 line
+_UTF8_HEAD = 1 << 16  # bytes tried as UTF-8 before the whole file is
 
 
 def _line_of(data: bytes | str, position: int) -> int:
@@ -133,6 +134,9 @@ def decode_start(data: bytes, path: Path, size: int | None = None) -> tuple[str,
             raise _binary_error(path, data.index(b"\x00"), data)
         return data.decode(encoding), encoding, False, True
     try:
+        # The head first: a failed decode's error holds a copy of all its input (70 MB for a
+        # 200k-line export), and a CP932 export fails on its header's first character.
+        codecs.getincrementaldecoder("utf-8")().decode(data[:_UTF8_HEAD])
         return data.decode("utf-8"), "utf-8", False, True
     except UnicodeDecodeError as exc:
         not_utf8 = _line_of(data, exc.start)
