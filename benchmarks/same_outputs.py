@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TODAY = "2026-11-26"
@@ -101,10 +103,43 @@ def day_jobs(days: Path, out: Path) -> list[list[str]]:
     return jobs
 
 
+MADE_HERE = ".same-outputs-jobs"  # marks a folder this script made, so it may replace it
+
+
+@contextmanager
+def one_run_at_a_time(work: Path) -> Iterator[None]:
+    """Every run of this script on the machine uses the same work folder (outputs quote input
+    paths, so both checkouts must run in one place): a second run waits for the first instead
+    of deleting the files under its jobs."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): run one at a time by hand
+        yield
+        return
+    with open(work.with_name(work.name + ".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another same_outputs run is using {work}", file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _replaceable(folder: Path) -> bool:
+    return (folder / MADE_HERE).exists() or not any(folder.iterdir())
+
+
 def run_jobs(checkout: Path, final: Path, days: Path | None) -> int:
     """Run every job with ``checkout``'s package into ``final``; the number that failed.
     A job's exit code is an output too: a non-zero one is written to exits.txt."""
+    if final.exists() and not (final.is_dir() and _replaceable(final)):
+        raise ValueError(f"{final} holds files this script did not make: give a new folder")
     work = Path(tempfile.gettempdir()) / "qoo10-same-outputs"
+    with one_run_at_a_time(work):
+        return _run_jobs(checkout, final, days, work)
+
+
+def _run_jobs(checkout: Path, final: Path, days: Path | None, work: Path) -> int:
     shutil.rmtree(work, ignore_errors=True)
     samples, out = work / "samples", work / "out"
     # The samples of the checkout this script belongs to, so both sides read the same files.
@@ -120,6 +155,7 @@ def run_jobs(checkout: Path, final: Path, days: Path | None) -> int:
             failed.append(f"exit {done.returncode}: {' '.join(args)}")
     if failed:
         (out / "exits.txt").write_text("\n".join(failed) + "\n", encoding="utf-8")
+    (out / MADE_HERE).write_text("", encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
     shutil.move(str(out), final)
     shutil.rmtree(work)
@@ -175,7 +211,7 @@ def differences(before: Path, after: Path) -> list[str]:
         return {
             p.relative_to(root)
             for p in root.rglob("*")
-            if p.is_file() and not p.name.startswith("ledger.sqlite3")
+            if p.is_file() and not p.name.startswith("ledger.sqlite3") and p.name != MADE_HERE
         }
 
     old, new = files(before), files(after)
@@ -197,7 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.step == "jobs":
-        failed = run_jobs(args.checkout.resolve(), args.dir, args.days)
+        try:
+            failed = run_jobs(args.checkout.resolve(), args.dir, args.days)
+        except ValueError as exc:
+            parser.error(str(exc))
         print(f"{failed} jobs ended with an error (exits.txt)" if failed else "done")
         return 0
     for folder in (args.before, args.after):

@@ -117,3 +117,28 @@ def test_a_folder_without_outputs_is_refused_not_compared(tmp_path, same_outputs
         with pytest.raises(SystemExit) as stop:
             same_outputs.main(["compare", str(tmp_path / "a"), str(tmp_path / other)])
         assert stop.value.code == 2
+
+
+def test_the_jobs_never_replace_a_folder_they_did_not_make(tmp_path, same_outputs):
+    # DIR is replaced by each jobs step; a folder of somebody's own files given by mistake
+    # is refused before any job runs, and left as it was.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "orders.csv").write_text("kept", encoding="utf-8")
+    with pytest.raises(ValueError, match="did not make"):
+        same_outputs.run_jobs(ROOT, mine, None)
+    assert (mine / "orders.csv").read_text(encoding="utf-8") == "kept"
+    (tmp_path / "a-file").write_text("kept", encoding="utf-8")
+    with pytest.raises(ValueError, match="did not make"):
+        same_outputs.run_jobs(ROOT, tmp_path / "a-file", None)
+
+
+def test_a_second_jobs_step_waits_for_the_first(tmp_path, same_outputs):
+    # Two runs share the work folder; the second must not start while the first holds it.
+    fcntl = pytest.importorskip("fcntl")
+    work = tmp_path / "work"
+    held = same_outputs.one_run_at_a_time(work)
+    with held, open(tmp_path / "work.lock") as lock, pytest.raises(BlockingIOError):
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(tmp_path / "work.lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the first is done
