@@ -221,6 +221,8 @@ def test_rows_xml_as_before(monkeypatch):
     looks = [rng.choice(LOOKS) for _ in range(n)]
     pick = np.array([LOOKS.index(look) for look in looks])
     text, alert = text_column(rng, n), text_column(rng, n)
+    plain = [f"n{i} & m" for i in range(n)]
+    gaps = [None if i % 3 else f"g{i}" for i in range(n)]
     coloured = [Style(fill=f"{k}{k}{k}") for k in range(4)]
     new = [
         Column(xvalues.texts(pd.Series(text, dtype=object))),
@@ -230,6 +232,11 @@ def test_rows_xml_as_before(monkeypatch):
         Column(xvalues.dates(pd.Series(raw_dates), with_time=True), "datetime"),
         Column(xvalues.texts(pd.Series(alert, dtype=object)), "text", coloured, pick),
         Column(list(range(n)), "int", [Style(bold=True)]),
+        # Columns of one style and kind share the row numbers joined with their cells' start:
+        # another plain text column without an empty cell, one with them, a second date.
+        Column(xvalues.texts(pd.Series(plain, dtype=object))),
+        Column(xvalues.texts(pd.Series(gaps, dtype=object))),
+        Column(xvalues.dates(pd.Series(raw_dates, dtype=object)), "date"),
     ]
     old = [
         ("text", old_texts(text), False),
@@ -239,11 +246,14 @@ def test_rows_xml_as_before(monkeypatch):
         ("datetime", old_dates(raw_dates, with_time=True), False),
         ("text", old_texts(alert), True),
         ("int", list(range(n)), False),
+        ("text", plain, False),
+        ("text", old_texts(gaps), False),
+        ("date", old_dates(raw_dates), False),
     ]
     sheet = StyleSheet()
     ids = [xrows.style_ids(c, sheet) for c in new]
     assert len({i for column in ids for i in column}) == 1 + 1 + 4 + 4 + 1  # plain, guards, bold
-    heights = layout.row_heights(new, [9, 12, 10, 10, 19, 14, 6])
+    heights = layout.row_heights(new, [9, 12, 10, 10, 19, 14, 6, 8, 8, 10])
     old_heights = [None if h == 0 else float(h) for h in heights]
     for part in (range(0, n), range(13, 101), range(0, 0)):
         xml = b"".join(bytes(run()) for run in xrows.row_runs(new, part, 2, ids, heights))

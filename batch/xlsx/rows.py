@@ -140,7 +140,8 @@ def style_ids(col: Column, sheet: StyleSheet) -> list[int]:
 
 
 def _styles(col: Column, ids: list[int], text: pa.Array, pick: np.ndarray | None):
-    """The style number of each cell of a run of rows: picked, and guarded if risky."""
+    """The style number of each cell of a run of rows, picked and guarded if risky: one
+    number for all (a str), or per cell the index of its style in ``ids``."""
     guard = risky(text) if col.kind == "text" else None
     if guard is not None and not guard.any():
         guard = None
@@ -149,18 +150,33 @@ def _styles(col: Column, ids: list[int], text: pa.Array, pick: np.ndarray | None
     index = np.zeros(len(text), np.int64) if pick is None else pick
     if guard is not None:
         index = index + len(col.styles) * guard
-    return pa.array([str(i) for i in ids], TEXT).take(index)
+    return index
 
 
-def _cells(col: Column, letter: str, rows: pa.Array, text: pa.Array, style) -> list:
+def _cells(
+    col: Column, letter: str, rows: pa.Array, text: pa.Array, style, ids: list[int], shared
+) -> list:
     """The cells of one column for a run of rows, as parts of the rows' concatenation:
-    strings and arrays; or one array of whole cells, null for an empty one, if any is."""
+    strings and arrays; or one array of whole cells, null for an empty one, if any is.
+    ``style`` as _styles gives it, ``ids`` the column's style numbers (style_ids).
+
+    ``shared``: per run, the row numbers joined with what follows them in a cell of one
+    style and kind (' s="5"><v>'...), built once for every column that has it: the join
+    costs a pass per part and row, whatever the part's length, and this is one part less
+    per cell."""
     if col.kind == "text":
         text = escape(text)
         start, end = '"' + _INLINE, "</t></is></c>"
     else:
         start, end = '"><v>', "</v></c>"
-    parts = [f'<c r="{letter}', rows, '" s="', style, start, text, end]
+    if isinstance(style, str):
+        after = '" s="' + style + start
+        if after not in shared:
+            shared[after] = _join(rows, after)
+        parts = [f'<c r="{letter}', shared[after], text, end]
+    else:  # per cell its style's attribute and what follows it, taken whole: one part
+        after = pa.array([f'" s="{i}{start}' for i in ids], TEXT).take(style)
+        parts = [f'<c r="{letter}', rows, after, text, end]
     return [_join(*parts)] if text.null_count else parts
 
 
@@ -187,10 +203,10 @@ def row_runs(
 
     def run(a: int, b: int) -> np.ndarray:
         rows = pa.array(np.arange(a - part.start + first, b - part.start + first)).cast(TEXT)
-        cells = []
+        cells, shared = [], {}
         for c, letter, t, i in zip(columns, letters, texts, ids, strict=True):
             style = _styles(c, i, t[a:b], None if c.pick is None else c.pick[a:b])
-            cells += _cells(c, letter, rows, t[a:b], style)
+            cells += _cells(c, letter, rows, t[a:b], style, i, shared)
         # One concatenation per run of rows (an empty cell, null, is left out); its bytes.
         return utf8(_join(*_row_starts(rows, heights[a:b]), *cells, "</row>", nulls="replace"))[0]
 
