@@ -239,20 +239,43 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging, lan
     ship = up["ship_date"].fillna(pd.Timestamp(today))
     rows = pd.DataFrame(
         {
-            "tracking_no": up["tracking_no"].to_numpy(),
-            "carrier": up["carrier"].to_numpy(),
+            "tracking_no": _column(up["tracking_no"]),
+            "carrier": _column(up["carrier"]),
             "ship_date": _ymd(ship, dates),  # in the upload file: the export's form
             "ship_day": _ymd(ship, "%Y/%m/%d"),  # in the workbook and the ledger
-            "order_no": up["order_no"].to_numpy(),
-            "cart_no": up["cart_no"].to_numpy(),
+            "order_no": _column(up["order_no"]),
+            "cart_no": _column(up["cart_no"]),
         },
         # The export's row label of each order (order numbers are unique in o).
-        index=o.index.to_numpy()[positions(up["order_no"], o["order_no"])],
+        index=o.index.to_numpy()[_orders_at(decision, o)],
     ).sort_index()
     files = upload.write(
         orders.table.sheet, orders.table.positions, rows, staging, language, layout
     )
     return rows.assign(ship_date=rows.pop("ship_day"), file=upload.file_of_rows(files))
+
+
+# The dtype a frame gives a column of Python strings (pandas 3: str, Arrow-backed).
+_INFERRED_TEXT = pd.DataFrame({"x": np.array(["x"], dtype=object)})["x"].dtype
+
+
+def _column(values: pd.Series):
+    """``values`` for a new frame: a column already of the dtype a frame infers from its
+    Python strings is given as its array (no conversion to objects and back, ~0.2 s of
+    CPU at 1M rows), any other as a NumPy array, as before."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype == _INFERRED_TEXT:
+        return values.array
+    return values.to_numpy()
+
+
+def _orders_at(decision: rules.Decision, o: pd.DataFrame) -> np.ndarray:
+    """The position in ``o`` of each upload row's order: the one the rules carried (o is
+    the frame they judged, row for row), else found by its number (a hash of every order
+    number: ~0.2 s at 1M)."""
+    up, at = decision.upload, decision.upload_at
+    if at is not None and len(at) == len(up):
+        return at
+    return positions(up["order_no"], o["order_no"])
 
 
 def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:
