@@ -19,6 +19,7 @@ from batch import (
     listing_carrier,
     matching,
     outputs,
+    row_messages,
     rules,
     upload,
     upload_life,
@@ -142,6 +143,15 @@ class Decided:
 
 def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> Decided:
     """Match the courier rows to the orders and decide every row's bucket (no writing)."""
+    language = options.lang
+    if language == "auto":
+        language = orders.table.profile.language or "ja"
+    # The messages the run's outputs read: the workbook's language, exceptions.jsonl's English.
+    with row_messages.speaking(language):
+        return _decide(orders, sheets, d, book, moving, options, clock, language)
+
+
+def _decide(orders, sheets, d, book, moving, options, clock, language) -> Decided:
     when = upload_life.exported_at(orders.path)
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
@@ -158,9 +168,6 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     clock.lap("rules", "to_upload", rows=len(decision.upload))
     invalid = [orders.invalid, *(s.invalid for s in sheets)]
     found = _sorted(exceptions.concat([*invalid, matches.unmatched, decision.exceptions, watched]))
-    language = options.lang
-    if language == "auto":
-        language = orders.table.profile.language or "ja"
     return Decided(
         orders, sheets, o, matches, decision, earlier_rows, waiting, found, when, language
     )

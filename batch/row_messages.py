@@ -14,6 +14,8 @@ a loop runs over the distinct keys (and plural forms), never over rows.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import string
 import unicodedata
 
@@ -35,6 +37,26 @@ COLUMNS = (REASON_KEY, *(column(lang) for lang in i18n.LANGUAGES))
 
 Said = dict  # column -> array of one value per row (or one value for every row)
 
+# The languages ``say`` renders (None: every one); see ``speaking``.
+_SPOKEN: contextvars.ContextVar[frozenset | None] = contextvars.ContextVar("spoken", default=None)
+
+
+@contextlib.contextmanager
+def speaking(*langs: str):
+    """Within it, messages are rendered in ``langs`` and English (exceptions.jsonl's) only;
+    every other language's column holds "" for all rows. A run shows its own language and
+    writes English: a third language was ~a third of the rules' rendering, read by no one."""
+    token = _SPOKEN.set(frozenset({i18n.FALLBACK, *langs}))
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
+def _spoken() -> frozenset | tuple[str, ...]:
+    spoken = _SPOKEN.get()
+    return i18n.LANGUAGES if spoken is None else spoken
+
 
 def _size(values) -> int | None:
     if isinstance(values, dict):  # a message quoted: its English column has the rows
@@ -49,12 +71,14 @@ def say(key, **fields) -> Said:
         raise ValueError(f"fields of {key!r} have different lengths {sorted(sizes)}")
     n = sizes.pop() if sizes else None
     keys = np.asarray(key, dtype=object)
+    spoken = _spoken()
     if n is None:  # one message for every row
-        return {REASON_KEY: str(key), **{column(x): _one(key, x, fields) for x in i18n.LANGUAGES}}
+        said = {x: _one(key, x, fields) if x in spoken else "" for x in i18n.LANGUAGES}
+        return {REASON_KEY: str(key), **{column(x): text for x, text in said.items()}}
     keys = np.broadcast_to(keys, (n,))
     out = {REASON_KEY: np.array(keys, dtype=object)}
     for lang in i18n.LANGUAGES:
-        out[column(lang)] = render(keys, fields, lang)
+        out[column(lang)] = render(keys, fields, lang) if lang in spoken else ""
     return out
 
 
