@@ -19,6 +19,7 @@ from batch import (
     listing_carrier,
     matching,
     outputs,
+    row_messages,
     rules,
     upload,
     upload_life,
@@ -142,6 +143,15 @@ class Decided:
 
 def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> Decided:
     """Match the courier rows to the orders and decide every row's bucket (no writing)."""
+    language = options.lang
+    if language == "auto":
+        language = orders.table.profile.language or "ja"
+    # The messages the run's outputs read: the workbook's language, exceptions.jsonl's English.
+    with row_messages.speaking(language):
+        return _decide(orders, sheets, d, book, moving, options, clock, language)
+
+
+def _decide(orders, sheets, d, book, moving, options, clock, language) -> Decided:
     when = upload_life.exported_at(orders.path)
     o, earlier_rows = upload_life.assess(orders.frame, book, when, moving)
     matches = matching.match(d, o, orders.invalid)
@@ -158,9 +168,6 @@ def decide(orders, sheets, d, book, moving, options: Options, clock: Clock) -> D
     clock.lap("rules", "to_upload", rows=len(decision.upload))
     invalid = [orders.invalid, *(s.invalid for s in sheets)]
     found = _sorted(exceptions.concat([*invalid, matches.unmatched, decision.exceptions, watched]))
-    language = options.lang
-    if language == "auto":
-        language = orders.table.profile.language or "ja"
     return Decided(
         orders, sheets, o, matches, decision, earlier_rows, waiting, found, when, language
     )
@@ -239,20 +246,43 @@ def _write_uploads(orders: Loaded, decision: rules.Decision, today, staging, lan
     ship = up["ship_date"].fillna(pd.Timestamp(today))
     rows = pd.DataFrame(
         {
-            "tracking_no": up["tracking_no"].to_numpy(),
-            "carrier": up["carrier"].to_numpy(),
+            "tracking_no": _column(up["tracking_no"]),
+            "carrier": _column(up["carrier"]),
             "ship_date": _ymd(ship, dates),  # in the upload file: the export's form
             "ship_day": _ymd(ship, "%Y/%m/%d"),  # in the workbook and the ledger
-            "order_no": up["order_no"].to_numpy(),
-            "cart_no": up["cart_no"].to_numpy(),
+            "order_no": _column(up["order_no"]),
+            "cart_no": _column(up["cart_no"]),
         },
         # The export's row label of each order (order numbers are unique in o).
-        index=o.index.to_numpy()[positions(up["order_no"], o["order_no"])],
+        index=o.index.to_numpy()[_orders_at(decision, o)],
     ).sort_index()
     files = upload.write(
         orders.table.sheet, orders.table.positions, rows, staging, language, layout
     )
     return rows.assign(ship_date=rows.pop("ship_day"), file=upload.file_of_rows(files))
+
+
+# The dtype a frame gives a column of Python strings (pandas 3: str, Arrow-backed).
+_INFERRED_TEXT = pd.DataFrame({"x": np.array(["x"], dtype=object)})["x"].dtype
+
+
+def _column(values: pd.Series):
+    """``values`` for a new frame: a column already of the dtype a frame infers from its
+    Python strings is given as its array (no conversion to objects and back, ~0.2 s of
+    CPU at 1M rows), any other as a NumPy array, as before."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype == _INFERRED_TEXT:
+        return values.array
+    return values.to_numpy()
+
+
+def _orders_at(decision: rules.Decision, o: pd.DataFrame) -> np.ndarray:
+    """The position in ``o`` of each upload row's order: the one the rules carried (o is
+    the frame they judged, row for row), else found by its number (a hash of every order
+    number: ~0.2 s at 1M)."""
+    up, at = decision.upload, decision.upload_at
+    if at is not None and len(at) == len(up):
+        return at
+    return positions(up["order_no"], o["order_no"])
 
 
 def _ymd(dates: pd.Series, date_format: str) -> np.ndarray:

@@ -5,8 +5,9 @@ A rule (or a reader, or a stage) says what it found about some rows as ``say(key
 with np.where where a message has variants (blank or not, a number or not); each field one
 value, or one per row. The answer is the message's columns, one array each: ``reason_key``,
 the English ``message`` (exceptions.jsonl's stable text) and the message in every other
-language (``message_ja``...: the workbook and validate show the run's). A field may itself
-be such an answer (a message quoting others): each language then quotes its own.
+language (``message_ja``...: the workbook and validate show the run's; within ``speaking``
+only the run's and English are rendered). A field may itself be such an answer (a message
+quoting others): each language then quotes its own.
 
 Built by concatenating arrays, template part by template part, for the rows given only:
 a loop runs over the distinct keys (and plural forms), never over rows.
@@ -14,6 +15,8 @@ a loop runs over the distinct keys (and plural forms), never over rows.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import string
 import unicodedata
 
@@ -35,6 +38,26 @@ COLUMNS = (REASON_KEY, *(column(lang) for lang in i18n.LANGUAGES))
 
 Said = dict  # column -> array of one value per row (or one value for every row)
 
+# The languages ``say`` renders (None: every one); see ``speaking``.
+_SPOKEN: contextvars.ContextVar[frozenset | None] = contextvars.ContextVar("spoken", default=None)
+
+
+@contextlib.contextmanager
+def speaking(*langs: str):
+    """Within it, messages are rendered in ``langs`` and English (exceptions.jsonl's) only;
+    every other language's column holds "" for all rows. A run shows its own language and
+    writes English: a third language was ~a third of the rules' rendering, read by no one."""
+    token = _SPOKEN.set(frozenset({i18n.FALLBACK, *langs}))
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
+def _spoken() -> frozenset | tuple[str, ...]:
+    spoken = _SPOKEN.get()
+    return i18n.LANGUAGES if spoken is None else spoken
+
 
 def _size(values) -> int | None:
     if isinstance(values, dict):  # a message quoted: its English column has the rows
@@ -49,13 +72,15 @@ def say(key, **fields) -> Said:
         raise ValueError(f"fields of {key!r} have different lengths {sorted(sizes)}")
     n = sizes.pop() if sizes else None
     keys = np.asarray(key, dtype=object)
+    spoken = _spoken()
     if n is None:  # one message for every row
-        return {REASON_KEY: str(key), **{column(x): _one(key, x, fields) for x in i18n.LANGUAGES}}
+        said = {x: _one(key, x, fields) if x in spoken else "" for x in i18n.LANGUAGES}
+        return {REASON_KEY: str(key), **{column(x): text for x, text in said.items()}}
     keys = np.broadcast_to(keys, (n,))
     out = {REASON_KEY: np.array(keys, dtype=object)}
     texts: dict = {}  # a field's text, made once for every language and key that quotes it
     for lang in i18n.LANGUAGES:
-        out[column(lang)] = render(keys, fields, lang, texts)
+        out[column(lang)] = render(keys, fields, lang, texts) if lang in spoken else ""
     return out
 
 

@@ -191,10 +191,14 @@ def apply(decision, o: pd.DataFrame, found: Assessment, today: dt.date):
         }
     )
     upload = pd.concat([decision.upload, offered], ignore_index=True)
+    upload_at = decision.upload_at
+    if upload_at is not None:  # the offered rows' orders follow the rules' ones
+        upload_at = np.concatenate([upload_at, np.flatnonzero(is_again & offerable)])
     return type(decision)(
         bucket=pd.Series(bucket, index=decision.bucket.index, dtype=object),
         upload=upload,
         exceptions=exceptions.concat(new),
+        upload_at=upload_at,
     )
 
 

@@ -96,6 +96,8 @@ def test_every_row_is_accounted_for_and_nothing_is_uploaded_twice(data):
     assert order_counts["total"] == len(orders)
     assert dispatch_counts["total"] == len(rows)
     uploaded = list(x.decision.upload["order_no"])
+    # The positions the rules carry to the upload name each upload row's own order.
+    assert list(x.o["order_no"].to_numpy()[x.decision.upload_at]) == uploaded
     assert len(uploaded) == len(set(uploaded)) == order_counts["uploaded"]
     # Nothing unpaid, cancelled or already carrying a number is ever uploaded.
     status = {o[1]: (o[0], o[4]) for o in orders}

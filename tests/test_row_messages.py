@@ -49,6 +49,38 @@ def test_every_row_message_renders_in_every_language_with_its_fields(key):
                 assert shown in texts[i], (lang, key, name, texts[i])
 
 
+@pytest.mark.parametrize("spoken", [lang for lang in i18n.LANGUAGES if lang != "en"])
+def test_a_run_renders_its_own_language_and_english_only(spoken):
+    """Within ``speaking(lang)`` every message is what ``say`` gives outside it in English
+    and in ``lang``, with the same keys, quotes and plurals; the other languages hold ""."""
+    rng = np.random.default_rng(len(spoken))
+    for key in KEYS:
+        names = _fields(key)
+        fields = {name: rng.choice(["a", "", "髙橋", "3"], 5).astype(object) for name in names}
+        fields["n"] = rng.integers(0, 3, 5)
+        whole, one = say(key, **fields), say(key, **{f: v[0] for f, v in fields.items()})
+        with row_messages.speaking(spoken):
+            part, part_one = say(key, **fields), say(key, **{f: v[0] for f, v in fields.items()})
+        assert list(part) == list(whole) == list(row_messages.COLUMNS)
+        assert list(part_one) == list(one)
+        for lang in i18n.LANGUAGES:
+            col = column(lang)
+            if lang in ("en", spoken):
+                assert part[col].tolist() == whole[col].tolist(), (key, lang)
+                assert part_one[col] == one[col], (key, lang)
+            else:
+                assert part[col] == "" and part_one[col] == "", (key, lang)
+        assert part["reason_key"].tolist() == whole["reason_key"].tolist()
+    quoted = say("row.tracking.why.mod7")
+    with row_messages.speaking(spoken):
+        said = say(
+            "row.tracking.invalid", number="1", carrier="x", why=say("row.tracking.why.mod7")
+        )
+    outside = say("row.tracking.invalid", number="1", carrier="x", why=quoted)
+    assert said[column(spoken)] == outside[column(spoken)] and said["message"] == outside["message"]
+    assert say("row.tracking.why.mod7") == quoted  # every language again outside
+
+
 def test_rows_choose_their_variant_and_plural_form():
     n = pd.Series([1, 3, 0])
     said = say(

@@ -39,6 +39,8 @@ class Decision:
     bucket: pd.Series  # order_no -> bucket (valid orders only), in the orders' row order
     upload: pd.DataFrame  # order_no, tracking_no, carrier, ship_date, dispatch_id
     exceptions: pd.DataFrame
+    # The position in the orders of each upload row's order (None: look the numbers up).
+    upload_at: np.ndarray | None = None
 
 
 def decide(
@@ -93,7 +95,9 @@ def decide(
     waiting = bucket.eq(UNSHIPPED).to_numpy()
     partial = cart.partial_cart(upload, waiting, o, cart_of, up_cart)
     found.append(report("PARTIAL_CART", None, partial))
-    return Decision(bucket=bucket, upload=upload, exceptions=exceptions.concat(found))
+    return Decision(
+        bucket=bucket, upload=upload, exceptions=exceptions.concat(found), upload_at=at[go]
+    )
 
 
 def consult(
