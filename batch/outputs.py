@@ -44,8 +44,8 @@ SEND_FILES = ("send-results.csv", "send-summary.json")
 # The names each command writes: a file so named that the earlier run does not account for
 # would be overwritten, so the run stops first.
 WRITES = {
-    "run": re.compile(r"qsm-upload-\d{3}\.csv|exceptions\.xlsx|exceptions\.jsonl|summary\.json"),
-    "plan": re.compile(r"qsm-shipdate-\d{3}\.csv|plan\.xlsx|summary\.json"),
+    "run": re.compile(r"qsm-upload-\d{3,}\.csv|exceptions\.xlsx|exceptions\.jsonl|summary\.json"),
+    "plan": re.compile(r"qsm-shipdate-\d{3,}\.csv|plan\.xlsx|summary\.json"),
     "labels": re.compile(r"[a-z0-9-]+-import\.csv|summary\.json"),
 }
 

@@ -46,7 +46,7 @@ YOUNG_SECONDS = 60
 # Names only qoo10-dispatch writes. Nothing else is ever moved or removed, whatever a
 # summary.json or a journal says.
 OWN_NAME = re.compile(
-    r"(qsm-upload-\d{3}\.csv|qsm-shipdate-\d{3}\.csv|exceptions\.xlsx|exceptions\.jsonl"
+    r"(qsm-upload-\d{3,}\.csv|qsm-shipdate-\d{3,}\.csv|exceptions\.xlsx|exceptions\.jsonl"
     r"|plan\.xlsx|summary\.json|send-results\.csv|send-summary\.json"
     r"|yamato-b2-import\.csv|sagawa-ehiden-import\.csv|japanpost-yupri-import\.csv)"
 )

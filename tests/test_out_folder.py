@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from cli_outcome import ROOT, SAMPLES, TODAY, invoke, wait_until_working
 
-from batch import interrupts, ledger, outputs, staging
+from batch import formats, interrupts, ledger, outputs, staging
 from batch.report import workbook
 
 RUN_OUTPUTS = {"exceptions.xlsx", "exceptions.jsonl", "summary.json", "qsm-upload-001.csv"}
@@ -706,3 +706,18 @@ def test_without_hard_links_a_run_still_publishes(tmp_path, monkeypatch):
     assert invoke(run_args(work / "orders.csv", work, "--no-ledger"))[0] == 0
     assert set(snapshot(work)) == set(seller) | RUN_OUTPUTS
     assert not [p for p in work.iterdir() if p.is_dir()]
+
+
+@pytest.mark.parametrize("n", [1, 999, 1000, 1536, 12345])
+def test_every_upload_file_a_run_writes_is_known_as_its_own(n):
+    # A 1M-line day writes 1,536 upload files (500 rows each): qsm-upload-1000.csv onwards
+    # must be known as the run's own, or the next --replace into that folder stops on a file
+    # "that appeared while the run was writing", and a publish could leave it behind.
+    for profile in formats.shipped():
+        if profile.upload is None:
+            continue
+        files = {"run": profile.upload.dispatch, "plan": profile.upload.shipdate}
+        for command, upload in files.items():
+            name = upload.name(n)
+            assert staging.OWN_NAME.fullmatch(name), name
+            assert outputs.WRITES[command].fullmatch(name), name
