@@ -68,6 +68,41 @@ def test_quoted_commas_newlines_and_blank_trailing_rows(tmp_path):
     assert table.rows == 1
 
 
+BLANK_AND_TEXT = [  # (cells, has text): rows of a courier sheet under GENERIC's five columns
+    (["", "", "", "", ""], False),
+    (["1", "389711074012", "", "", ""], True),
+    (["", "", "", "", ""], False),
+    (["", "", "", "", "山田"], True),  # text in the last column only: a row, invalid
+    (["2", "444413758703", "", "", ""], True),
+    (["", "", "", "", ""], False),
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_blank_rows_are_no_rows_anywhere_in_csv_and_xlsx_alike(tmp_path, kind):
+    """A row with no text in any cell is skipped wherever it is (first, between, last), in
+    both readers; every row with text is kept, and keeps its row number in the file."""
+    rows = [cells for cells, _ in BLANK_AND_TEXT]
+    if kind == "csv":
+        path = write(tmp_path, "d.csv", GENERIC + "".join(",".join(r) + "\r\n" for r in rows))
+    else:
+        # No cell where nothing is typed, as Excel saves it (the property test writes "").
+        cells = [[c or None for c in r] for r in rows]
+        path = xlsx(tmp_path, "d.xlsx", [GENERIC.strip().split(","), *cells])
+    loaded = load_dispatch(path)
+    kept = [n for n, (_, text) in enumerate(BLANK_AND_TEXT, start=2) if text]
+    assert loaded.rows == len(kept) == 3
+    assert sorted([*loaded.frame["source_row"], *loaded.invalid["source_row"]]) == kept
+    assert loaded.invalid_rows == 1  # the row with a name only: counted, never dropped
+
+
+def test_a_row_of_spaces_is_a_row(tmp_path):
+    """Only cells that are empty make a blank row: a space is something the seller typed."""
+    loaded = load_dispatch(write(tmp_path, "d.csv", GENERIC + " ,,,,\r\n1,389711074012,,,\r\n"))
+    assert loaded.rows == 2
+    assert loaded.invalid["source_row"].tolist() == [2]
+
+
 def test_title_rows_above_the_header_are_skipped_and_rows_numbered_as_in_excel(tmp_path):
     text = (
         "発送実績データ\r\n作成日: 2026/11/26\r\n\r\n"

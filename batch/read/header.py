@@ -187,7 +187,9 @@ def canonical(sheet: Sheet, profile: Profile) -> Table:
         copy=not _COPY_ON_WRITE,
     )
     frame = frame.assign(source_file=sheet.path.name, source_row=sheet.rows)
-    # Rows with nothing in them (Excel's trailing blank rows) are not data.
+    # A row with no text in any cell (a blank line, a line of only commas, a workbook's
+    # empty rows), wherever it is, is no row: nothing in it to match, upload or lose. The
+    # rest keep their row numbers; any text, a space or a cell past the header keeps a row.
     blank = pd.Series(_blank_rows(sheet.cells), index=frame.index)
     if sheet.extra_cells is not None:
         frame["extra_cells"] = sheet.extra_cells
