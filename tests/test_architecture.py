@@ -15,8 +15,8 @@ BATCH = Path(__file__).resolve().parent.parent / "batch"
 # Bottom to top: a module may import only modules earlier in this list.
 LAYERS = [
     # foundations: no import of the package
-    "codes", "utf8", "normalize", "jpholidays", "jpcalendar", "messages", "i18n", "errors",
-    "row_messages", "interrupts", "xlsx",
+    "codes", "utf8", "collector", "normalize", "jpholidays", "jpcalendar", "messages", "i18n",
+    "errors", "row_messages", "interrupts", "xlsx",
     # the data the layouts are made of: the carrier registry, the format profiles (which name
     # its carriers); reading and the shared records; what a rule is
     "carriers", "tracking", "formats", "seller_formats", "config", "read", "exceptions",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from batch import config, formats, i18n, ledger, seller_formats
+from batch import collector, config, formats, i18n, ledger, seller_formats
 
 
 def load_work(module: str):
@@ -22,14 +22,11 @@ def load_work(module: str):
     garbage; then frozen, so later collections do not walk them again. Once per process."""
     if module in sys.modules:
         return sys.modules[module]
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        return importlib.import_module(module)
+        with collector.off():
+            return importlib.import_module(module)
     finally:
         gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 _DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})")
